@@ -1,0 +1,63 @@
+package org.lxj.api;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.lxj.api.config.ContainerConfig;
+import org.lxj.api.config.SystemConfig;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The runtime: defines, lists and removes containers. One service, registered by the core bundle.
+ * <p>
+ * Every method that names a container takes the lxcpath it lives in; callers pass
+ * {@link SystemConfig#lxcpath()} when the user gave no {@code -P}. Methods throw the unchecked
+ * {@link LxjException} subtypes of this package, never a bare runtime exception for a user's mistake.
+ */
+@ProviderType
+public interface ContainerRuntime {
+
+    /** The system configuration ({@code conf/lxj.conf}), as loaded at activation. */
+    SystemConfig systemConfig();
+
+    /** The containers defined in {@code lxcpath}, sorted by name; none for a missing directory. */
+    List<Container> list(Path lxcpath);
+
+    /** The container {@code name} in {@code lxcpath}, if it is defined. */
+    Optional<Container> find(Path lxcpath, String name);
+
+    /**
+     * The container {@code name} in {@code lxcpath}.
+     *
+     * @throws ContainerNotFoundException when it is not defined
+     */
+    default Container get(Path lxcpath, String name) {
+        return find(lxcpath, name).orElseThrow(() -> new ContainerNotFoundException(name, lxcpath));
+    }
+
+    /**
+     * Creates a container atomically: either it exists afterwards with its config and rootfs, or nothing
+     * of it is left on disk.
+     *
+     * @throws ContainerExistsException when the name is taken (or being created concurrently)
+     * @throws BackendNotFoundException when a requested storage backend is not installed
+     * @throws ConfigException          when the {@code -f} file is invalid
+     */
+    Container create(CreateRequest request);
+
+    /**
+     * Removes a container completely: rootfs through its storage backend, then its directory.
+     *
+     * @throws ContainerNotFoundException when it is not defined
+     * @throws ContainerBusyException     when it runs and {@code force} is not set, or has snapshots or clones
+     */
+    void destroy(Path lxcpath, String name, DestroyOptions options);
+
+    /**
+     * Parses a container configuration file with everything it includes.
+     *
+     * @throws ConfigException naming file, line, key and value of the first invalid entry
+     */
+    ContainerConfig parseConfig(Path file);
+}

@@ -1,0 +1,7 @@
+/** Events the runtime emits as containers are created, change state and are destroyed. */
+@Export
+@Version("1.0.0")
+package org.lxj.api.event;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

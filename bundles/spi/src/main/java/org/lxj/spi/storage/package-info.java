@@ -1,0 +1,7 @@
+/** Storage backends: where a container's rootfs lives (dir, overlay, btrfs, loop, lvm, ...). */
+@Export
+@Version("1.0.0")
+package org.lxj.spi.storage;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
