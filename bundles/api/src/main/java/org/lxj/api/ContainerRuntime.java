@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import org.lxj.api.config.ConfigUpdate;
 import org.lxj.api.config.ContainerConfig;
 import org.lxj.api.config.SystemConfig;
 import org.osgi.annotation.versioning.ProviderType;
@@ -60,4 +61,16 @@ public interface ContainerRuntime {
      * @throws ConfigException naming file, line, key and value of the first invalid entry
      */
     ContainerConfig parseConfig(Path file);
+
+    /**
+     * Rewrites the pre-2.1 keys of a container configuration file to their current names
+     * ({@code lxc-update-config -c FILE}), keeping the original as {@code <file>.backup}.
+     *
+     * @throws LxjException                when the file cannot be read or written
+     * @throws UnsupportedFeatureException when this runtime cannot update configuration files
+     * @since 1.1
+     */
+    default ConfigUpdate updateConfig(Path file) {
+        throw new UnsupportedFeatureException("Updating configuration files is not supported by this runtime");
+    }
 }

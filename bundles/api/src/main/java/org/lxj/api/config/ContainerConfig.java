@@ -21,10 +21,12 @@ public interface ContainerConfig {
 
     /**
      * A key's value as {@code lxc-info -c KEY} and {@code lxc_container::get_config_item} print it:
-     * the single value of a scalar key, the values of a list key joined by newlines, or the
-     * subkeys of a prefix such as {@code lxc.net.0}. Empty when the key has no value set.
+     * the single value of a scalar key, the values of a list key joined by newlines (with LXC's trailing
+     * newline where it prints one), the {@code key = value} lines of a prefix such as {@code lxc.prlimit},
+     * and LXC's default for an unset numeric key. Empty when LXC prints nothing for the key.
      *
-     * @throws org.lxj.api.ConfigException when the key is not a known configuration key
+     * @throws org.lxj.api.ConfigException when the key is not a known configuration key or LXC has no
+     *         value for it ({@code lxc.net.0}, a NIC index that is not configured, {@code lxc.include})
      */
     Optional<String> item(String key);
 

@@ -1,6 +1,6 @@
 /** Typed, read-only views of container and system configuration in LXC's format. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.lxj.api.config;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,6 +3,7 @@ package org.lxj.spi.storage;
 import java.nio.file.Path;
 import java.util.Set;
 
+import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.spi.backend.Backend;
 import org.lxj.spi.backend.BackendException;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -46,6 +47,22 @@ public interface StorageBackend extends Backend {
 
     /** Undoes {@link #mount} after the container stopped. Does nothing for a backend that mounts nothing. */
     void unmount(String rootfsPath, Path target);
+
+    /**
+     * Makes a new rootfs of this backend's type holding a full copy of another one (of any type): every file,
+     * with owners, modes, times, extended attributes and device nodes preserved; no data shared with the
+     * source afterwards. Like {@link #create}, a failed copy removes what it made.
+     *
+     * @return the {@code lxc.rootfs.path} value to write into the new container's config
+     * @throws UnsupportedFeatureException when this backend cannot copy (the default; a backend that lists
+     *                                     {@link StorageCapability#CLONE} overrides it)
+     * @throws BackendException            naming what could not be copied and why
+     * @since 1.0
+     */
+    default String copy(StorageCopyRequest request) {
+        throw new UnsupportedFeatureException("Storage backend \"" + type() + "\" cannot copy \""
+                + request.sourceRootfsPath() + "\"");
+    }
 
     /**
      * Removes the rootfs and everything the backend made for it. A rootfs that is already gone is not an

@@ -1,0 +1,103 @@
+package org.lxj.core.internal.lifecycle;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.lxj.api.LxjException;
+import org.lxj.api.config.ContainerConfig;
+import org.lxj.core.internal.layout.LxcLayout;
+import org.lxj.core.internal.layout.OneDeviceRemover;
+import org.lxj.core.internal.lock.ClaimRegistry;
+import org.lxj.core.internal.lock.PartialClaim;
+import org.lxj.spi.storage.StorageBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes what an interrupted creation or removal left: a container directory whose {@code partial} marker
+ * nobody holds. Its rootfs goes through the storage backend its config names; without a readable config only
+ * the directory is removed, on its own device.
+ */
+final class LeftoverSweeper {
+    private static final Logger LOG = LoggerFactory.getLogger(LeftoverSweeper.class);
+
+    private final ClaimRegistry claims;
+    private final Function<Path, ContainerConfig> parser;
+    private final StorageChoice storage;
+    private final OneDeviceRemover remover;
+
+    LeftoverSweeper(ClaimRegistry claims, Function<Path, ContainerConfig> parser, StorageChoice storage,
+            OneDeviceRemover remover) {
+        this.claims = claims;
+        this.parser = parser;
+        this.storage = storage;
+        this.remover = remover;
+    }
+
+    /** Sweeps every leftover in {@code lxcpath}; a missing lxcpath has none. */
+    void sweep(Path lxcpath) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(lxcpath)) {
+            for (Path dir : dirs) {
+                if (Files.exists(dir.resolve(LxcLayout.PARTIAL), LinkOption.NOFOLLOW_LINKS)) {
+                    sweepOne(dir);
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            // no lxcpath, no leftovers
+        } catch (IOException e) {
+            throw new LxjException("Failed to read directory \"" + lxcpath + "\": " + e, e);
+        }
+    }
+
+    /** Removes {@code dir} if it is a leftover; returns whether it did. */
+    boolean sweepOne(Path dir) {
+        Optional<PartialClaim> adopted = PartialClaim.adoptLeftover(claims, dir);
+        if (adopted.isEmpty()) {
+            return false;
+        }
+        String name = dir.getFileName().toString();
+        try (PartialClaim claim = adopted.get()) {
+            LOG.info("{}: removing what an interrupted creation or removal left in \"{}\"", name, dir);
+            destroyRootfs(name, dir.resolve(LxcLayout.CONFIG));
+            remover.removeContents(dir, p -> p.getFileName().toString().equals(LxcLayout.PARTIAL));
+            claim.release();
+            Files.deleteIfExists(dir);
+            return true;
+        } catch (LxjException | IOException e) {
+            // The marker stays: the next command tries again, and the leftover stays hidden meanwhile.
+            LOG.warn("{}: failed to remove the leftover \"{}\": {}", name, dir, e.getMessage());
+            return false;
+        }
+    }
+
+    private void destroyRootfs(String name, Path config) {
+        if (!Files.isRegularFile(config)) {
+            return;
+        }
+        Optional<String> rootfs;
+        try {
+            rootfs = parser.apply(config).rootfsPath();
+        } catch (LxjException e) {
+            LOG.warn("{}: the leftover's config is unreadable ({}); removing its directory only", name,
+                    e.getMessage());
+            return;
+        }
+        if (rootfs.isEmpty()) {
+            return;
+        }
+        Optional<StorageBackend> owner = storage.owner(rootfs.get());
+        if (owner.isEmpty()) {
+            LOG.warn("{}: no installed storage backend handles rootfs \"{}\"; removing the directory only", name,
+                    rootfs.get());
+            return;
+        }
+        owner.get().destroy(rootfs.get());
+    }
+}

@@ -1,0 +1,113 @@
+package org.lxj.core.internal.lifecycle;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.lxj.api.Container;
+import org.lxj.api.ContainerRuntime;
+import org.lxj.api.CreateRequest;
+import org.lxj.api.DestroyOptions;
+import org.lxj.api.LxjException;
+import org.lxj.api.config.ContainerConfig;
+import org.lxj.api.config.SystemConfig;
+import org.lxj.core.internal.layout.LxcLayout;
+import org.lxj.core.internal.layout.OneDeviceRemover;
+import org.lxj.core.internal.lock.ClaimRegistry;
+
+/**
+ * The runtime's verbs over an lxcpath, free of OSGi: the DS component hands it the installed backends, and unit
+ * tests hand it fakes. Listing, finding and creating first sweep the lxcpath for leftovers of interrupted commands;
+ * destroying sweeps the one container it names.
+ */
+public final class Lifecycle implements ContainerRuntime {
+    private final SystemConfig system;
+    private final Function<Path, ContainerConfig> parser;
+    private final StateStore states;
+    private final LeftoverSweeper sweeper;
+    private final ContainerCreator creator;
+    private final ContainerDestroyer destroyer;
+
+    /**
+     * @param system   the system configuration
+     * @param backends the installed backends, asked afresh on every use
+     * @param parser   parses a container config file (with includes), throwing ConfigException
+     * @param states   where runtime state is known
+     * @param events   receives CREATED and DESTROYED events
+     */
+    public Lifecycle(SystemConfig system, Backends backends, Function<Path, ContainerConfig> parser,
+            StateStore states, EventSink events) {
+        this.system = system;
+        this.parser = parser;
+        this.states = states;
+        ClaimRegistry claims = new ClaimRegistry();
+        OneDeviceRemover remover = new OneDeviceRemover();
+        StorageChoice storage = new StorageChoice(backends);
+        this.sweeper = new LeftoverSweeper(claims, parser, storage, remover);
+        this.creator = new ContainerCreator(system, parser, storage, sweeper, claims, remover, events,
+                layout -> container(layout.lxcpath(), layout.name()));
+        this.destroyer = new ContainerDestroyer(parser, storage, claims, remover, states, events);
+    }
+
+    @Override
+    public SystemConfig systemConfig() {
+        return system;
+    }
+
+    @Override
+    public List<Container> list(Path lxcpath) {
+        Path root = lxcpath.toAbsolutePath().normalize();
+        sweeper.sweep(root);
+        List<Container> out = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (new LxcLayout(root, name).isDefined()) {
+                    out.add(container(root, name));
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new LxjException("Failed to read directory \"" + root + "\": " + e, e);
+        }
+        out.sort(Comparator.comparing(Container::name));
+        return List.copyOf(out);
+    }
+
+    @Override
+    public Optional<Container> find(Path lxcpath, String name) {
+        LxcLayout layout = new LxcLayout(lxcpath, name);
+        sweeper.sweep(layout.lxcpath());
+        return layout.isDefined() ? Optional.of(container(layout.lxcpath(), name)) : Optional.empty();
+    }
+
+    @Override
+    public Container create(CreateRequest request) {
+        return creator.create(request);
+    }
+
+    @Override
+    public void destroy(Path lxcpath, String name, DestroyOptions options) {
+        LxcLayout layout = new LxcLayout(lxcpath, name);
+        sweeper.sweepOne(layout.dir());
+        destroyer.destroy(lxcpath, name, options);
+    }
+
+    @Override
+    public ContainerConfig parseConfig(Path file) {
+        return parser.apply(file);
+    }
+
+    private Container container(Path lxcpath, String name) {
+        return new DefinedContainer(lxcpath, name, parser, states);
+    }
+}

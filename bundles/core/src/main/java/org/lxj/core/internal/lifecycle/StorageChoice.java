@@ -1,0 +1,89 @@
+package org.lxj.core.internal.lifecycle;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.lxj.api.BackendNotFoundException;
+import org.lxj.api.LxjException;
+import org.lxj.api.UnsupportedFeatureException;
+import org.lxj.core.internal.select.BackendSelector;
+import org.lxj.spi.storage.StorageBackend;
+import org.lxj.spi.storage.StorageRequest;
+import org.lxj.spi.template.Template;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Storage and template selection for the lifecycle verbs. */
+final class StorageChoice {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageChoice.class);
+
+    /** A rootfs that was made, and by whom: what undoing it needs. */
+    record Made(StorageBackend backend, String rootfsPath) {
+    }
+
+    private final Backends backends;
+    private final BackendSelector<StorageBackend> storage = new BackendSelector<>("storage");
+    private final BackendSelector<Template> templates = new BackendSelector<>("template");
+
+    StorageChoice(Backends backends) {
+        this.backends = backends;
+    }
+
+    /** Fails early (before anything is made) when an explicitly named storage type is not installed. */
+    void checkInstalled(List<String> explicit) {
+        if (!explicit.isEmpty()) {
+            storage.candidates(backends.storage(), explicit, backends.host());
+        }
+    }
+
+    /**
+     * Creates the rootfs with the first candidate that succeeds; a failed candidate removed what it made (the
+     * SPI contract), so the next one starts clean.
+     */
+    Made create(String name, List<String> explicit, StorageRequest request) {
+        List<StorageBackend> candidates = storage.candidates(backends.storage(), explicit, backends.host());
+        LxjException failure = null;
+        for (StorageBackend b : candidates) {
+            try {
+                String rootfs = b.create(request);
+                LOG.info("{}: storage backend \"{}\" chosen ({}), rootfs \"{}\"", name, b.type(),
+                        explicit.isEmpty() ? "ranking and detection" : "-B " + String.join(",", explicit), rootfs);
+                return new Made(b, rootfs);
+            } catch (LxjException e) {
+                LOG.warn("{}: storage backend \"{}\" failed to create the rootfs: {}", name, b.type(), e.getMessage());
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+            }
+        }
+        throw failure;
+    }
+
+    /** The backend that owns an {@code lxc.rootfs.path} value. */
+    Optional<StorageBackend> owner(String rootfsPath) {
+        return backends.storage().stream().map(r -> r.backend()).filter(b -> b.owns(rootfsPath)).findFirst();
+    }
+
+    /** The owner, or a clear error naming the rootfs when none is installed. */
+    StorageBackend requireOwner(String name, String rootfsPath) {
+        return owner(rootfsPath).orElseThrow(() -> new UnsupportedFeatureException(
+                "No installed storage backend handles rootfs \"" + rootfsPath + "\" of \"" + name + "\""));
+    }
+
+    /**
+     * The template {@code -t NAME}. A path names a template script, which this runtime does not run.
+     *
+     * @throws BackendNotFoundException reading {@code no template "NAME" is installed}
+     */
+    Template template(String name) {
+        if (name.indexOf('/') >= 0) {
+            throw new UnsupportedFeatureException("Template scripts are not supported: \"" + name
+                    + "\" is a path; give the name of an installed template instead");
+        }
+        Template t = templates.find(backends.templates(), name).orElseThrow(
+                () -> BackendNotFoundException.template(name));
+        LOG.info("template \"{}\" chosen (-t {})", t.type(), name);
+        return t;
+    }
+}

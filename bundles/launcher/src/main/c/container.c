@@ -1,0 +1,252 @@
+/*
+ * container.c - the cloned child: the A.3.3 checklist, one step at a time. Every failure is
+ * reported as {step, errno, message} on the sync socket and ends the child.
+ */
+#include "launcher.h"
+#include "protocol.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int sync_fd = -1;
+
+__attribute__((noreturn, format(printf, 3, 4))) static void die(int step, int err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	send_error(sync_fd, step, err, "%s", msg);
+	_exit(LXJ_EXIT_SETUP);
+}
+
+static void wait_for(uint16_t want, int step, const char *what)
+{
+	uint8_t buf[64];
+	uint16_t type;
+	ssize_t n = recv_frame(sync_fd, buf, sizeof(buf), &type);
+	if (n < 0)
+		die(step, errno, "Failed to wait for %s: %s", what, errno_name(errno));
+	if (type != want)
+		die(step, EPROTO, "Expected %s from the monitor, got message %u", what, type);
+}
+
+static void step_userns(const struct plan *p)
+{
+	if (!(p->clone_flags & CLONE_NEWUSER))
+		return;
+	wait_for(LXJ_MSG_MAPS_DONE, LXJ_STEP_USERNS_MAPS, "the id maps");
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		die(LXJ_STEP_SETID_ROOT, errno, "Failed to become root in the user namespace: %s", errno_name(errno));
+}
+
+static int step_rootfs(const struct plan *p)
+{
+	if (p->clone_flags & CLONE_NEWNS) {
+		unsigned long prop = p->rootfs_propagation ? p->rootfs_propagation : MS_SLAVE;
+		if (mount(NULL, "/", NULL, MS_REC | prop, NULL) < 0)
+			die(LXJ_STEP_PROPAGATION, errno, "Failed to set the propagation of \"/\": %s", errno_name(errno));
+	}
+	int dir = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		die(LXJ_STEP_ROOTFS, errno, "Failed to open the rootfs \"%s\": %s", p->rootfs, errno_name(errno));
+	/* Bind the rootfs onto itself: pivot_root needs a mount point, and the clone fd is its root. */
+	int root = open_tree(dir, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (root < 0 || move_mount(root, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		die(LXJ_STEP_ROOTFS, errno, "Failed to bind the rootfs \"%s\": %s", p->rootfs, errno_name(errno));
+	close(dir);
+	return root;
+}
+
+static void step_mounts(const struct plan *p, int root)
+{
+	char err[1024];
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct plan_mount *m = &p->mounts[i];
+		if (mount_entry(root, m, err, sizeof(err)) < 0 && !m->optional)
+			die(LXJ_STEP_MOUNT, errno, "%s", err);
+	}
+}
+
+static void step_pivot(const struct plan *p, int root)
+{
+	if (fchdir(root) < 0)
+		die(LXJ_STEP_PIVOT, errno, "Failed to enter the rootfs: %s", errno_name(errno));
+	if (!p->no_pivot && syscall(SYS_pivot_root, ".", ".") == 0) {
+		/* The old root sits under the new one: keep its unmount from propagating, then drop it. */
+		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 || umount2(".", MNT_DETACH) < 0)
+			die(LXJ_STEP_PIVOT, errno, "Failed to detach the old root: %s", errno_name(errno));
+	} else {
+		if (!p->no_pivot && errno != EINVAL)
+			die(LXJ_STEP_PIVOT, errno, "Failed to pivot_root into \"%s\": %s", p->rootfs, errno_name(errno));
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0)
+			die(LXJ_STEP_PIVOT, errno, "Failed to move the rootfs to \"/\": %s", errno_name(errno));
+	}
+	if (chdir("/") < 0)
+		die(LXJ_STEP_PIVOT, errno, "Failed to chdir to the new root: %s", errno_name(errno));
+}
+
+static void step_masks(const struct plan *p, int devnull)
+{
+	char err[1024];
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		die(LXJ_STEP_MASK, errno, "Failed to open the new root: %s", errno_name(errno));
+	for (size_t i = 0; i < p->n_masked; i++)
+		if (mask_path(root, p->masked[i], devnull, err, sizeof(err)) < 0)
+			die(LXJ_STEP_MASK, errno, "%s", err);
+	for (size_t i = 0; i < p->n_readonly; i++)
+		if (readonly_path(root, p->readonly[i], err, sizeof(err)) < 0)
+			die(LXJ_STEP_READONLY, errno, "%s", err);
+	close(root);
+}
+
+static void step_uts_rlimits(const struct plan *p)
+{
+	if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
+		die(LXJ_STEP_HOSTNAME, errno, "Failed to set the hostname \"%s\": %s", p->hostname, errno_name(errno));
+	if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0)
+		die(LXJ_STEP_HOSTNAME, errno, "Failed to set the domainname \"%s\": %s", p->domainname, errno_name(errno));
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		const struct plan_rlimit *r = &p->rlimits[i];
+		struct rlimit rl = { .rlim_cur = r->soft, .rlim_max = r->hard };
+		if (setrlimit((__rlimit_resource_t)r->resource, &rl) < 0)
+			die(LXJ_STEP_RLIMIT, errno, "Failed to set rlimit %u: %s", r->resource, errno_name(errno));
+	}
+}
+
+/* Bounding set first (needs CAP_SETPCAP), ids with keepcaps, then capset and ambient. */
+static void step_identity(const struct plan *p)
+{
+	if (p->has_caps) {
+		for (int c = 0; c < 64 && prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0; c++)
+			if (!(p->caps[0] & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+				die(LXJ_STEP_CAPS, errno, "Failed to drop capability %d from the bounding set: %s", c,
+				    errno_name(errno));
+		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+			die(LXJ_STEP_CAPS, errno, "Failed to keep capabilities: %s", errno_name(errno));
+	}
+	if (p->has_gid && (setgroups(0, NULL) < 0 || setresgid(p->gid, p->gid, p->gid) < 0))
+		die(LXJ_STEP_USER, errno, "Failed to set gid %u: %s", p->gid, errno_name(errno));
+	if (p->has_uid && setresuid(p->uid, p->uid, p->uid) < 0)
+		die(LXJ_STEP_USER, errno, "Failed to set uid %u: %s", p->uid, errno_name(errno));
+	if (p->has_caps) {
+		struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+		struct __user_cap_data_struct d[2];
+		for (int i = 0; i < 2; i++) {
+			d[i].effective = (uint32_t)(p->caps[1] >> (32 * i));
+			d[i].permitted = (uint32_t)(p->caps[2] >> (32 * i));
+			d[i].inheritable = (uint32_t)(p->caps[3] >> (32 * i));
+		}
+		if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 || syscall(SYS_capset, &h, d) < 0)
+			die(LXJ_STEP_CAPS, errno, "Failed to set capabilities: %s", errno_name(errno));
+		for (int c = 0; c < 64; c++)
+			if ((p->caps[4] & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+				die(LXJ_STEP_CAPS, errno, "Failed to raise ambient capability %d: %s", c, errno_name(errno));
+	}
+	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die(LXJ_STEP_NO_NEW_PRIVS, errno, "Failed to set no_new_privs: %s", errno_name(errno));
+}
+
+static void step_cwd(const struct plan *p)
+{
+	const char *cwd = p->cwd ? p->cwd : "/";
+	char buf[PATH_MAX];
+	if (chdir(cwd) < 0)
+		die(LXJ_STEP_CWD, errno, "Failed to change to the working directory \"%s\": %s", cwd, errno_name(errno));
+	/* A cwd outside the root (CVE-2024-21626) makes getcwd fail or return "(unreachable)". */
+	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+		die(LXJ_STEP_CWD, errno ? errno : EPERM, "Working directory \"%s\" is outside the container", cwd);
+}
+
+void container_main(const struct plan *p, int sync)
+{
+	sync_fd = sync;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die(LXJ_STEP_DUMPABLE, errno, "Failed to make the init non-dumpable: %s", errno_name(errno));
+	step_userns(p);
+	int root = step_rootfs(p);
+	int devnull = open_verified_devnull();
+	if (devnull < 0 && p->n_masked > 0)
+		die(LXJ_STEP_MASK, errno, "Failed to open a verified /dev/null (char 1:3): %s", errno_name(errno));
+	step_mounts(p, root);
+	step_pivot(p, root);
+	close(root);
+	step_masks(p, devnull);
+	if (devnull >= 0)
+		close(devnull);
+	step_uts_rlimits(p);
+	step_cwd(p);
+	step_identity(p);
+	if (send_frame(sync_fd, LXJ_MSG_READY, NULL, 0) < 0)
+		die(LXJ_STEP_WAIT_START, errno, "Failed to report readiness: %s", errno_name(errno));
+	wait_for(LXJ_MSG_START, LXJ_STEP_WAIT_START, "START");
+	if (p->builtin_init)
+		init_main(p, sync);
+	exec_command(p, sync);
+}
+
+static void reset_signals(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static const char *env_path(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n_env; i++)
+		if (strncmp(p->env[i], "PATH=", 5) == 0)
+			return p->env[i] + 5;
+	return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+void exec_command(const struct plan *p, int sync)
+{
+	sync_fd = sync;
+	reset_signals();
+	/* Everything above 2 goes at exec; the sync socket stays usable until then to report failure. */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		die(LXJ_STEP_CLOSE_FDS, errno, "Failed to mark descriptors close-on-exec: %s", errno_name(errno));
+	const char *cmd = p->args[0];
+	int err = ENOENT;
+	if (strchr(cmd, '/')) {
+		execve(cmd, (char *const *)p->args, (char *const *)p->env);
+		err = errno;
+	} else {
+		char path[PATH_MAX];
+		const char *dirs = env_path(p);
+		while (*dirs) {
+			size_t n = strcspn(dirs, ":");
+			if (snprintf(path, sizeof(path), "%.*s/%s", (int)n, dirs, cmd) < (int)sizeof(path)) {
+				execve(path, (char *const *)p->args, (char *const *)p->env);
+				if (errno != ENOENT && errno != ENOTDIR)
+					err = errno;
+			}
+			dirs += n;
+			if (*dirs == ':')
+				dirs++;
+		}
+	}
+	send_error(sync_fd, LXJ_STEP_EXEC, err, "Failed to exec \"%s\": %s", cmd, errno_name(err));
+	_exit(err == ENOENT ? LXJ_EXIT_NOT_FOUND : LXJ_EXIT_NOT_EXECUTABLE);
+}

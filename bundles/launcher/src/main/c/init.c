@@ -1,0 +1,74 @@
+/*
+ * init.c - the built-in init for lxc-execute: PID 1 forks the command (PID 2), forwards signals to
+ * it, reaps every child, and exits with the command's status (128 + signal when it was killed).
+ */
+#include "launcher.h"
+#include "protocol.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int is_fault(int s)
+{
+	return s == SIGSEGV || s == SIGBUS || s == SIGILL || s == SIGFPE || s == SIGTRAP || s == SIGSYS ||
+	       s == SIGKILL || s == SIGSTOP;
+}
+
+void init_main(const struct plan *p, int sync)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	for (int s = 1; s < NSIG; s++)
+		if (is_fault(s))
+			sigdelset(&all, s);
+	/* Blocked signals are queued even for a namespace init, so none is lost before sigwaitinfo. */
+	sigprocmask(SIG_BLOCK, &all, &old);
+	int execed[2];
+	if (pipe2(execed, O_CLOEXEC) < 0) {
+		send_error(sync, LXJ_STEP_INIT, errno, "Failed to create the init pipe: %s", errno_name(errno));
+		_exit(LXJ_EXIT_SETUP);
+	}
+	pid_t child = fork();
+	if (child < 0) {
+		send_error(sync, LXJ_STEP_INIT, errno, "Failed to fork the command: %s", errno_name(errno));
+		_exit(LXJ_EXIT_SETUP);
+	}
+	if (child == 0) {
+		close(execed[0]);
+		exec_command(p, sync);
+	}
+	close(execed[1]);
+	char c;
+	while (read(execed[0], &c, 1) < 0 && errno == EINTR)
+		;
+	/* The command has exec'd or failed: init keeps nothing but 0-2. */
+	close_range(3, ~0U, 0);
+	prctl(PR_SET_NAME, "init", 0, 0, 0);
+	int status = 0;
+	for (;;) {
+		siginfo_t si;
+		int s = sigwaitinfo(&all, &si);
+		if (s < 0)
+			continue;
+		if (s != SIGCHLD) {
+			kill(child, s);
+			continue;
+		}
+		for (;;) {
+			int st;
+			pid_t r = waitpid(-1, &st, WNOHANG);
+			if (r <= 0)
+				break;
+			if (r == child) {
+				status = WIFEXITED(st) ? WEXITSTATUS(st) : LXJ_EXIT_SIGNAL_BASE + WTERMSIG(st);
+				_exit(status);
+			}
+		}
+	}
+}

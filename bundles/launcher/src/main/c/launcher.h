@@ -1,0 +1,44 @@
+/* launcher.h - shared declarations of the launcher, monitor, container setup and built-in init. */
+#ifndef LXJ_LAUNCHER_H
+#define LXJ_LAUNCHER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "plan.h"
+
+#define CONTROL_FD 3
+
+/* Frames on SOCK_SEQPACKET sockets (one frame per message). */
+int send_frame(int fd, uint16_t type, const void *payload, uint32_t len);
+/* Receives one frame into buf; returns the payload length, 0 on EOF (type set to 0), -1 on error. */
+ssize_t recv_frame(int fd, uint8_t *buf, size_t cap, uint16_t *type);
+/* Sends ERROR{step, errno, message}; keeps errno. */
+void send_error(int fd, int step, int err, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The symbolic errno name ("ENOENT"), or a number. */
+const char *errno_name(int err);
+
+/* Re-executes the running binary from a sealed memfd unless it already runs from one. */
+int ensure_sealed_self(char **argv);
+
+/* Runs the monitor for a parsed plan: clones init, relays the handshake, supervises. Returns an exit code. */
+int monitor_run(const struct plan *p, int ctl);
+
+/* In the cloned child: carries out the plan's steps and execs (never returns). */
+__attribute__((noreturn)) void container_main(const struct plan *p, int sync);
+
+/* The built-in init: forks the command as PID 2, reaps, forwards signals (never returns). */
+__attribute__((noreturn)) void init_main(const struct plan *p, int sync);
+
+/* Marks every fd above 2 close-on-exec, sets cwd-independent exec of the plan's command. */
+__attribute__((noreturn)) void exec_command(const struct plan *p, int sync);
+
+/* Mount helpers: everything inside the rootfs is resolved by fd. */
+int resolve_in_root(int rootfd, const char *path);
+int mkpath_in_root(int rootfd, const char *path, uint32_t create);
+int mount_entry(int rootfd, const struct plan_mount *m, char *err, size_t errlen);
+int mask_path(int rootfd, const char *path, int devnull, char *err, size_t errlen);
+int readonly_path(int rootfd, const char *path, char *err, size_t errlen);
+int open_verified_devnull(void);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * main.c - lxj-launcher: started by the JVM with posix_spawn, the plan on fd 3 (SOCK_SEQPACKET).
+ * Re-executes itself from a sealed memfd, detaches as the container's monitor, reads and checks
+ * the plan, and hands over to the monitor.
+ */
+#include "launcher.h"
+#include "protocol.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC 0x0020
+#endif
+
+#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#define SEALED_ENV "_LXJ_LAUNCHER_SEALED=1"
+
+extern char **environ;
+
+static int is_sealed(int fd)
+{
+	int seals = fcntl(fd, F_GET_SEALS);
+	return seals >= 0 && (seals & SEALS) == SEALS;
+}
+
+int ensure_sealed_self(char **argv)
+{
+	int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return -1;
+	if (is_sealed(self)) {
+		close(self);
+		return 0;
+	}
+	for (char **e = environ; e && *e; e++)
+		if (strcmp(*e, SEALED_ENV) == 0) {
+			close(self);
+			errno = EBADF; /* re-executed once already, yet not sealed: refuse to loop */
+			return -1;
+		}
+	int mfd = memfd_create("lxj-launcher", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (mfd < 0 && errno == EINVAL)
+		mfd = memfd_create("lxj-launcher", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	struct stat st;
+	if (mfd < 0 || fstat(self, &st) < 0)
+		return -1;
+	for (off_t done = 0; done < st.st_size;) {
+		ssize_t n = sendfile(mfd, self, NULL, (size_t)(st.st_size - done));
+		if (n <= 0)
+			return -1;
+		done += n;
+	}
+	close(self);
+	if (fcntl(mfd, F_ADD_SEALS, SEALS | F_SEAL_EXEC) < 0 && fcntl(mfd, F_ADD_SEALS, SEALS) < 0)
+		return -1;
+	/* Keep the JVM-chosen (empty) environment, plus the loop guard. */
+	char *env[64];
+	int n = 0;
+	for (char **e = environ; e && *e && n < 62; e++)
+		env[n++] = *e;
+	env[n++] = (char *)SEALED_ENV;
+	env[n] = NULL;
+	fexecve(mfd, argv, env);
+	return -1;
+}
+
+static int is_control_socket(int fd)
+{
+	int type;
+	socklen_t len = sizeof(type);
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_SEQPACKET;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+		printf("lxj-launcher protocol %d\n", LXJ_PROTOCOL_VERSION);
+		return LXJ_EXIT_OK;
+	}
+	if (argc > 1 || !is_control_socket(CONTROL_FD)) {
+		fprintf(stderr, "lxj-launcher: started without its control socket on fd %d\n", CONTROL_FD);
+		return LXJ_EXIT_USAGE;
+	}
+	if (ensure_sealed_self(argv) < 0) {
+		send_error(CONTROL_FD, LXJ_STEP_REEXEC, errno, "Failed to re-execute from a sealed memfd: %s",
+			   errno_name(errno));
+		return LXJ_EXIT_REEXEC;
+	}
+	/* Detach: the JVM reaps this process at once; the monitor is nobody's child but init's. */
+	pid_t pid = fork();
+	if (pid < 0) {
+		send_error(CONTROL_FD, LXJ_STEP_MONITOR, errno, "Failed to fork the monitor: %s", errno_name(errno));
+		return LXJ_EXIT_SETUP;
+	}
+	if (pid > 0)
+		_exit(LXJ_EXIT_OK);
+	if (setsid() < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+		send_error(CONTROL_FD, LXJ_STEP_MONITOR, errno, "Failed to become the monitor: %s", errno_name(errno));
+		return LXJ_EXIT_SETUP;
+	}
+	prctl(PR_SET_NAME, "lxj-monitor", 0, 0, 0);
+	static uint8_t msg[LXJ_MAX_MESSAGE];
+	uint16_t type;
+	ssize_t n = recv_frame(CONTROL_FD, msg, sizeof(msg), &type);
+	if (n < 0 || type != LXJ_MSG_PLAN) {
+		send_error(CONTROL_FD, LXJ_STEP_PLAN, n < 0 ? errno : EPROTO, "Failed to receive the plan: %s",
+			   n < 0 ? errno_name(errno) : "not a PLAN message");
+		return LXJ_EXIT_PLAN;
+	}
+	static struct plan plan;
+	char err[512];
+	int perr = EINVAL;
+	if (plan_parse(msg, (size_t)n, &plan, err, sizeof(err), &perr) < 0) {
+		send_error(CONTROL_FD, LXJ_STEP_PLAN, perr, "%s", err);
+		return LXJ_EXIT_PLAN;
+	}
+	return monitor_run(&plan, CONTROL_FD);
+}

@@ -1,0 +1,391 @@
+/*
+ * monitor.c - clones the container's init, relays the handshake with the JVM, then supervises:
+ * holds init's pidfd, reaps (child subreaper), writes <run>/exit and serves <run>/monitor.sock.
+ */
+#include "launcher.h"
+#include "protocol.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CLIENTS 16
+#define SOCK_NAME "monitor.sock"
+
+struct monitor {
+	const struct plan *p;
+	int ctl, sync, pidfd, rundir, procfd, listen;
+	pid_t init;
+	int sock_bound;
+};
+
+static int open_verified_proc(void)
+{
+	int fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	struct statfs sf;
+	if (fd >= 0 && (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)) {
+		close(fd);
+		errno = ENODEV;
+		return -1;
+	}
+	return fd;
+}
+
+static int write_proc(int procfd, pid_t pid, const char *file, const char *data)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "%d/%s", pid, file);
+	int fd = openat(procfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	size_t len = strlen(data);
+	ssize_t w = write(fd, data, len);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return w == (ssize_t)len ? 0 : -1;
+}
+
+static pid_t clone_init(const struct plan *p, int cgfd, int *pidfd)
+{
+	struct clone_args ca;
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = p->clone_flags | CLONE_PIDFD;
+	ca.pidfd = (uint64_t)(uintptr_t)pidfd;
+	ca.exit_signal = SIGCHLD;
+	if (cgfd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cgfd;
+	}
+	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0 && errno == ENOSYS && cgfd < 0)
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)(p->clone_flags | CLONE_PIDFD | SIGCHLD), NULL, pidfd, NULL, 0);
+	return pid;
+}
+
+/* Kills and reaps init after a failed setup; removes what the monitor created. */
+static int abort_setup(struct monitor *m)
+{
+	if (m->init > 0) {
+		syscall(SYS_pidfd_send_signal, m->pidfd, SIGKILL, NULL, 0);
+		while (waitpid(m->init, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (m->sock_bound)
+		unlinkat(m->rundir, SOCK_NAME, 0);
+	return LXJ_EXIT_SETUP;
+}
+
+/* Waits for the next frame from init; forwards an ERROR to the JVM. Returns the type, 0 on EOF, -1 on error. */
+static int from_init(struct monitor *m, int step)
+{
+	uint8_t buf[LXJ_MAX_MESSAGE];
+	uint16_t type;
+	ssize_t n = recv_frame(m->sync, buf, sizeof(buf), &type);
+	if (n < 0) {
+		send_error(m->ctl, step, errno, "Failed to read from the container init: %s", errno_name(errno));
+		return -1;
+	}
+	if (type == LXJ_MSG_ERROR) {
+		send_frame(m->ctl, LXJ_MSG_ERROR, buf, (uint32_t)n);
+		return -1;
+	}
+	return type;
+}
+
+static int bind_socket(struct monitor *m)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/" SOCK_NAME, m->rundir);
+	m->listen = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (m->listen < 0)
+		return -1;
+	mode_t old = umask(0077);
+	int r = bind(m->listen, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r < 0)
+		return -1;
+	m->sock_bound = 1;
+	return listen(m->listen, 8);
+}
+
+static int reply_pids(struct monitor *m, uint16_t type)
+{
+	uint8_t buf[64];
+	uint32_t mon = (uint32_t)getpid(), init = (uint32_t)m->init;
+	size_t off = tlv_put(buf, sizeof(buf), 0, LXJ_REPLY_MONITOR_PID, 0, &mon, 4);
+	off = tlv_put(buf, sizeof(buf), off, LXJ_REPLY_INIT_PID, 0, &init, 4);
+	return send_frame(m->ctl, type, buf, (uint32_t)off);
+}
+
+/* The handshake: maps, READY, CREATED, START, exec. Returns 0 when the container runs. */
+static int setup(struct monitor *m)
+{
+	const struct plan *p = m->p;
+	m->procfd = open_verified_proc();
+	if (m->procfd < 0) {
+		send_error(m->ctl, LXJ_STEP_MONITOR, errno, "Failed to open a verified procfs handle: %s", errno_name(errno));
+		return LXJ_EXIT_SETUP;
+	}
+	m->rundir = open(p->run_dir, O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (m->rundir < 0) {
+		send_error(m->ctl, LXJ_STEP_MONITOR, errno, "Failed to open the run directory \"%s\": %s", p->run_dir,
+			   errno_name(errno));
+		return LXJ_EXIT_SETUP;
+	}
+	int cgfd = -1;
+	if (p->cgroup_path) {
+		cgfd = open(p->cgroup_path, O_DIRECTORY | O_CLOEXEC);
+		if (cgfd < 0) {
+			send_error(m->ctl, LXJ_STEP_CGROUP, errno, "Failed to open the cgroup \"%s\": %s", p->cgroup_path,
+				   errno_name(errno));
+			return LXJ_EXIT_SETUP;
+		}
+	}
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		send_error(m->ctl, LXJ_STEP_CLONE, errno, "Failed to create the sync socket: %s", errno_name(errno));
+		return LXJ_EXIT_SETUP;
+	}
+	m->init = clone_init(p, cgfd, &m->pidfd);
+	if (m->init < 0) {
+		send_error(m->ctl, LXJ_STEP_CLONE, errno, "Failed to clone the container init: %s", errno_name(errno));
+		return LXJ_EXIT_SETUP;
+	}
+	if (m->init == 0) {
+		close(sv[0]);
+		close(m->ctl);
+		container_main(p, sv[1]);
+	}
+	close(sv[1]);
+	if (cgfd >= 0)
+		close(cgfd);
+	m->sync = sv[0];
+	if (p->clone_flags & CLONE_NEWUSER) {
+		if ((p->setgroups_deny && write_proc(m->procfd, m->init, "setgroups", "deny") < 0) ||
+		    (p->uid_map && write_proc(m->procfd, m->init, "uid_map", p->uid_map) < 0) ||
+		    (p->gid_map && write_proc(m->procfd, m->init, "gid_map", p->gid_map) < 0)) {
+			send_error(m->ctl, LXJ_STEP_USERNS_MAPS, errno, "Failed to write the id maps of %d: %s", m->init,
+				   errno_name(errno));
+			return abort_setup(m);
+		}
+		if (send_frame(m->sync, LXJ_MSG_MAPS_DONE, NULL, 0) < 0) {
+			send_error(m->ctl, LXJ_STEP_USERNS_MAPS, errno, "Failed to signal the id maps: %s", errno_name(errno));
+			return abort_setup(m);
+		}
+	}
+	int t = from_init(m, LXJ_STEP_INIT);
+	if (t != LXJ_MSG_READY) {
+		if (t >= 0)
+			send_error(m->ctl, LXJ_STEP_INIT, ECHILD, "The container init exited during setup");
+		return abort_setup(m);
+	}
+	if (bind_socket(m) < 0) {
+		send_error(m->ctl, LXJ_STEP_MONITOR_SOCKET, errno, "Failed to serve \"%s/" SOCK_NAME "\": %s", p->run_dir,
+			   errno_name(errno));
+		return abort_setup(m);
+	}
+	if (reply_pids(m, LXJ_MSG_CREATED) < 0)
+		return abort_setup(m);
+	uint8_t buf[64];
+	uint16_t type;
+	if (recv_frame(m->ctl, buf, sizeof(buf), &type) < 0 || type != LXJ_MSG_START)
+		return abort_setup(m); /* the JVM went away or aborted: nothing may stay behind */
+	if (send_frame(m->sync, LXJ_MSG_START, NULL, 0) < 0) {
+		send_error(m->ctl, LXJ_STEP_WAIT_START, errno, "Failed to start the container init: %s", errno_name(errno));
+		return abort_setup(m);
+	}
+	/* EOF on the sync socket without an ERROR means the command was exec'd. */
+	if (from_init(m, LXJ_STEP_EXEC) != 0)
+		return abort_setup(m);
+	close(m->sync);
+	reply_pids(m, LXJ_MSG_STARTED);
+	return 0;
+}
+
+static void write_exit(struct monitor *m, int status, char *line, size_t len)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	snprintf(line, len, "exit=%d signal=%d time=%lld.%09ld\n", code, sig, (long long)ts.tv_sec, ts.tv_nsec);
+	int fd = openat(m->rundir, "exit.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return;
+	ssize_t w = write(fd, line, strlen(line));
+	fsync(fd);
+	close(fd);
+	if (w == (ssize_t)strlen(line))
+		renameat(m->rundir, "exit.tmp", m->rundir, "exit");
+}
+
+struct client {
+	int fd;
+	size_t len;
+	int waiting;
+	char buf[128];
+};
+
+static void client_say(struct client *c, const char *s)
+{
+	if (send(c->fd, s, strlen(s), MSG_NOSIGNAL) < 0) {
+		close(c->fd);
+		c->fd = -1;
+	}
+}
+
+static void client_command(struct monitor *m, struct client *c, char *line)
+{
+	char out[128];
+	int sig;
+	if (strcmp(line, "state") == 0) {
+		snprintf(out, sizeof(out), "RUNNING %d\n", m->init);
+		client_say(c, out);
+	} else if (sscanf(line, "kill %d", &sig) == 1 && sig > 0 && sig < NSIG) {
+		if (syscall(SYS_pidfd_send_signal, m->pidfd, sig, NULL, 0) < 0)
+			snprintf(out, sizeof(out), "ERR %s Failed to send signal %d to %d\n", errno_name(errno), sig, m->init);
+		else
+			snprintf(out, sizeof(out), "OK\n");
+		client_say(c, out);
+	} else if (strcmp(line, "wait") == 0) {
+		c->waiting = 1;
+	} else {
+		client_say(c, "ERR EINVAL Unknown command\n");
+	}
+}
+
+static void client_read(struct monitor *m, struct client *c)
+{
+	ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, 0);
+	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		close(c->fd);
+		c->fd = -1;
+		return;
+	}
+	c->len += (size_t)n;
+	c->buf[c->len] = '\0';
+	char *nl;
+	while (c->fd >= 0 && (nl = strchr(c->buf, '\n'))) {
+		*nl = '\0';
+		client_command(m, c, c->buf);
+		size_t used = (size_t)(nl + 1 - c->buf);
+		memmove(c->buf, nl + 1, c->len - used + 1);
+		c->len -= used;
+	}
+	if (c->fd >= 0 && c->len == sizeof(c->buf) - 1) {
+		client_say(c, "ERR E2BIG Line too long\n");
+		if (c->fd >= 0) {
+			close(c->fd);
+			c->fd = -1;
+		}
+	}
+}
+
+static void client_accept(struct monitor *m, struct client *clients)
+{
+	int fd = accept4(m->listen, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	struct ucred cr;
+	socklen_t l = sizeof(cr);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) < 0 || (cr.uid != 0 && cr.uid != geteuid())) {
+		close(fd);
+		return;
+	}
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].fd < 0) {
+			clients[i] = (struct client){ .fd = fd };
+			return;
+		}
+	close(fd);
+}
+
+static int supervise(struct monitor *m)
+{
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	struct client clients[MAX_CLIENTS];
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		clients[i].fd = -1;
+	for (;;) {
+		struct pollfd pf[3 + MAX_CLIENTS];
+		int n = 0;
+		pf[n++] = (struct pollfd){ .fd = m->pidfd, .events = POLLIN };
+		pf[n++] = (struct pollfd){ .fd = m->listen, .events = POLLIN };
+		pf[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		for (int i = 0; i < MAX_CLIENTS; i++)
+			pf[n++] = (struct pollfd){ .fd = clients[i].fd, .events = POLLIN };
+		if (poll(pf, (nfds_t)n, -1) < 0 && errno != EINTR)
+			return LXJ_EXIT_INTERNAL;
+		struct signalfd_siginfo si;
+		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si))
+			;
+		int status, init_status = -1;
+		pid_t r;
+		while ((r = waitpid(-1, &status, WNOHANG)) > 0)
+			if (r == m->init)
+				init_status = status;
+		if (init_status != -1) {
+			char line[128], msg[160];
+			write_exit(m, init_status, line, sizeof(line));
+			snprintf(msg, sizeof(msg), "EXITED %s", line);
+			for (int i = 0; i < MAX_CLIENTS; i++)
+				if (clients[i].fd >= 0) {
+					if (clients[i].waiting)
+						client_say(&clients[i], msg);
+					if (clients[i].fd >= 0)
+						close(clients[i].fd);
+				}
+			unlinkat(m->rundir, SOCK_NAME, 0);
+			return LXJ_EXIT_OK;
+		}
+		if (pf[1].revents & POLLIN)
+			client_accept(m, clients);
+		for (int i = 0; i < MAX_CLIENTS; i++)
+			if (clients[i].fd >= 0 && (pf[3 + i].revents & (POLLIN | POLLHUP | POLLERR)))
+				client_read(m, &clients[i]);
+	}
+}
+
+int monitor_run(const struct plan *p, int ctl)
+{
+	struct monitor m = { .p = p, .ctl = ctl, .sync = -1, .pidfd = -1, .rundir = -1, .procfd = -1, .listen = -1 };
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int rc = setup(&m);
+	if (rc != 0)
+		return rc;
+	close(ctl);
+	/* The monitor outlives the JVM: it must not hold the JVM's terminal or pipes. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		close(null);
+	}
+	return supervise(&m);
+}

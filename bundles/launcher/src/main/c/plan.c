@@ -1,0 +1,418 @@
+/* plan.c - strict TLV parsing of the launch plan. No syscalls: fuzzed and unit-tested alone. */
+#include "plan.h"
+#include "protocol.h"
+
+#include <errno.h>
+#include <sched.h>
+
+#define PLAN_CLONE_NEWTIME 0x00000080ULL
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int tlv_next(const uint8_t *buf, size_t len, size_t *off, struct tlv *out)
+{
+	if (*off == len)
+		return 0;
+	if (*off > len || len - *off < LXJ_TLV_HEADER_SIZE)
+		return -1;
+	const uint8_t *p = buf + *off;
+	memcpy(&out->type, p, 2);
+	memcpy(&out->flags, p + 2, 2);
+	memcpy(&out->len, p + 4, 4);
+	size_t rest = len - *off - LXJ_TLV_HEADER_SIZE;
+	if (out->len > rest)
+		return -1;
+	out->payload = p + LXJ_TLV_HEADER_SIZE;
+	*off += LXJ_TLV_HEADER_SIZE + (size_t)out->len;
+	return 1;
+}
+
+size_t tlv_put(uint8_t *buf, size_t cap, size_t off, uint16_t type, uint16_t flags, const void *payload, uint32_t len)
+{
+	if (off > cap || cap - off < LXJ_TLV_HEADER_SIZE || cap - off - LXJ_TLV_HEADER_SIZE < len)
+		return 0;
+	memcpy(buf + off, &type, 2);
+	memcpy(buf + off + 2, &flags, 2);
+	memcpy(buf + off + 4, &len, 4);
+	if (len)
+		memcpy(buf + off + LXJ_TLV_HEADER_SIZE, payload, len);
+	return off + LXJ_TLV_HEADER_SIZE + len;
+}
+
+struct perr {
+	char *buf;
+	size_t len;
+	int *err;
+};
+
+static int fail(struct perr *pe, int e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct perr *pe, int e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (pe->buf && pe->len)
+		vsnprintf(pe->buf, pe->len, fmt, ap);
+	va_end(ap);
+	if (pe->err)
+		*pe->err = e;
+	return -1;
+}
+
+/* A string payload: at least the NUL, NUL only at the end, bounded. */
+static int get_str(struct perr *pe, const struct tlv *t, const char *what, const char **out)
+{
+	if (t->len == 0 || t->len > PLAN_MAX_STRING)
+		return fail(pe, EINVAL, "Invalid plan: %s has length %u", what, t->len);
+	if (t->payload[t->len - 1] != '\0' || memchr(t->payload, '\0', t->len - 1) != NULL)
+		return fail(pe, EINVAL, "Invalid plan: %s is not a NUL-terminated string", what);
+	*out = (const char *)t->payload;
+	return 0;
+}
+
+static int get_u32(struct perr *pe, const struct tlv *t, const char *what, uint32_t *out)
+{
+	if (t->len != 4)
+		return fail(pe, EINVAL, "Invalid plan: %s has length %u, expected 4", what, t->len);
+	memcpy(out, t->payload, 4);
+	return 0;
+}
+
+static int get_u64(struct perr *pe, const struct tlv *t, const char *what, uint64_t *out)
+{
+	if (t->len != 8)
+		return fail(pe, EINVAL, "Invalid plan: %s has length %u, expected 8", what, t->len);
+	memcpy(out, t->payload, 8);
+	return 0;
+}
+
+static int get_bool(struct perr *pe, const struct tlv *t, const char *what, int *out)
+{
+	uint32_t v = 0;
+	if (get_u32(pe, t, what, &v) < 0)
+		return -1;
+	if (v > 1)
+		return fail(pe, EINVAL, "Invalid plan: %s must be 0 or 1, got %u", what, v);
+	*out = (int)v;
+	return 0;
+}
+
+static int once(struct perr *pe, const void *slot_set, const char *what)
+{
+	if (slot_set)
+		return fail(pe, EINVAL, "Invalid plan: %s appears twice", what);
+	return 0;
+}
+
+static int unknown(struct perr *pe, const struct tlv *t, const char *where)
+{
+	if (t->flags & LXJ_FLAG_OPTIONAL)
+		return 0;
+	return fail(pe, EOPNOTSUPP, "Invalid plan: unknown %s attribute %u", where, t->type);
+}
+
+/* Paths inside the container: absolute, no empty or ".." components. */
+static int check_inner_path(struct perr *pe, const char *p, const char *what)
+{
+	if (p[0] != '/')
+		return fail(pe, EINVAL, "Invalid plan: %s \"%s\" is not absolute", what, p);
+	for (const char *c = p; *c;) {
+		while (*c == '/')
+			c++;
+		const char *e = strchrnul(c, '/');
+		if (e - c == 2 && c[0] == '.' && c[1] == '.')
+			return fail(pe, EINVAL, "Invalid plan: %s \"%s\" contains \"..\"", what, p);
+		c = e;
+	}
+	return 0;
+}
+
+static int parse_mount(struct perr *pe, const struct tlv *outer, struct plan_mount *m)
+{
+	size_t off = 0;
+	struct tlv t;
+	int r, seen_flags = 0, seen_create = 0, seen_opt = 0;
+	memset(m, 0, sizeof(*m));
+	while ((r = tlv_next(outer->payload, outer->len, &off, &t)) > 0) {
+		if (t.flags & ~LXJ_FLAG_OPTIONAL)
+			return fail(pe, EINVAL, "Invalid plan: mount attribute %u has unknown flags 0x%x", t.type, t.flags);
+		switch (t.type) {
+		case LXJ_MOUNT_SOURCE:
+			if (once(pe, m->source, "mount source") || get_str(pe, &t, "mount source", &m->source))
+				return -1;
+			break;
+		case LXJ_MOUNT_TARGET:
+			if (once(pe, m->target, "mount target") || get_str(pe, &t, "mount target", &m->target))
+				return -1;
+			break;
+		case LXJ_MOUNT_FSTYPE:
+			if (once(pe, m->fstype, "mount fstype") || get_str(pe, &t, "mount fstype", &m->fstype))
+				return -1;
+			break;
+		case LXJ_MOUNT_DATA:
+			if (once(pe, m->data, "mount data") || get_str(pe, &t, "mount data", &m->data))
+				return -1;
+			break;
+		case LXJ_MOUNT_FLAGS:
+			if (once(pe, seen_flags ? pe : NULL, "mount flags") || get_u64(pe, &t, "mount flags", &m->flags))
+				return -1;
+			seen_flags = 1;
+			break;
+		case LXJ_MOUNT_CREATE:
+			if (once(pe, seen_create ? pe : NULL, "mount create") || get_u32(pe, &t, "mount create", &m->create))
+				return -1;
+			if (m->create > LXJ_CREATE_FILE)
+				return fail(pe, EINVAL, "Invalid plan: mount create mode %u", m->create);
+			seen_create = 1;
+			break;
+		case LXJ_MOUNT_OPTIONAL:
+			if (once(pe, seen_opt ? pe : NULL, "mount optional") || get_bool(pe, &t, "mount optional", &m->optional))
+				return -1;
+			seen_opt = 1;
+			break;
+		case LXJ_MOUNT_DEVICE:
+			if (once(pe, m->has_device ? pe : NULL, "mount device"))
+				return -1;
+			if (t.len != 8)
+				return fail(pe, EINVAL, "Invalid plan: mount device has length %u, expected 8", t.len);
+			memcpy(&m->dev_major, t.payload, 4);
+			memcpy(&m->dev_minor, t.payload + 4, 4);
+			m->has_device = 1;
+			break;
+		default:
+			if (unknown(pe, &t, "mount"))
+				return -1;
+		}
+	}
+	if (r < 0)
+		return fail(pe, EINVAL, "Invalid plan: truncated attribute inside a mount");
+	if (!m->target)
+		return fail(pe, EINVAL, "Invalid plan: mount without a target");
+	if (check_inner_path(pe, m->target, "mount target"))
+		return -1;
+	if (!m->fstype && !m->source)
+		return fail(pe, EINVAL, "Invalid plan: mount of \"%s\" has neither a source nor a filesystem type", m->target);
+	if (m->has_device && !m->source)
+		return fail(pe, EINVAL, "Invalid plan: device check on \"%s\" without a source", m->target);
+	return 0;
+}
+
+static int parse_rlimit(struct perr *pe, const struct tlv *outer, struct plan_rlimit *rl)
+{
+	size_t off = 0;
+	struct tlv t;
+	int r, seen = 0;
+	while ((r = tlv_next(outer->payload, outer->len, &off, &t)) > 0) {
+		if (t.flags & ~LXJ_FLAG_OPTIONAL)
+			return fail(pe, EINVAL, "Invalid plan: rlimit attribute %u has unknown flags 0x%x", t.type, t.flags);
+		int bit;
+		switch (t.type) {
+		case LXJ_RLIMIT_RESOURCE:
+			bit = 1;
+			if (!(seen & bit) && get_u32(pe, &t, "rlimit resource", &rl->resource))
+				return -1;
+			break;
+		case LXJ_RLIMIT_SOFT:
+			bit = 2;
+			if (!(seen & bit) && get_u64(pe, &t, "rlimit soft", &rl->soft))
+				return -1;
+			break;
+		case LXJ_RLIMIT_HARD:
+			bit = 4;
+			if (!(seen & bit) && get_u64(pe, &t, "rlimit hard", &rl->hard))
+				return -1;
+			break;
+		default:
+			if (unknown(pe, &t, "rlimit"))
+				return -1;
+			continue;
+		}
+		if (seen & bit)
+			return fail(pe, EINVAL, "Invalid plan: rlimit attribute %u appears twice", t.type);
+		seen |= bit;
+	}
+	if (r < 0)
+		return fail(pe, EINVAL, "Invalid plan: truncated attribute inside an rlimit");
+	if (seen != 7)
+		return fail(pe, EINVAL, "Invalid plan: rlimit needs resource, soft and hard");
+	if (rl->resource >= 64)
+		return fail(pe, EINVAL, "Invalid plan: rlimit resource %u", rl->resource);
+	if (rl->soft > rl->hard)
+		return fail(pe, EINVAL, "Invalid plan: rlimit %u soft limit above hard limit", rl->resource);
+	return 0;
+}
+
+static int add_str(struct perr *pe, const struct tlv *t, const char *what, const char **arr, size_t *n, size_t max)
+{
+	if (*n >= max)
+		return fail(pe, E2BIG, "Invalid plan: more than %zu %s entries", max, what);
+	if (get_str(pe, t, what, &arr[*n]))
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+#define ONCE_STR(field, name)                                                   \
+	if (once(&pe, p->field, name) || get_str(&pe, &t, name, &p->field))     \
+		return -1;                                                      \
+	break
+
+int plan_parse(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t errlen, int *err_errno)
+{
+	struct perr pe = { err, errlen, err_errno };
+	size_t off = 0;
+	struct tlv t;
+	int r, first = 1;
+	unsigned seen = 0; /* bits for scalar attributes */
+
+	memset(p, 0, sizeof(*p));
+	if (len > LXJ_MAX_MESSAGE)
+		return fail(&pe, E2BIG, "Invalid plan: %zu bytes exceed the limit of %d", len, LXJ_MAX_MESSAGE);
+	while ((r = tlv_next(buf, len, &off, &t)) > 0) {
+		if (t.flags & ~LXJ_FLAG_OPTIONAL)
+			return fail(&pe, EINVAL, "Invalid plan: attribute %u has unknown flags 0x%x", t.type, t.flags);
+		if (first) {
+			if (t.type != LXJ_ATTR_VERSION)
+				return fail(&pe, EINVAL, "Invalid plan: the first attribute is %u, not the version", t.type);
+			if (get_u32(&pe, &t, "version", &p->version))
+				return -1;
+			if (p->version != LXJ_PROTOCOL_VERSION)
+				return fail(&pe, EPROTONOSUPPORT, "Invalid plan: version %u, this launcher speaks %d", p->version, LXJ_PROTOCOL_VERSION);
+			first = 0;
+			continue;
+		}
+		unsigned bit = 0;
+		switch (t.type) {
+		case LXJ_ATTR_VERSION:
+			return fail(&pe, EINVAL, "Invalid plan: version appears twice");
+		case LXJ_ATTR_CONTAINER_ID: ONCE_STR(container_id, "container id");
+		case LXJ_ATTR_RUN_DIR: ONCE_STR(run_dir, "run dir");
+		case LXJ_ATTR_UID_MAP: ONCE_STR(uid_map, "uid map");
+		case LXJ_ATTR_GID_MAP: ONCE_STR(gid_map, "gid map");
+		case LXJ_ATTR_CGROUP_PATH: ONCE_STR(cgroup_path, "cgroup path");
+		case LXJ_ATTR_ROOTFS: ONCE_STR(rootfs, "rootfs");
+		case LXJ_ATTR_HOSTNAME: ONCE_STR(hostname, "hostname");
+		case LXJ_ATTR_DOMAINNAME: ONCE_STR(domainname, "domainname");
+		case LXJ_ATTR_CWD: ONCE_STR(cwd, "cwd");
+		case LXJ_ATTR_CLONE_FLAGS:
+			bit = 1u << 0;
+			if (!(seen & bit) && get_u64(&pe, &t, "clone flags", &p->clone_flags))
+				return -1;
+			break;
+		case LXJ_ATTR_SETGROUPS_DENY:
+			bit = 1u << 1;
+			if (!(seen & bit) && get_bool(&pe, &t, "setgroups deny", &p->setgroups_deny))
+				return -1;
+			break;
+		case LXJ_ATTR_ROOTFS_PROPAGATION:
+			bit = 1u << 2;
+			if (!(seen & bit) && get_u64(&pe, &t, "rootfs propagation", &p->rootfs_propagation))
+				return -1;
+			break;
+		case LXJ_ATTR_NO_PIVOT:
+			bit = 1u << 3;
+			if (!(seen & bit) && get_bool(&pe, &t, "no pivot", &p->no_pivot))
+				return -1;
+			break;
+		case LXJ_ATTR_CAPS:
+			bit = 1u << 4;
+			if (!(seen & bit)) {
+				if (t.len != sizeof(p->caps))
+					return fail(&pe, EINVAL, "Invalid plan: caps has length %u, expected %zu", t.len, sizeof(p->caps));
+				memcpy(p->caps, t.payload, sizeof(p->caps));
+				p->has_caps = 1;
+			}
+			break;
+		case LXJ_ATTR_NO_NEW_PRIVS:
+			bit = 1u << 5;
+			if (!(seen & bit) && get_bool(&pe, &t, "no new privs", &p->no_new_privs))
+				return -1;
+			break;
+		case LXJ_ATTR_UID:
+			bit = 1u << 6;
+			if (!(seen & bit) && get_u32(&pe, &t, "uid", &p->uid))
+				return -1;
+			p->has_uid = 1;
+			break;
+		case LXJ_ATTR_GID:
+			bit = 1u << 7;
+			if (!(seen & bit) && get_u32(&pe, &t, "gid", &p->gid))
+				return -1;
+			p->has_gid = 1;
+			break;
+		case LXJ_ATTR_BUILTIN_INIT:
+			bit = 1u << 8;
+			if (!(seen & bit) && get_bool(&pe, &t, "builtin init", &p->builtin_init))
+				return -1;
+			break;
+		case LXJ_ATTR_MOUNT:
+			if (p->n_mounts >= PLAN_MAX_MOUNTS)
+				return fail(&pe, E2BIG, "Invalid plan: more than %d mounts", PLAN_MAX_MOUNTS);
+			if (parse_mount(&pe, &t, &p->mounts[p->n_mounts]))
+				return -1;
+			p->n_mounts++;
+			break;
+		case LXJ_ATTR_RLIMIT:
+			if (p->n_rlimits >= PLAN_MAX_RLIMITS)
+				return fail(&pe, E2BIG, "Invalid plan: more than %d rlimits", PLAN_MAX_RLIMITS);
+			if (parse_rlimit(&pe, &t, &p->rlimits[p->n_rlimits]))
+				return -1;
+			p->n_rlimits++;
+			break;
+		case LXJ_ATTR_MASKED_PATH:
+			if (add_str(&pe, &t, "masked path", p->masked, &p->n_masked, PLAN_MAX_PATHS) ||
+			    check_inner_path(&pe, p->masked[p->n_masked - 1], "masked path"))
+				return -1;
+			break;
+		case LXJ_ATTR_READONLY_PATH:
+			if (add_str(&pe, &t, "readonly path", p->readonly, &p->n_readonly, PLAN_MAX_PATHS) ||
+			    check_inner_path(&pe, p->readonly[p->n_readonly - 1], "readonly path"))
+				return -1;
+			break;
+		case LXJ_ATTR_ARG:
+			if (add_str(&pe, &t, "argument", p->args, &p->n_args, PLAN_MAX_ARGS))
+				return -1;
+			break;
+		case LXJ_ATTR_ENV:
+			if (add_str(&pe, &t, "environment", p->env, &p->n_env, PLAN_MAX_ENV))
+				return -1;
+			if (!strchr(p->env[p->n_env - 1], '='))
+				return fail(&pe, EINVAL, "Invalid plan: environment entry \"%s\" has no '='", p->env[p->n_env - 1]);
+			break;
+		default:
+			if (unknown(&pe, &t, "plan"))
+				return -1;
+			continue;
+		}
+		if (bit) {
+			if (seen & bit)
+				return fail(&pe, EINVAL, "Invalid plan: attribute %u appears twice", t.type);
+			seen |= bit;
+		}
+	}
+	if (r < 0)
+		return fail(&pe, EINVAL, "Invalid plan: truncated attribute at offset %zu", off);
+	if (first)
+		return fail(&pe, EINVAL, "Invalid plan: empty");
+	if (!p->rootfs || p->rootfs[0] != '/')
+		return fail(&pe, EINVAL, "Invalid plan: rootfs missing or not absolute");
+	if (!p->run_dir || p->run_dir[0] != '/')
+		return fail(&pe, EINVAL, "Invalid plan: run dir missing or not absolute");
+	if (p->n_args == 0)
+		return fail(&pe, EINVAL, "Invalid plan: no command");
+	if (p->cwd && check_inner_path(&pe, p->cwd, "cwd"))
+		return -1;
+	if (p->hostname && strlen(p->hostname) > 64)
+		return fail(&pe, ENAMETOOLONG, "Invalid plan: hostname longer than 64 bytes");
+	if (p->domainname && strlen(p->domainname) > 64)
+		return fail(&pe, ENAMETOOLONG, "Invalid plan: domainname longer than 64 bytes");
+	if (p->clone_flags & ~(uint64_t)(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |
+					  CLONE_NEWPID | CLONE_NEWNET | PLAN_CLONE_NEWTIME))
+		return fail(&pe, EINVAL, "Invalid plan: clone flags 0x%llx name more than namespaces",
+			    (unsigned long long)p->clone_flags);
+	if ((p->uid_map || p->gid_map) && !(p->clone_flags & CLONE_NEWUSER))
+		return fail(&pe, EINVAL, "Invalid plan: uid map without a new user namespace");
+	p->args[p->n_args] = NULL;
+	p->env[p->n_env] = NULL;
+	return 0;
+}

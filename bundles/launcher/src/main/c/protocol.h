@@ -1,0 +1,125 @@
+/*
+ * protocol.h - the single source of the launcher protocol.
+ *
+ * Every constant is a plain "#define LXJ_<NAME> <integer>" line: the Java mirror
+ * (org.lxj.launcher.Protocol) is checked against this file by a test that parses it.
+ *
+ * Framing: every SOCK_SEQPACKET message on fd 3 is exactly one frame
+ *   u16 type, u16 flags, u32 len, payload[len]      (host byte order, no padding)
+ * The PLAN and ERROR payloads are sequences of attributes in the same TLV shape.
+ * Nested attributes (a MOUNT, an RLIMIT) carry a TLV sequence as their payload.
+ */
+#ifndef LXJ_PROTOCOL_H
+#define LXJ_PROTOCOL_H
+
+#define LXJ_PROTOCOL_VERSION 1
+#define LXJ_TLV_HEADER_SIZE 8
+#define LXJ_MAX_MESSAGE 131072
+
+/* TLV flags: an unknown attribute is refused unless it is marked optional. */
+#define LXJ_FLAG_OPTIONAL 1
+
+/* Message types (frames on the control socket). */
+#define LXJ_MSG_PLAN 1
+#define LXJ_MSG_CREATED 2
+#define LXJ_MSG_START 3
+#define LXJ_MSG_STARTED 4
+#define LXJ_MSG_ERROR 5
+#define LXJ_MSG_MAPS_DONE 6
+#define LXJ_MSG_READY 7
+
+/* Plan attributes. Strings are NUL-terminated inside their payload. */
+#define LXJ_ATTR_VERSION 1
+#define LXJ_ATTR_CONTAINER_ID 2
+#define LXJ_ATTR_RUN_DIR 3
+#define LXJ_ATTR_CLONE_FLAGS 4
+#define LXJ_ATTR_UID_MAP 5
+#define LXJ_ATTR_GID_MAP 6
+#define LXJ_ATTR_SETGROUPS_DENY 7
+#define LXJ_ATTR_CGROUP_PATH 8
+#define LXJ_ATTR_ROOTFS 9
+#define LXJ_ATTR_ROOTFS_PROPAGATION 10
+#define LXJ_ATTR_MOUNT 11
+#define LXJ_ATTR_NO_PIVOT 12
+#define LXJ_ATTR_MASKED_PATH 13
+#define LXJ_ATTR_READONLY_PATH 14
+#define LXJ_ATTR_HOSTNAME 15
+#define LXJ_ATTR_DOMAINNAME 16
+#define LXJ_ATTR_RLIMIT 17
+#define LXJ_ATTR_CAPS 18
+#define LXJ_ATTR_NO_NEW_PRIVS 19
+#define LXJ_ATTR_UID 20
+#define LXJ_ATTR_GID 21
+#define LXJ_ATTR_CWD 22
+#define LXJ_ATTR_ARG 23
+#define LXJ_ATTR_ENV 24
+#define LXJ_ATTR_BUILTIN_INIT 25
+
+/* Attributes nested in LXJ_ATTR_MOUNT. */
+#define LXJ_MOUNT_SOURCE 1
+#define LXJ_MOUNT_TARGET 2
+#define LXJ_MOUNT_FSTYPE 3
+#define LXJ_MOUNT_FLAGS 4
+#define LXJ_MOUNT_DATA 5
+#define LXJ_MOUNT_CREATE 6
+#define LXJ_MOUNT_OPTIONAL 7
+#define LXJ_MOUNT_DEVICE 8
+
+/* LXJ_MOUNT_CREATE values: what to create at a missing target. */
+#define LXJ_CREATE_NONE 0
+#define LXJ_CREATE_DIR 1
+#define LXJ_CREATE_FILE 2
+
+/* Attributes nested in LXJ_ATTR_RLIMIT. */
+#define LXJ_RLIMIT_RESOURCE 1
+#define LXJ_RLIMIT_SOFT 2
+#define LXJ_RLIMIT_HARD 3
+
+/* Attributes of an ERROR payload and of CREATED/STARTED payloads. */
+#define LXJ_ERR_STEP 1
+#define LXJ_ERR_ERRNO 2
+#define LXJ_ERR_MESSAGE 3
+#define LXJ_REPLY_MONITOR_PID 4
+#define LXJ_REPLY_INIT_PID 5
+
+/* Steps, in the order the launcher carries them out (reported in ERROR). */
+#define LXJ_STEP_PLAN 1
+#define LXJ_STEP_REEXEC 2
+#define LXJ_STEP_MONITOR 3
+#define LXJ_STEP_CGROUP 4
+#define LXJ_STEP_CLONE 5
+#define LXJ_STEP_DUMPABLE 6
+#define LXJ_STEP_USERNS_MAPS 7
+#define LXJ_STEP_SETID_ROOT 8
+#define LXJ_STEP_PROPAGATION 9
+#define LXJ_STEP_ROOTFS 10
+#define LXJ_STEP_MOUNT 11
+#define LXJ_STEP_PIVOT 12
+#define LXJ_STEP_MASK 13
+#define LXJ_STEP_READONLY 14
+#define LXJ_STEP_HOSTNAME 15
+#define LXJ_STEP_RLIMIT 16
+#define LXJ_STEP_CAPS 17
+#define LXJ_STEP_USER 18
+#define LXJ_STEP_NO_NEW_PRIVS 19
+#define LXJ_STEP_WAIT_START 20
+#define LXJ_STEP_CLOSE_FDS 21
+#define LXJ_STEP_CWD 22
+#define LXJ_STEP_EXEC 23
+#define LXJ_STEP_INIT 24
+#define LXJ_STEP_MONITOR_SOCKET 25
+
+/* Exit codes of the launcher/monitor process itself. */
+#define LXJ_EXIT_OK 0
+#define LXJ_EXIT_USAGE 64
+#define LXJ_EXIT_PLAN 65
+#define LXJ_EXIT_SETUP 66
+#define LXJ_EXIT_REEXEC 67
+#define LXJ_EXIT_INTERNAL 70
+/* Exit codes of the container's command when it could not be started (shell convention). */
+#define LXJ_EXIT_NOT_EXECUTABLE 126
+#define LXJ_EXIT_NOT_FOUND 127
+/* The built-in init exits with 128 + signal when its command was killed by a signal. */
+#define LXJ_EXIT_SIGNAL_BASE 128
+
+#endif

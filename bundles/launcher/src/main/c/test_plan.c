@@ -1,0 +1,234 @@
+/* test_plan.c - unit tests of the TLV reader and the plan parser. */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "plan.h"
+#include "protocol.h"
+
+static int failures, checks;
+
+#define CHECK(cond)                                                                     \
+	do {                                                                            \
+		checks++;                                                               \
+		if (!(cond)) {                                                          \
+			failures++;                                                     \
+			fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, \
+				__func__, #cond);                                       \
+		}                                                                       \
+	} while (0)
+
+struct buf {
+	uint8_t b[LXJ_MAX_MESSAGE + 64];
+	size_t n;
+};
+
+static void put(struct buf *b, uint16_t type, uint16_t flags, const void *p, uint32_t len)
+{
+	size_t n = tlv_put(b->b, sizeof(b->b), b->n, type, flags, p, len);
+	if (n == 0)
+		abort();
+	b->n = n;
+}
+
+static void put_u32(struct buf *b, uint16_t type, uint32_t v) { put(b, type, 0, &v, 4); }
+static void put_u64(struct buf *b, uint16_t type, uint64_t v) { put(b, type, 0, &v, 8); }
+static void put_str(struct buf *b, uint16_t type, const char *s) { put(b, type, 0, s, (uint32_t)strlen(s) + 1); }
+
+static void minimal(struct buf *b)
+{
+	b->n = 0;
+	put_u32(b, LXJ_ATTR_VERSION, LXJ_PROTOCOL_VERSION);
+	put_str(b, LXJ_ATTR_ROOTFS, "/var/lib/lxj/c/rootfs");
+	put_str(b, LXJ_ATTR_RUN_DIR, "/run/lxj/x/c");
+	put_str(b, LXJ_ATTR_ARG, "/bin/sh");
+}
+
+static int parse(struct buf *b, struct plan *p, int *e, char *err)
+{
+	*e = 0;
+	return plan_parse(b->b, b->n, p, err, 256, e);
+}
+
+static struct plan p;
+
+static void test_minimal(void)
+{
+	struct buf b;
+	char err[256];
+	int e;
+	minimal(&b);
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(strcmp(p.rootfs, "/var/lib/lxj/c/rootfs") == 0);
+	CHECK(p.n_args == 1 && strcmp(p.args[0], "/bin/sh") == 0 && p.args[1] == NULL);
+	CHECK(p.env[0] == NULL);
+}
+
+static void test_full(void)
+{
+	struct buf b, m, r;
+	char err[256];
+	int e;
+	minimal(&b);
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS);
+	put_str(&b, LXJ_ATTR_HOSTNAME, "web");
+	put_str(&b, LXJ_ATTR_ENV, "PATH=/bin");
+	put_str(&b, LXJ_ATTR_ARG, "-c");
+	put_str(&b, LXJ_ATTR_MASKED_PATH, "/proc/kcore");
+	put_str(&b, LXJ_ATTR_READONLY_PATH, "/proc/sys");
+	put_u32(&b, LXJ_ATTR_BUILTIN_INIT, 1);
+	m.n = 0;
+	put_str(&m, LXJ_MOUNT_SOURCE, "proc");
+	put_str(&m, LXJ_MOUNT_TARGET, "/proc");
+	put_str(&m, LXJ_MOUNT_FSTYPE, "proc");
+	put_u64(&m, LXJ_MOUNT_FLAGS, MS_NOSUID | MS_NODEV);
+	put_u32(&m, LXJ_MOUNT_CREATE, LXJ_CREATE_DIR);
+	uint32_t dev[2] = { 1, 3 };
+	put(&m, LXJ_MOUNT_DEVICE, 0, dev, 8);
+	put(&b, LXJ_ATTR_MOUNT, 0, m.b, (uint32_t)m.n);
+	r.n = 0;
+	put_u32(&r, LXJ_RLIMIT_RESOURCE, 7);
+	put_u64(&r, LXJ_RLIMIT_SOFT, 1024);
+	put_u64(&r, LXJ_RLIMIT_HARD, 4096);
+	put(&b, LXJ_ATTR_RLIMIT, 0, r.b, (uint32_t)r.n);
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(p.clone_flags == (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS));
+	CHECK(strcmp(p.hostname, "web") == 0);
+	CHECK(p.n_args == 2 && strcmp(p.args[1], "-c") == 0);
+	CHECK(p.n_env == 1 && p.env[1] == NULL);
+	CHECK(p.n_mounts == 1 && strcmp(p.mounts[0].target, "/proc") == 0 && p.mounts[0].create == LXJ_CREATE_DIR);
+	CHECK(p.mounts[0].has_device && p.mounts[0].dev_major == 1 && p.mounts[0].dev_minor == 3);
+	CHECK(p.n_rlimits == 1 && p.rlimits[0].resource == 7 && p.rlimits[0].soft == 1024 && p.rlimits[0].hard == 4096);
+	CHECK(p.builtin_init == 1 && p.n_masked == 1 && p.n_readonly == 1);
+}
+
+static void expect_refused(struct buf *b, int want_errno, const char *needle)
+{
+	char err[256] = "";
+	int e;
+	CHECK(parse(b, &p, &e, err) == -1);
+	CHECK(e == want_errno);
+	if (!strstr(err, needle)) {
+		failures++;
+		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", err, needle);
+	}
+}
+
+static void test_refusals(void)
+{
+	struct buf b, m;
+	minimal(&b);
+	b.n -= 3; /* truncate the last payload */
+	expect_refused(&b, EINVAL, "truncated");
+
+	minimal(&b);
+	b.b[b.n - 1] = 'x'; /* string without NUL */
+	expect_refused(&b, EINVAL, "NUL-terminated");
+
+	b.n = 0;
+	put_str(&b, LXJ_ATTR_ROOTFS, "/r");
+	expect_refused(&b, EINVAL, "not the version");
+
+	b.n = 0;
+	put_u32(&b, LXJ_ATTR_VERSION, 99);
+	expect_refused(&b, EPROTONOSUPPORT, "version 99");
+
+	minimal(&b);
+	put_str(&b, LXJ_ATTR_ROOTFS, "/again");
+	expect_refused(&b, EINVAL, "twice");
+
+	minimal(&b);
+	put_u32(&b, 999, 1);
+	expect_refused(&b, EOPNOTSUPP, "unknown plan attribute 999");
+
+	minimal(&b);
+	put(&b, 999, LXJ_FLAG_OPTIONAL, "x", 1);
+	CHECK(plan_parse(b.b, b.n, &p, NULL, 0, NULL) == 0);
+
+	minimal(&b);
+	put(&b, LXJ_ATTR_HOSTNAME, 0x8000, "h", 2);
+	expect_refused(&b, EINVAL, "unknown flags");
+
+	minimal(&b);
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, 0x100); /* CLONE_VM */
+	expect_refused(&b, EINVAL, "clone flags");
+
+	minimal(&b);
+	put_str(&b, LXJ_ATTR_UID_MAP, "0 100000 65536\n");
+	expect_refused(&b, EINVAL, "without a new user namespace");
+
+	minimal(&b);
+	m.n = 0;
+	put_str(&m, LXJ_MOUNT_SOURCE, "/x");
+	put_str(&m, LXJ_MOUNT_TARGET, "/a/../../etc");
+	put(&b, LXJ_ATTR_MOUNT, 0, m.b, (uint32_t)m.n);
+	expect_refused(&b, EINVAL, "\"..\"");
+
+	minimal(&b);
+	m.n = 0;
+	put_str(&m, LXJ_MOUNT_TARGET, "/a");
+	put(&b, LXJ_ATTR_MOUNT, 0, m.b, (uint32_t)m.n);
+	expect_refused(&b, EINVAL, "neither a source");
+
+	minimal(&b);
+	m.n = 0;
+	put_str(&m, LXJ_MOUNT_SOURCE, "/x");
+	put_str(&m, LXJ_MOUNT_TARGET, "/a");
+	m.n -= 1; /* nested attribute runs past the mount */
+	put(&b, LXJ_ATTR_MOUNT, 0, m.b, (uint32_t)m.n);
+	expect_refused(&b, EINVAL, "");
+
+	minimal(&b);
+	put_str(&b, LXJ_ATTR_ENV, "NOEQUALS");
+	expect_refused(&b, EINVAL, "no '='");
+
+	minimal(&b);
+	put_u32(&b, LXJ_ATTR_NO_PIVOT, 2);
+	expect_refused(&b, EINVAL, "0 or 1");
+
+	minimal(&b);
+	put_u64(&b, LXJ_ATTR_UID, 5); /* wrong width */
+	expect_refused(&b, EINVAL, "expected 4");
+
+	b.n = 0;
+	put_u32(&b, LXJ_ATTR_VERSION, LXJ_PROTOCOL_VERSION);
+	put_str(&b, LXJ_ATTR_ROOTFS, "/r");
+	put_str(&b, LXJ_ATTR_RUN_DIR, "/run/x");
+	expect_refused(&b, EINVAL, "no command");
+
+	minimal(&b);
+	for (int i = 0; i < PLAN_MAX_ARGS; i++)
+		put_str(&b, LXJ_ATTR_ARG, "a");
+	expect_refused(&b, E2BIG, "more than");
+
+	CHECK(plan_parse(b.b, 0, &p, NULL, 0, NULL) == -1);
+	CHECK(plan_parse(b.b, LXJ_MAX_MESSAGE + 1, &p, NULL, 0, NULL) == -1);
+}
+
+static void test_tlv_next_bounds(void)
+{
+	uint8_t raw[16] = { 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff };
+	size_t off = 0;
+	struct tlv t;
+	CHECK(tlv_next(raw, 8, &off, &t) == -1); /* len 0xffffffff past the end */
+	off = 0;
+	CHECK(tlv_next(raw, 7, &off, &t) == -1); /* short header */
+	off = 0;
+	CHECK(tlv_next(raw, 0, &off, &t) == 0);
+	uint8_t small[9];
+	CHECK(tlv_put(small, sizeof(small), 0, 1, 0, "ab", 2) == 0);
+	CHECK(tlv_put(small, sizeof(small), 0, 1, 0, "a", 1) == 9);
+}
+
+int main(void)
+{
+	test_minimal();
+	test_full();
+	test_refusals();
+	test_tlv_next_bounds();
+	printf("plan_test: %d checks, %d failures\n", checks, failures);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,159 @@
+package org.lxj.launcher;
+
+/**
+ * The Java mirror of {@code src/main/c/protocol.h}: message types, plan attributes, steps and exit codes.
+ * A unit test parses the header and fails on any difference, so edit both together.
+ */
+public final class Protocol {
+    public static final int PROTOCOL_VERSION = 1;
+    public static final int TLV_HEADER_SIZE = 8;
+    public static final int MAX_MESSAGE = 131072;
+
+    // TLV flags: an unknown attribute is refused unless it is marked optional.
+    public static final int FLAG_OPTIONAL = 1;
+
+    // Message types (frames on the control socket).
+    public static final int MSG_PLAN = 1;
+    public static final int MSG_CREATED = 2;
+    public static final int MSG_START = 3;
+    public static final int MSG_STARTED = 4;
+    public static final int MSG_ERROR = 5;
+    public static final int MSG_MAPS_DONE = 6;
+    public static final int MSG_READY = 7;
+
+    // Plan attributes. Strings are NUL-terminated inside their payload.
+    public static final int ATTR_VERSION = 1;
+    public static final int ATTR_CONTAINER_ID = 2;
+    public static final int ATTR_RUN_DIR = 3;
+    public static final int ATTR_CLONE_FLAGS = 4;
+    public static final int ATTR_UID_MAP = 5;
+    public static final int ATTR_GID_MAP = 6;
+    public static final int ATTR_SETGROUPS_DENY = 7;
+    public static final int ATTR_CGROUP_PATH = 8;
+    public static final int ATTR_ROOTFS = 9;
+    public static final int ATTR_ROOTFS_PROPAGATION = 10;
+    public static final int ATTR_MOUNT = 11;
+    public static final int ATTR_NO_PIVOT = 12;
+    public static final int ATTR_MASKED_PATH = 13;
+    public static final int ATTR_READONLY_PATH = 14;
+    public static final int ATTR_HOSTNAME = 15;
+    public static final int ATTR_DOMAINNAME = 16;
+    public static final int ATTR_RLIMIT = 17;
+    public static final int ATTR_CAPS = 18;
+    public static final int ATTR_NO_NEW_PRIVS = 19;
+    public static final int ATTR_UID = 20;
+    public static final int ATTR_GID = 21;
+    public static final int ATTR_CWD = 22;
+    public static final int ATTR_ARG = 23;
+    public static final int ATTR_ENV = 24;
+    public static final int ATTR_BUILTIN_INIT = 25;
+
+    // Attributes nested in LXJ_ATTR_MOUNT.
+    public static final int MOUNT_SOURCE = 1;
+    public static final int MOUNT_TARGET = 2;
+    public static final int MOUNT_FSTYPE = 3;
+    public static final int MOUNT_FLAGS = 4;
+    public static final int MOUNT_DATA = 5;
+    public static final int MOUNT_CREATE = 6;
+    public static final int MOUNT_OPTIONAL = 7;
+    public static final int MOUNT_DEVICE = 8;
+
+    // LXJ_MOUNT_CREATE values: what to create at a missing target.
+    public static final int CREATE_NONE = 0;
+    public static final int CREATE_DIR = 1;
+    public static final int CREATE_FILE = 2;
+
+    // Attributes nested in LXJ_ATTR_RLIMIT.
+    public static final int RLIMIT_RESOURCE = 1;
+    public static final int RLIMIT_SOFT = 2;
+    public static final int RLIMIT_HARD = 3;
+
+    // Attributes of an ERROR payload and of CREATED/STARTED payloads.
+    public static final int ERR_STEP = 1;
+    public static final int ERR_ERRNO = 2;
+    public static final int ERR_MESSAGE = 3;
+    public static final int REPLY_MONITOR_PID = 4;
+    public static final int REPLY_INIT_PID = 5;
+
+    // Steps, in the order the launcher carries them out (reported in ERROR).
+    public static final int STEP_PLAN = 1;
+    public static final int STEP_REEXEC = 2;
+    public static final int STEP_MONITOR = 3;
+    public static final int STEP_CGROUP = 4;
+    public static final int STEP_CLONE = 5;
+    public static final int STEP_DUMPABLE = 6;
+    public static final int STEP_USERNS_MAPS = 7;
+    public static final int STEP_SETID_ROOT = 8;
+    public static final int STEP_PROPAGATION = 9;
+    public static final int STEP_ROOTFS = 10;
+    public static final int STEP_MOUNT = 11;
+    public static final int STEP_PIVOT = 12;
+    public static final int STEP_MASK = 13;
+    public static final int STEP_READONLY = 14;
+    public static final int STEP_HOSTNAME = 15;
+    public static final int STEP_RLIMIT = 16;
+    public static final int STEP_CAPS = 17;
+    public static final int STEP_USER = 18;
+    public static final int STEP_NO_NEW_PRIVS = 19;
+    public static final int STEP_WAIT_START = 20;
+    public static final int STEP_CLOSE_FDS = 21;
+    public static final int STEP_CWD = 22;
+    public static final int STEP_EXEC = 23;
+    public static final int STEP_INIT = 24;
+    public static final int STEP_MONITOR_SOCKET = 25;
+
+    // Exit codes of the launcher/monitor process itself.
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_USAGE = 64;
+    public static final int EXIT_PLAN = 65;
+    public static final int EXIT_SETUP = 66;
+    public static final int EXIT_REEXEC = 67;
+    public static final int EXIT_INTERNAL = 70;
+
+    // Exit codes of the container's command when it could not be started (shell convention).
+    public static final int EXIT_NOT_EXECUTABLE = 126;
+    public static final int EXIT_NOT_FOUND = 127;
+
+    // The built-in init exits with 128 + signal when its command was killed by a signal.
+    public static final int EXIT_SIGNAL_BASE = 128;
+
+    private Protocol() {
+    }
+
+    /**
+     * The name of a launcher step as it appears in messages, e.g. {@code "mount"}.
+     *
+     * @param step a {@code STEP_*} constant
+     * @return its lower-case name, or {@code "step-N"} for an unknown id
+     */
+    public static String stepName(int step) {
+        return switch (step) {
+            case STEP_PLAN -> "plan";
+            case STEP_REEXEC -> "reexec";
+            case STEP_MONITOR -> "monitor";
+            case STEP_CGROUP -> "cgroup";
+            case STEP_CLONE -> "clone";
+            case STEP_DUMPABLE -> "dumpable";
+            case STEP_USERNS_MAPS -> "userns-maps";
+            case STEP_SETID_ROOT -> "setid-root";
+            case STEP_PROPAGATION -> "propagation";
+            case STEP_ROOTFS -> "rootfs";
+            case STEP_MOUNT -> "mount";
+            case STEP_PIVOT -> "pivot";
+            case STEP_MASK -> "mask";
+            case STEP_READONLY -> "readonly";
+            case STEP_HOSTNAME -> "hostname";
+            case STEP_RLIMIT -> "rlimit";
+            case STEP_CAPS -> "caps";
+            case STEP_USER -> "user";
+            case STEP_NO_NEW_PRIVS -> "no-new-privs";
+            case STEP_WAIT_START -> "wait-start";
+            case STEP_CLOSE_FDS -> "close-fds";
+            case STEP_CWD -> "cwd";
+            case STEP_EXEC -> "exec";
+            case STEP_INIT -> "init";
+            case STEP_MONITOR_SOCKET -> "monitor-socket";
+            default -> "step-" + step;
+        };
+    }
+}

@@ -1,0 +1,145 @@
+package org.lxj.launcher.internal;
+
+import static org.lxj.launcher.Protocol.*;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+
+import com.sun.jna.LastErrorException;
+
+import org.lxj.launcher.LaunchException;
+
+/** The JVM's end of the SOCK_SEQPACKET socketpair: one frame per message, bounded waits. */
+final class ControlSocket implements AutoCloseable {
+    record Frame(int type, ByteBuffer payload) {
+    }
+
+    private final LibC libc;
+    private int fd;
+
+    ControlSocket(LibC libc, int fd) {
+        this.libc = libc;
+        this.fd = fd;
+    }
+
+    void send(int type, byte[] payload) throws IOException {
+        byte[] f = PlanEncoder.frame(type, payload);
+        try {
+            long n = libc.write(fd, f, f.length);
+            if (n != f.length) {
+                throw new IOException("Short write of " + n + " of " + f.length + " bytes to the launcher");
+            }
+        } catch (LastErrorException e) {
+            throw new IOException("Failed to write to the launcher: " + Errno.name(e.getErrorCode()), e);
+        }
+    }
+
+    /** The next frame, or null on EOF (the monitor exited). */
+    Frame receive(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] pfd = PlanEncoder.le(8).putInt(fd).putShort(LibC.POLLIN).putShort((short) 0).array();
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new IOException("Timed out after " + timeout.toMillis() + " ms waiting for the launcher");
+            }
+            try {
+                if (libc.poll(pfd, 1, (int) Math.min(left, Integer.MAX_VALUE)) == 0) {
+                    continue;
+                }
+                byte[] buf = new byte[MAX_MESSAGE];
+                long n = libc.read(fd, buf, buf.length);
+                if (n == 0) {
+                    return null;
+                }
+                ByteBuffer b = PlanEncoder.le((int) n).put(buf, 0, (int) n).flip();
+                int type = Short.toUnsignedInt(b.getShort());
+                b.getShort();
+                int len = b.getInt();
+                if (len != b.remaining()) {
+                    throw new IOException("Malformed frame from the launcher (" + n + " bytes, length " + len + ")");
+                }
+                return new Frame(type, b.slice().order(b.order()));
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != LibC.EINTR) {
+                    throw new IOException("Failed to read from the launcher: " + Errno.name(e.getErrorCode()), e);
+                }
+            }
+        }
+    }
+
+    /** Half-closes our end: the monitor reads EOF, kills init and exits. */
+    void shutdownOutput() {
+        try {
+            libc.shutdown(fd, LibC.SHUT_WR);
+        } catch (LastErrorException ignored) {
+            // the monitor is already gone
+        }
+    }
+
+    /** Waits for EOF: the monitor has finished (and cleaned up) when its end closes. */
+    void awaitEof(Duration timeout) throws IOException {
+        while (receive(timeout) != null) {
+            // drain anything the monitor still sends
+        }
+    }
+
+    static LaunchException error(ByteBuffer payload) {
+        int step = 0;
+        int errno = 0;
+        String message = "The launcher reported an error without a message";
+        while (payload.remaining() >= TLV_HEADER_SIZE) {
+            int type = Short.toUnsignedInt(payload.getShort());
+            payload.getShort();
+            int len = payload.getInt();
+            if (len < 0 || len > payload.remaining()) {
+                break;
+            }
+            byte[] v = new byte[len];
+            payload.get(v);
+            ByteBuffer vb = PlanEncoder.le(len).put(v).flip();
+            switch (type) {
+                case ERR_STEP -> step = len == 4 ? vb.getInt() : step;
+                case ERR_ERRNO -> errno = len == 4 ? vb.getInt() : errno;
+                case ERR_MESSAGE -> message = new String(v, 0, Math.max(0, len - 1), StandardCharsets.UTF_8);
+                default -> { }
+            }
+        }
+        return new LaunchException(step, errno, message);
+    }
+
+    static int[] pids(ByteBuffer payload) {
+        int[] r = new int[2];
+        Arrays.fill(r, -1);
+        while (payload.remaining() >= TLV_HEADER_SIZE) {
+            int type = Short.toUnsignedInt(payload.getShort());
+            payload.getShort();
+            int len = payload.getInt();
+            if (len != 4 || len > payload.remaining()) {
+                break;
+            }
+            int v = payload.getInt();
+            if (type == REPLY_MONITOR_PID) {
+                r[0] = v;
+            } else if (type == REPLY_INIT_PID) {
+                r[1] = v;
+            }
+        }
+        return r;
+    }
+
+    @Override
+    public void close() {
+        if (fd >= 0) {
+            try {
+                libc.close(fd);
+            } catch (LastErrorException ignored) {
+                // nothing left to release
+            }
+            fd = -1;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.lxj.launcher.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.StringArray;
+import com.sun.jna.ptr.IntByReference;
+
+/**
+ * The few libc calls the launcher's spawn needs (socketpair, posix_spawn with file actions, waitpid,
+ * read/write on the control socket). Kept here until org.lxj.linux offers them.
+ */
+interface LibC extends Library {
+    int AF_UNIX = 1;
+    int SOCK_SEQPACKET = 5;
+    int SOCK_CLOEXEC = 02000000;
+    int O_RDONLY = 0;
+    int O_WRONLY = 1;
+    int O_RDWR = 2;
+    int O_CREAT = 0100;
+    int O_APPEND = 02000;
+    int O_CLOEXEC = 02000000;
+    short POLLIN = 1;
+    short POSIX_SPAWN_SETSIGDEF = 0x04;
+    short POSIX_SPAWN_SETSIGMASK = 0x08;
+    int SHUT_WR = 1;
+    int EINTR = 4;
+    /** Sizes generous for glibc x86_64/aarch64 (posix_spawn_file_actions_t 80, posix_spawnattr_t 336, sigset_t 128). */
+    int FILE_ACTIONS_SIZE = 256;
+    int SPAWNATTR_SIZE = 1024;
+    int SIGSET_SIZE = 128;
+
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;
+
+    int open(String path, int flags, int mode) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
+
+    int shutdown(int fd, int how) throws LastErrorException;
+
+    long read(int fd, byte[] buf, long count) throws LastErrorException;
+
+    long write(int fd, byte[] buf, long count) throws LastErrorException;
+
+    int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
+
+    int waitpid(int pid, IntByReference status, int options) throws LastErrorException;
+
+    int kill(int pid, int sig) throws LastErrorException;
+
+    String strerrorname_np(int errnum);
+
+    // posix_spawn returns an errno value instead of setting errno.
+    int posix_spawn_file_actions_init(Pointer actions);
+
+    int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newfd);
+
+    int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+
+    int posix_spawn_file_actions_destroy(Pointer actions);
+
+    int posix_spawnattr_init(Pointer attr);
+
+    int posix_spawnattr_setflags(Pointer attr, short flags);
+
+    int posix_spawnattr_setsigmask(Pointer attr, Pointer mask);
+
+    int posix_spawnattr_setsigdefault(Pointer attr, Pointer signals);
+
+    int posix_spawnattr_destroy(Pointer attr);
+
+    int sigemptyset(Pointer set);
+
+    int sigfillset(Pointer set);
+
+    int posix_spawn(IntByReference pid, String path, Pointer actions, Pointer attr, StringArray argv, StringArray envp);
+}

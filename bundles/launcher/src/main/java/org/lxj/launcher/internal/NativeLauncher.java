@@ -1,0 +1,210 @@
+package org.lxj.launcher.internal;
+
+import static org.lxj.launcher.Protocol.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.StringArray;
+import com.sun.jna.ptr.IntByReference;
+
+import org.lxj.launcher.LaunchException;
+import org.lxj.launcher.LaunchPlan;
+import org.lxj.launcher.Launcher;
+import org.lxj.launcher.PreparedLaunch;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spawns {@code lxj-launcher} with posix_spawn (fd 3 = the SOCK_SEQPACKET control socket, every other fd
+ * above 2 closed, signals reset) and drives the handshake up to CREATED. No Java code runs in the child.
+ */
+@Component(service = Launcher.class)
+public final class NativeLauncher implements Launcher {
+    /** Where the binary is installed by default. */
+    public static final Path DEFAULT_LIBEXEC = Path.of("/run/lxj/libexec");
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(NativeLauncher.class);
+
+    private final BinaryInstaller installer;
+    private final LibC libc;
+
+    /** The DS constructor: the binary goes to {@link #DEFAULT_LIBEXEC}. */
+    @Activate
+    public NativeLauncher() {
+        this(DEFAULT_LIBEXEC);
+    }
+
+    /** @param libexec where the launcher binary is installed */
+    public NativeLauncher(Path libexec) {
+        this.installer = new BinaryInstaller(libexec);
+        this.libc = LibC.INSTANCE;
+    }
+
+    /**
+     * Installs (or re-verifies) the launcher binary.
+     *
+     * @return its path
+     * @throws IOException when it cannot be installed or verified
+     */
+    public Path binary() throws IOException {
+        return installer.install();
+    }
+
+    @Override
+    public PreparedLaunch prepare(LaunchPlan plan, Path runDir) throws LaunchException {
+        String name = plan.containerId();
+        boolean createdRunDir = false;
+        ControlSocket ctl = null;
+        try {
+            byte[] payload = PlanEncoder.encode(plan, runDir);
+            Path binary = installer.install();
+            if (!Files.isDirectory(runDir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                createdRunDir = true;
+            }
+            int[] sv = new int[2];
+            libc.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, sv);
+            ctl = new ControlSocket(libc, sv[0]);
+            int launcherPid;
+            try {
+                launcherPid = spawn(binary, sv[1], plan);
+            } finally {
+                libc.close(sv[1]);
+            }
+            ctl.send(MSG_PLAN, payload);
+            reap(launcherPid);
+            ControlSocket.Frame f = ctl.receive(HANDSHAKE_TIMEOUT);
+            if (f == null) {
+                throw new LaunchException(STEP_MONITOR, 0, "The launcher for \"" + name + "\" exited without a reply");
+            }
+            if (f.type() == MSG_ERROR) {
+                LaunchException e = ControlSocket.error(f.payload());
+                ctl.awaitEof(HANDSHAKE_TIMEOUT);
+                throw e;
+            }
+            if (f.type() != MSG_CREATED) {
+                throw new LaunchException(STEP_MONITOR, 0, "Unexpected message " + f.type() + " from the launcher of \"" + name + "\"");
+            }
+            int[] pids = ControlSocket.pids(f.payload());
+            LOG.debug("{}: init {} created under monitor {}", name, pids[1], pids[0]);
+            NativePreparedLaunch prepared = new NativePreparedLaunch(name, ctl, runDir, pids[0], pids[1], createdRunDir);
+            ctl = null;
+            return prepared;
+        } catch (LaunchException e) {
+            cleanup(ctl, runDir, createdRunDir);
+            throw e;
+        } catch (IOException | LastErrorException | IllegalArgumentException e) {
+            cleanup(ctl, runDir, createdRunDir);
+            int errno = e instanceof LastErrorException l ? l.getErrorCode() : 0;
+            throw new LaunchException(STEP_MONITOR, errno, "Failed to launch \"" + name + "\": " + describe(e), e);
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof LastErrorException l) {
+            return Errno.name(l.getErrorCode());
+        }
+        return e.getMessage();
+    }
+
+    static void cleanup(ControlSocket ctl, Path runDir, boolean createdRunDir) {
+        if (ctl != null) {
+            ctl.shutdownOutput();
+            try {
+                ctl.awaitEof(HANDSHAKE_TIMEOUT);
+            } catch (IOException e) {
+                LOG.warn("Launcher did not finish its cleanup: {}", e.getMessage());
+            }
+            ctl.close();
+        }
+        if (createdRunDir) {
+            try (var files = Files.list(runDir)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(p);
+                }
+                Files.deleteIfExists(runDir);
+            } catch (IOException e) {
+                LOG.warn("Failed to remove the run directory \"{}\": {}", runDir, e.getMessage());
+            }
+        }
+    }
+
+    private int spawn(Path binary, int childEnd, LaunchPlan plan) throws IOException {
+        int[] stdio = { openStdio(plan.stdin(), false), openStdio(plan.stdout(), true), openStdio(plan.stderr(), true) };
+        Memory actions = new Memory(LibC.FILE_ACTIONS_SIZE);
+        Memory attr = new Memory(LibC.SPAWNATTR_SIZE);
+        Memory empty = new Memory(LibC.SIGSET_SIZE);
+        Memory all = new Memory(LibC.SIGSET_SIZE);
+        try {
+            check(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+            check(libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
+            try {
+                for (int i = 0; i < 3; i++) {
+                    check(libc.posix_spawn_file_actions_adddup2(actions, stdio[i], i), "adddup2");
+                }
+                check(libc.posix_spawn_file_actions_adddup2(actions, childEnd, CONTROL_FD), "adddup2");
+                check(libc.posix_spawn_file_actions_addclosefrom_np(actions, CONTROL_FD + 1), "addclosefrom_np");
+                libc.sigemptyset(empty);
+                libc.sigfillset(all);
+                check(libc.posix_spawnattr_setsigmask(attr, empty), "setsigmask");
+                check(libc.posix_spawnattr_setsigdefault(attr, all), "setsigdefault");
+                check(libc.posix_spawnattr_setflags(attr, (short) (LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETSIGDEF)),
+                        "setflags");
+                IntByReference pid = new IntByReference();
+                String path = binary.toString();
+                check(libc.posix_spawn(pid, path, actions, attr, new StringArray(new String[] { "lxj-launcher" }),
+                        new StringArray(new String[0])), "posix_spawn \"" + path + "\"");
+                return pid.getValue();
+            } finally {
+                libc.posix_spawn_file_actions_destroy(actions);
+                libc.posix_spawnattr_destroy(attr);
+            }
+        } finally {
+            for (int fd : stdio) {
+                libc.close(fd);
+            }
+        }
+    }
+
+    private static final int CONTROL_FD = 3;
+
+    private int openStdio(Path file, boolean output) throws IOException {
+        String path = file == null ? "/dev/null" : file.toString();
+        int flags = (output ? LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND : LibC.O_RDONLY) | LibC.O_CLOEXEC;
+        try {
+            return libc.open(path, flags, 0600);
+        } catch (LastErrorException e) {
+            throw new IOException("Failed to open \"" + path + "\": " + Errno.name(e.getErrorCode()), e);
+        }
+    }
+
+    private static void check(int rc, String what) throws IOException {
+        if (rc != 0) {
+            throw new IOException("Failed to " + what + ": " + Errno.name(rc));
+        }
+    }
+
+    /** The spawned process forks the monitor and exits at once; reap it so no zombie stays. */
+    private void reap(int pid) throws IOException {
+        IntByReference status = new IntByReference();
+        while (true) {
+            try {
+                libc.waitpid(pid, status, 0);
+                return;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != LibC.EINTR) {
+                    throw new IOException("Failed to wait for the launcher " + pid + ": " + Errno.name(e.getErrorCode()), e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.lxj.launcher.internal;
+
+import static org.lxj.launcher.Protocol.*;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.lxj.launcher.LaunchException;
+import org.lxj.launcher.MonitorClient;
+import org.lxj.launcher.PreparedLaunch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A created container waiting for START, holding the JVM's end of the control socket. */
+final class NativePreparedLaunch implements PreparedLaunch {
+    private static final Logger LOG = LoggerFactory.getLogger(NativePreparedLaunch.class);
+
+    private final String name;
+    private final Path runDir;
+    private final int monitorPid;
+    private final int initPid;
+    private final boolean createdRunDir;
+    private ControlSocket ctl;
+
+    NativePreparedLaunch(String name, ControlSocket ctl, Path runDir, int monitorPid, int initPid, boolean createdRunDir) {
+        this.name = name;
+        this.ctl = ctl;
+        this.runDir = runDir;
+        this.monitorPid = monitorPid;
+        this.initPid = initPid;
+        this.createdRunDir = createdRunDir;
+    }
+
+    @Override
+    public int monitorPid() {
+        return monitorPid;
+    }
+
+    @Override
+    public int initPid() {
+        return initPid;
+    }
+
+    @Override
+    public Path runDir() {
+        return runDir;
+    }
+
+    @Override
+    public synchronized MonitorClient start() throws LaunchException {
+        if (ctl == null) {
+            throw new IllegalStateException("Container \"" + name + "\" was already started or aborted");
+        }
+        try {
+            ctl.send(MSG_START, new byte[0]);
+            ControlSocket.Frame f = ctl.receive(NativeLauncher.HANDSHAKE_TIMEOUT);
+            if (f != null && f.type() == MSG_STARTED) {
+                ctl.close();
+                ctl = null;
+                LOG.debug("{}: started, init {}", name, initPid);
+                return new MonitorClient(runDir);
+            }
+            LaunchException e = f != null && f.type() == MSG_ERROR ? ControlSocket.error(f.payload())
+                    : new LaunchException(STEP_EXEC, 0, "The monitor of \"" + name + "\" exited while starting it");
+            abort();
+            throw e;
+        } catch (IOException e) {
+            abort();
+            throw new LaunchException(STEP_WAIT_START, 0, "Failed to start \"" + name + "\": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void abort() {
+        if (ctl != null) {
+            NativeLauncher.cleanup(ctl, runDir, createdRunDir);
+            ctl = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        abort();
+    }
+}

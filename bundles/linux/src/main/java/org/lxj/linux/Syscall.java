@@ -1,0 +1,65 @@
+package org.lxj.linux;
+
+import java.util.Locale;
+
+/**
+ * The calls of {@link Syscalls}, each with the phrase its failure message uses. The phrase is a
+ * {@link String#format} pattern over the call's arguments in declaration order, so the JNA
+ * implementation and the recording fake word their errors identically.
+ */
+public enum Syscall {
+    GETUID("get the user id"),
+    GETEUID("get the effective user id"),
+    GETPID("get the process id"),
+    UNAME("read the kernel identification"),
+    MKDIR("create directory \"%s\""),
+    MKDIRAT("create directory \"%2$s\" below fd %1$d"),
+    OPEN("open \"%s\""),
+    OPENAT("open \"%2$s\" below fd %1$d"),
+    CLOSE("close fd %d"),
+    FSTAT("stat fd %d"),
+    LSTAT("stat \"%s\""),
+    STAT("stat \"%s\""),
+    MOUNT("mount \"%s\" on \"%s\""),
+    UMOUNT2("unmount \"%s\""),
+    STATFS("statfs \"%s\""),
+    KILL("send signal %2$d to pid %1$d"),
+    FLOCK("lock fd %d"),
+    UNSHARE("unshare namespaces 0x%x"),
+    SETNS("join namespace fd %d"),
+    PRCTL("prctl option %d"),
+    READLINK("read link \"%s\""),
+    UNLINKAT("remove \"%2$s\""),
+    RMDIR("remove directory \"%s\""),
+    CHOWN("change owner of \"%s\" to %d:%d"),
+    LCHOWN("change owner of \"%s\" to %d:%d"),
+    CHMOD("change mode of \"%s\" to %04o"),
+    SYMLINK("create symlink \"%2$s\" to \"%1$s\""),
+    MKNOD("create device node \"%s\""),
+    SETHOSTNAME("set hostname to \"%s\""),
+    LANDLOCK_CREATE_RULESET("query the Landlock ABI version"),
+    LSM_LIST_MODULES("list the active LSMs");
+
+    private final String phrase;
+
+    Syscall(String phrase) {
+        this.phrase = phrase;
+    }
+
+    /** The C name of the call ({@code umount2}, {@code landlock_create_ruleset}). */
+    public String cName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * What the call was doing, for a message after "Failed to": {@code mount "proc" on "/proc"}.
+     * A {@code null} string argument reads as {@code none}, as mount(8) shows a missing source.
+     */
+    public String describe(Object... args) {
+        Object[] shown = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            shown[i] = args[i] == null ? "none" : args[i];
+        }
+        return String.format(Locale.ROOT, phrase, shown);
+    }
+}

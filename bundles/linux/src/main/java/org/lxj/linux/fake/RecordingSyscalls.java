@@ -1,0 +1,302 @@
+package org.lxj.linux.fake;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.lxj.linux.Errno;
+import org.lxj.linux.Stat;
+import org.lxj.linux.Syscall;
+import org.lxj.linux.SyscallException;
+import org.lxj.linux.Syscalls;
+import org.lxj.linux.Uname;
+
+/**
+ * A {@link Syscalls} that touches nothing: it records every call (name and arguments, in order) and
+ * answers from a script. Unscripted calls succeed with a neutral result: setters do nothing, ids are
+ * 0 (root), {@code getpid} is 4242, {@code open} hands out fds from 3 up, {@code prctl} returns 0.
+ * Look-ups have no neutral answer: {@code stat}, {@code lstat}, {@code fstat}, {@code statfs},
+ * {@code readlink} fail with {@code ENOENT} unless scripted, and the Landlock and LSM queries with
+ * {@code ENOSYS}.
+ * <p>
+ * Scripted failures throw the same {@link SyscallException} (same message) as the real implementation.
+ * Rules are checked newest first; a one-shot rule is used once. Thread-safe.
+ */
+public final class RecordingSyscalls implements Syscalls {
+
+    private final List<SyscallCall> calls = new ArrayList<>();
+    private final Map<Syscall, Deque<Rule>> rules = new EnumMap<>(Syscall.class);
+    private final Map<String, Stat> stats = new HashMap<>();
+    private int nextFd = 3;
+
+    private record Rule(Predicate<SyscallCall> when, Function<SyscallCall, Object> answer, boolean once) {
+    }
+
+    /** Every call so far, in order. */
+    public synchronized List<SyscallCall> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** The calls of one kind, in order. */
+    public synchronized List<SyscallCall> calls(Syscall syscall) {
+        return calls.stream().filter(c -> c.syscall() == syscall).toList();
+    }
+
+    /** Forgets the recorded calls (the script stays). */
+    public synchronized void clearCalls() {
+        calls.clear();
+    }
+
+    /**
+     * The general rule: when a {@code syscall} call matches {@code when}, {@code answer} gives its
+     * result (boxed; ignored for void calls) or throws.
+     */
+    public synchronized RecordingSyscalls on(Syscall syscall, Predicate<SyscallCall> when,
+            Function<SyscallCall, Object> answer) {
+        rules.computeIfAbsent(syscall, k -> new ArrayDeque<>()).addFirst(new Rule(when, answer, false));
+        return this;
+    }
+
+    /** Every {@code syscall} call fails with {@code errno}. */
+    public RecordingSyscalls fail(Syscall syscall, Errno errno) {
+        return on(syscall, c -> true, c -> {
+            throw exception(c, errno);
+        });
+    }
+
+    /** The next {@code syscall} call fails with {@code errno}; later ones follow the rest of the script. */
+    public synchronized RecordingSyscalls failOnce(Syscall syscall, Errno errno) {
+        rules.computeIfAbsent(syscall, k -> new ArrayDeque<>()).addFirst(new Rule(c -> true, c -> {
+            throw exception(c, errno);
+        }, true));
+        return this;
+    }
+
+    /**
+     * {@code syscall} calls whose subject (the path or fd the error message names, see
+     * {@link SyscallException#argument()}) equals {@code subject} fail with {@code errno}.
+     */
+    public RecordingSyscalls failOn(Syscall syscall, String subject, Errno errno) {
+        return on(syscall, c -> subject.equals(exception(c, errno).argument()), c -> {
+            throw exception(c, errno);
+        });
+    }
+
+    /** Every {@code syscall} call returns {@code result}. */
+    public RecordingSyscalls answer(Syscall syscall, Object result) {
+        return on(syscall, c -> true, c -> result);
+    }
+
+    /** {@code stat}, {@code lstat} of {@code path} return {@code stat} (no symlinks are followed). */
+    public synchronized RecordingSyscalls withStat(String path, Stat stat) {
+        stats.put(path, Objects.requireNonNull(stat, "stat"));
+        return this;
+    }
+
+    private static SyscallException exception(SyscallCall c, Errno errno) {
+        return new SyscallException(c.syscall(), errno, c.args().toArray());
+    }
+
+    private synchronized Object call(Syscall syscall, Function<SyscallCall, Object> fallback, Object... args) {
+        SyscallCall call = new SyscallCall(syscall, Arrays.asList(args));
+        calls.add(call);
+        Deque<Rule> list = rules.get(syscall);
+        if (list != null) {
+            for (Rule r : list) {
+                if (r.when().test(call)) {
+                    if (r.once()) {
+                        list.remove(r);
+                    }
+                    return r.answer().apply(call);
+                }
+            }
+        }
+        return fallback.apply(call);
+    }
+
+    private Object fallbackNone(SyscallCall c) {
+        return null;
+    }
+
+    private Object fallbackFail(SyscallCall c, Errno errno) {
+        throw exception(c, errno);
+    }
+
+    private int intCall(Syscall s, int neutral, Object... args) {
+        return ((Number) call(s, c -> neutral, args)).intValue();
+    }
+
+    private void voidCall(Syscall s, Object... args) {
+        call(s, this::fallbackNone, args);
+    }
+
+    private Stat statCall(Syscall s, Object... args) {
+        return (Stat) call(s, c -> {
+            Stat known = args[0] instanceof String p ? stats.get(p) : null;
+            return known != null ? known : fallbackFail(c, Errno.ENOENT);
+        }, args);
+    }
+
+    @Override
+    public int getuid() {
+        return intCall(Syscall.GETUID, 0);
+    }
+
+    @Override
+    public int geteuid() {
+        return intCall(Syscall.GETEUID, 0);
+    }
+
+    @Override
+    public int getpid() {
+        return intCall(Syscall.GETPID, 4242);
+    }
+
+    @Override
+    public Uname uname() {
+        return (Uname) call(Syscall.UNAME, c -> new Uname("Linux", "fake", "6.1.0-fake", "#1 SMP", "x86_64"));
+    }
+
+    @Override
+    public void mkdir(String path, int mode) {
+        voidCall(Syscall.MKDIR, path, mode);
+    }
+
+    @Override
+    public void mkdirat(int dirfd, String path, int mode) {
+        voidCall(Syscall.MKDIRAT, dirfd, path, mode);
+    }
+
+    @Override
+    public int open(String path, int flags, int mode) {
+        return ((Number) call(Syscall.OPEN, c -> nextFd++, path, flags, mode)).intValue();
+    }
+
+    @Override
+    public int openat(int dirfd, String path, int flags, int mode) {
+        return ((Number) call(Syscall.OPENAT, c -> nextFd++, dirfd, path, flags, mode)).intValue();
+    }
+
+    @Override
+    public void close(int fd) {
+        voidCall(Syscall.CLOSE, fd);
+    }
+
+    @Override
+    public Stat fstat(int fd) {
+        return statCall(Syscall.FSTAT, fd);
+    }
+
+    @Override
+    public Stat lstat(String path) {
+        return statCall(Syscall.LSTAT, path);
+    }
+
+    @Override
+    public Stat stat(String path) {
+        return statCall(Syscall.STAT, path);
+    }
+
+    @Override
+    public void mount(String source, String target, String fstype, long flags, String data) {
+        voidCall(Syscall.MOUNT, source, target, fstype, flags, data);
+    }
+
+    @Override
+    public void umount2(String target, int flags) {
+        voidCall(Syscall.UMOUNT2, target, flags);
+    }
+
+    @Override
+    public long statfs(String path) {
+        return ((Number) call(Syscall.STATFS, c -> fallbackFail(c, Errno.ENOENT), path)).longValue();
+    }
+
+    @Override
+    public void kill(int pid, int signal) {
+        voidCall(Syscall.KILL, pid, signal);
+    }
+
+    @Override
+    public void flock(int fd, int operation) {
+        voidCall(Syscall.FLOCK, fd, operation);
+    }
+
+    @Override
+    public void unshare(int flags) {
+        voidCall(Syscall.UNSHARE, flags);
+    }
+
+    @Override
+    public void setns(int fd, int nstype) {
+        voidCall(Syscall.SETNS, fd, nstype);
+    }
+
+    @Override
+    public int prctl(int option, long arg2, long arg3, long arg4, long arg5) {
+        return intCall(Syscall.PRCTL, 0, option, arg2, arg3, arg4, arg5);
+    }
+
+    @Override
+    public String readlink(String path) {
+        return (String) call(Syscall.READLINK, c -> fallbackFail(c, Errno.ENOENT), path);
+    }
+
+    @Override
+    public void unlinkat(int dirfd, String path, int flags) {
+        voidCall(Syscall.UNLINKAT, dirfd, path, flags);
+    }
+
+    @Override
+    public void rmdir(String path) {
+        voidCall(Syscall.RMDIR, path);
+    }
+
+    @Override
+    public void chown(String path, int uid, int gid) {
+        voidCall(Syscall.CHOWN, path, uid, gid);
+    }
+
+    @Override
+    public void lchown(String path, int uid, int gid) {
+        voidCall(Syscall.LCHOWN, path, uid, gid);
+    }
+
+    @Override
+    public void chmod(String path, int mode) {
+        voidCall(Syscall.CHMOD, path, mode);
+    }
+
+    @Override
+    public void symlink(String target, String linkPath) {
+        voidCall(Syscall.SYMLINK, target, linkPath);
+    }
+
+    @Override
+    public void mknod(String path, int mode, long dev) {
+        voidCall(Syscall.MKNOD, path, mode, dev);
+    }
+
+    @Override
+    public void sethostname(String name) {
+        voidCall(Syscall.SETHOSTNAME, name);
+    }
+
+    @Override
+    public int landlockAbiVersion() {
+        return ((Number) call(Syscall.LANDLOCK_CREATE_RULESET, c -> fallbackFail(c, Errno.ENOSYS))).intValue();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<Long> lsmListModules() {
+        return List.copyOf((List<Long>) call(Syscall.LSM_LIST_MODULES, c -> fallbackFail(c, Errno.ENOSYS)));
+    }
+}

@@ -1,0 +1,360 @@
+package org.lxj.linux.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.lxj.linux.Errno;
+import org.lxj.linux.OpenFlags;
+import org.lxj.linux.Stat;
+import org.lxj.linux.Syscall;
+import org.lxj.linux.SyscallException;
+import org.lxj.linux.Syscalls;
+import org.lxj.linux.Uname;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/** {@link Syscalls} through JNA and glibc. */
+@Component(service = Syscalls.class)
+public final class JnaSyscalls implements Syscalls {
+
+    /** Unified syscall numbers (x86_64, aarch64 and the other table-unified architectures). */
+    private static final long NR_LANDLOCK_CREATE_RULESET = 444;
+    private static final long NR_LSM_LIST_MODULES = 461;
+    private static final long LANDLOCK_CREATE_RULESET_VERSION = 1;
+    private static final int UTS_FIELD = 65;
+    private static final int PATH_MAX = 4096;
+
+    private final LibC libc;
+
+    @Activate
+    public JnaSyscalls() {
+        this.libc = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
+    }
+
+    @Override
+    public int getuid() {
+        return libc.getuid();
+    }
+
+    @Override
+    public int geteuid() {
+        return libc.geteuid();
+    }
+
+    @Override
+    public int getpid() {
+        return libc.getpid();
+    }
+
+    @Override
+    public Uname uname() {
+        byte[] buf = new byte[UTS_FIELD * 6];
+        try {
+            libc.uname(buf);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.UNAME, e);
+        }
+        return new Uname(cString(buf, 0), cString(buf, 1), cString(buf, 2), cString(buf, 3), cString(buf, 4));
+    }
+
+    private static String cString(byte[] buf, int field) {
+        int start = field * UTS_FIELD;
+        int end = start;
+        while (end < start + UTS_FIELD && buf[end] != 0) {
+            end++;
+        }
+        return new String(buf, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void mkdir(String path, int mode) {
+        try {
+            libc.mkdir(path, mode);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.MKDIR, e, path, mode);
+        }
+    }
+
+    @Override
+    public void mkdirat(int dirfd, String path, int mode) {
+        try {
+            libc.mkdirat(dirfd, path, mode);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.MKDIRAT, e, dirfd, path, mode);
+        }
+    }
+
+    @Override
+    public int open(String path, int flags, int mode) {
+        try {
+            return libc.open(path, flags, mode);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.OPEN, e, path, flags, mode);
+        }
+    }
+
+    @Override
+    public int openat(int dirfd, String path, int flags, int mode) {
+        try {
+            return libc.openat(dirfd, path, flags, mode);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.OPENAT, e, dirfd, path, flags, mode);
+        }
+    }
+
+    @Override
+    public void close(int fd) {
+        try {
+            libc.close(fd);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.CLOSE, e, fd);
+        }
+    }
+
+    @Override
+    public Stat fstat(int fd) {
+        byte[] buf = new byte[StatxBuffer.SIZE];
+        try {
+            libc.statx(fd, "", OpenFlags.AT_EMPTY_PATH, StatxBuffer.MASK_BASIC, buf);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.FSTAT, e, fd);
+        }
+        return StatxBuffer.decode(buf);
+    }
+
+    @Override
+    public Stat lstat(String path) {
+        return statx(Syscall.LSTAT, path, OpenFlags.AT_SYMLINK_NOFOLLOW);
+    }
+
+    @Override
+    public Stat stat(String path) {
+        return statx(Syscall.STAT, path, 0);
+    }
+
+    private Stat statx(Syscall call, String path, int flags) {
+        byte[] buf = new byte[StatxBuffer.SIZE];
+        try {
+            libc.statx(OpenFlags.AT_FDCWD, path, flags, StatxBuffer.MASK_BASIC, buf);
+        } catch (LastErrorException e) {
+            throw failed(call, e, path);
+        }
+        return StatxBuffer.decode(buf);
+    }
+
+    @Override
+    public void mount(String source, String target, String fstype, long flags, String data) {
+        try {
+            libc.mount(source, target, fstype, new NativeLong(flags), data);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.MOUNT, e, source, target, fstype, flags, data);
+        }
+    }
+
+    @Override
+    public void umount2(String target, int flags) {
+        try {
+            libc.umount2(target, flags);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.UMOUNT2, e, target, flags);
+        }
+    }
+
+    @Override
+    public long statfs(String path) {
+        // struct statfs is 120 bytes on 64-bit Linux; f_type is the first word everywhere
+        byte[] buf = new byte[256];
+        try {
+            libc.statfs(path, buf);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.STATFS, e, path);
+        }
+        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+        return Native.LONG_SIZE == 8 ? b.getLong(0) : Integer.toUnsignedLong(b.getInt(0));
+    }
+
+    @Override
+    public void kill(int pid, int signal) {
+        try {
+            libc.kill(pid, signal);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.KILL, e, pid, signal);
+        }
+    }
+
+    @Override
+    public void flock(int fd, int operation) {
+        try {
+            libc.flock(fd, operation);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.FLOCK, e, fd, operation);
+        }
+    }
+
+    @Override
+    public void unshare(int flags) {
+        try {
+            libc.unshare(flags);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.UNSHARE, e, flags);
+        }
+    }
+
+    @Override
+    public void setns(int fd, int nstype) {
+        try {
+            libc.setns(fd, nstype);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.SETNS, e, fd, nstype);
+        }
+    }
+
+    @Override
+    public int prctl(int option, long arg2, long arg3, long arg4, long arg5) {
+        try {
+            return libc.prctl(option, new NativeLong(arg2), new NativeLong(arg3), new NativeLong(arg4),
+                    new NativeLong(arg5));
+        } catch (LastErrorException e) {
+            throw failed(Syscall.PRCTL, e, option, arg2, arg3, arg4, arg5);
+        }
+    }
+
+    @Override
+    public String readlink(String path) {
+        int size = PATH_MAX;
+        while (true) {
+            byte[] buf = new byte[size];
+            long n;
+            try {
+                n = libc.readlink(path, buf, new NativeLong(size)).longValue();
+            } catch (LastErrorException e) {
+                throw failed(Syscall.READLINK, e, path);
+            }
+            if (n < size) {
+                return new String(buf, 0, (int) n, StandardCharsets.UTF_8);
+            }
+            size *= 2; // truncated: readlink does not say how long the target is
+        }
+    }
+
+    @Override
+    public void unlinkat(int dirfd, String path, int flags) {
+        try {
+            libc.unlinkat(dirfd, path, flags);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.UNLINKAT, e, dirfd, path, flags);
+        }
+    }
+
+    @Override
+    public void rmdir(String path) {
+        try {
+            libc.rmdir(path);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.RMDIR, e, path);
+        }
+    }
+
+    @Override
+    public void chown(String path, int uid, int gid) {
+        try {
+            libc.chown(path, uid, gid);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.CHOWN, e, path, uid, gid);
+        }
+    }
+
+    @Override
+    public void lchown(String path, int uid, int gid) {
+        try {
+            libc.lchown(path, uid, gid);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.LCHOWN, e, path, uid, gid);
+        }
+    }
+
+    @Override
+    public void chmod(String path, int mode) {
+        try {
+            libc.chmod(path, mode);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.CHMOD, e, path, mode);
+        }
+    }
+
+    @Override
+    public void symlink(String target, String linkPath) {
+        try {
+            libc.symlink(target, linkPath);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.SYMLINK, e, target, linkPath);
+        }
+    }
+
+    @Override
+    public void mknod(String path, int mode, long dev) {
+        try {
+            libc.mknod(path, mode, dev);
+        } catch (LastErrorException e) {
+            throw failed(Syscall.MKNOD, e, path, mode, dev);
+        }
+    }
+
+    @Override
+    public void sethostname(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        try {
+            libc.sethostname(bytes, new NativeLong(bytes.length));
+        } catch (LastErrorException e) {
+            throw failed(Syscall.SETHOSTNAME, e, name);
+        }
+    }
+
+    @Override
+    public int landlockAbiVersion() {
+        try {
+            return libc.syscall(new NativeLong(NR_LANDLOCK_CREATE_RULESET), Pointer.NULL, new NativeLong(0),
+                    new NativeLong(LANDLOCK_CREATE_RULESET_VERSION)).intValue();
+        } catch (LastErrorException e) {
+            throw failed(Syscall.LANDLOCK_CREATE_RULESET, e);
+        }
+    }
+
+    @Override
+    public List<Long> lsmListModules() {
+        int capacity = 16;
+        while (true) {
+            Memory ids = new Memory(8L * capacity);
+            Memory size = new Memory(4);
+            size.setInt(0, 8 * capacity);
+            long count;
+            try {
+                count = libc.syscall(new NativeLong(NR_LSM_LIST_MODULES), ids, size, new NativeLong(0)).longValue();
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.E2BIG.number() && capacity < 1024) {
+                    capacity = Math.max(capacity * 2, size.getInt(0) / 8);
+                    continue;
+                }
+                throw failed(Syscall.LSM_LIST_MODULES, e);
+            }
+            List<Long> out = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                out.add(ids.getLong(8L * i));
+            }
+            return out;
+        }
+    }
+
+    private static SyscallException failed(Syscall call, LastErrorException e, Object... args) {
+        return new SyscallException(call, e.getErrorCode(), Arrays.copyOf(args, args.length));
+    }
+}

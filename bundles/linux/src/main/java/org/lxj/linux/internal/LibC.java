@@ -1,0 +1,71 @@
+package org.lxj.linux.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.NativeLong;
+
+/**
+ * glibc as JNA maps it. Every call that can fail declares {@link LastErrorException} so JNA reads errno
+ * on the native side right after the call, before any other code can change it.
+ */
+public interface LibC extends Library {
+
+    int getuid();
+
+    int geteuid();
+
+    int getpid();
+
+    int uname(byte[] buf) throws LastErrorException;
+
+    int mkdir(String path, int mode) throws LastErrorException;
+
+    int mkdirat(int dirfd, String path, int mode) throws LastErrorException;
+
+    int open(String path, int flags, int mode) throws LastErrorException;
+
+    int openat(int dirfd, String path, int flags, int mode) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
+
+    int statx(int dirfd, String path, int flags, int mask, byte[] buf) throws LastErrorException;
+
+    int mount(String source, String target, String fstype, NativeLong flags, String data)
+            throws LastErrorException;
+
+    int umount2(String target, int flags) throws LastErrorException;
+
+    int statfs(String path, byte[] buf) throws LastErrorException;
+
+    int kill(int pid, int sig) throws LastErrorException;
+
+    int flock(int fd, int operation) throws LastErrorException;
+
+    int unshare(int flags) throws LastErrorException;
+
+    int setns(int fd, int nstype) throws LastErrorException;
+
+    int prctl(int option, NativeLong arg2, NativeLong arg3, NativeLong arg4, NativeLong arg5)
+            throws LastErrorException;
+
+    NativeLong readlink(String path, byte[] buf, NativeLong size) throws LastErrorException;
+
+    int unlinkat(int dirfd, String path, int flags) throws LastErrorException;
+
+    int rmdir(String path) throws LastErrorException;
+
+    int chown(String path, int uid, int gid) throws LastErrorException;
+
+    int lchown(String path, int uid, int gid) throws LastErrorException;
+
+    int chmod(String path, int mode) throws LastErrorException;
+
+    int symlink(String target, String linkPath) throws LastErrorException;
+
+    int mknod(String path, int mode, long dev) throws LastErrorException;
+
+    int sethostname(byte[] name, NativeLong len) throws LastErrorException;
+
+    /** glibc's {@code syscall(2)}; every argument must be passed as a {@link NativeLong} or a pointer. */
+    NativeLong syscall(NativeLong number, Object... args) throws LastErrorException;
+}

@@ -1,0 +1,183 @@
+package org.lxj.shell.internal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Function;
+import org.lxj.api.ConfigException;
+import org.lxj.api.Container;
+import org.lxj.api.ContainerRuntime;
+import org.lxj.api.ContainerState;
+import org.lxj.api.config.ContainerConfig;
+import org.lxj.shell.internal.cli.Option;
+import org.lxj.shell.internal.cli.ParsedArgs;
+import org.lxj.shell.internal.format.Fields;
+import org.lxj.shell.internal.format.Json;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code lxc-info}: a container's state and, while it runs, its init PID, as {@code %-15s} field lines;
+ * configuration items with {@code -c}. Statistics and addresses of running containers come from later
+ * runtime APIs; until then {@code -i} and {@code -S} print nothing, as LXC does for a stopped container.
+ */
+@Component(service = Function.class, property = { "osgi.command.scope=lxc", "osgi.command.function=info" })
+public final class InfoCommand extends OptionCommand {
+
+    static final String HELP = """
+            Usage: lxc-info --name=NAME
+
+            lxc-info display some information about a container with the identifier NAME
+
+            Options :
+              -n, --name=NAME       NAME of the container
+              -c, --config=KEY      show configuration variable KEY from running container
+              -i, --ips             shows the IP addresses
+              -p, --pid             shows the process id of the init container
+              -S, --stats           shows usage stats
+              -H, --no-humanize     shows stats as raw numbers, not humanized
+              -s, --state           shows the state of the container
+              --rcfile=FILE         Load configuration file FILE
+              --format=FORMAT       print as FORMAT: text (default) or json
+
+            """ + COMMON_HELP + """
+            See the lxc-info man page for further information.
+
+            """;
+
+    private static final List<Option> OPTIONS = List.of(
+            Option.withArgument('c', "config", "CONFIG"),
+            Option.flag('i', "ips"),
+            Option.flag('s', "state"),
+            Option.flag('p', "pid"),
+            Option.flag('S', "stats"),
+            Option.flag('H', "no-humanize"),
+            NAME,
+            Option.withArgument("rcfile", "RCFILE"),
+            Option.withArgument("format", "FORMAT"));
+
+    @Activate
+    public InfoCommand(@Reference ContainerRuntime runtime, BundleContext context) {
+        this(runtime, context.getBundle().getVersion().toString());
+    }
+
+    public InfoCommand(ContainerRuntime runtime, String version) {
+        super("lxc-info", runtime, OPTIONS, HELP, version);
+    }
+
+    /** Here for {@code help lxc:info}; Gogo calls {@link #execute} with the raw arguments. */
+    @Descriptor(HELP)
+    public Object info(CommandSession session, @Descriptor("lxc-info options") String... args) {
+        return execute(session, List.of((Object[]) args));
+    }
+
+    @Override
+    int run(CommandIo io, ParsedArgs args) {
+        Optional<String> name = name(args);
+        if (name.isEmpty()) {
+            error(io, "No container name specified");
+            return 1;
+        }
+        Optional<String> format = args.last("format");
+        if (format.isPresent() && !format.get().equals("json") && !format.get().equals("text")) {
+            error(io, "Invalid format \"" + format.get() + "\": expected text or json");
+            return 1;
+        }
+        Optional<Container> container = runtime.find(lxcpath(io, args), name.get());
+        if (container.isEmpty()) {
+            io.err().print(name.get() + " doesn't exist\n");
+            return 1;
+        }
+        ContainerConfig config = args.last("rcfile").map(f -> runtime.parseConfig(io.resolve(f)))
+                .orElseGet(() -> container.get().config());
+        Selection selection = Selection.of(args);
+        if (format.isPresent() && format.get().equals("json")) {
+            io.out().print(Json.write(json(io, container.get(), config, selection, args.all("config"))));
+        } else {
+            printText(io, container.get(), config, selection, args);
+        }
+        return 0;
+    }
+
+    /** Which fields were asked for; none asked means name, state, PID, addresses and statistics. */
+    private record Selection(boolean name, boolean state, boolean pid) {
+        static Selection of(ParsedArgs args) {
+            boolean any = args.has("state") || args.has("pid") || args.has("ips") || args.has("stats")
+                    || args.has("config");
+            return any ? new Selection(false, args.has("state"), args.has("pid")) : new Selection(true, true, true);
+        }
+    }
+
+    private static void printText(CommandIo io, Container c, ContainerConfig config, Selection selection,
+            ParsedArgs args) {
+        Fields fields = new Fields();
+        ContainerState state = c.state();
+        if (selection.name()) {
+            fields.add("Name:", c.name());
+        }
+        if (selection.state()) {
+            fields.add("State:", state.name());
+        }
+        if (state.isActive() && selection.pid() && c.initPid().isPresent()) {
+            fields.add("PID:", c.initPid().getAsLong());
+        }
+        io.out().print(fields);
+        List<String> keys = args.all("config");
+        boolean bare = args.has("no-humanize") && keys.size() == 1;
+        for (String key : keys) {
+            printItem(io, config, key, bare);
+        }
+    }
+
+    /** One {@code -c KEY}: {@code KEY = VALUE}, only the value with {@code -H} and a single key. */
+    private static void printItem(CommandIo io, ContainerConfig config, String key, boolean bare) {
+        Optional<String> value;
+        try {
+            value = config.item(key);
+        } catch (ConfigException unknownKey) {
+            io.err().print(key + " invalid\n");
+            return;
+        }
+        String v = value.orElse("");
+        if (bare) {
+            io.out().print(v + "\n");
+        } else {
+            io.out().print(v.isEmpty() ? key + " =\n" : key + " = " + v + "\n");
+        }
+    }
+
+    private static Map<String, Object> json(CommandIo io, Container c, ContainerConfig config, Selection selection,
+            List<String> keys) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", c.name());
+        if (selection.state()) {
+            out.put("state", c.state().name());
+        }
+        if (selection.pid()) {
+            out.put("pid", c.state().isActive() && c.initPid().isPresent() ? c.initPid().getAsLong() : null);
+        }
+        if (!keys.isEmpty()) {
+            Map<String, Object> items = new LinkedHashMap<>();
+            for (String key : keys) {
+                try {
+                    items.put(key, config.item(key).map(InfoCommand::withoutFinalNewline).orElse(null));
+                } catch (ConfigException unknownKey) {
+                    io.err().print(key + " invalid\n");
+                }
+            }
+            out.put("config", items);
+        }
+        return out;
+    }
+
+    /** List items end with a newline in LXC's text form; JSON strings do without it. */
+    private static String withoutFinalNewline(String value) {
+        return value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
+    }
+}
