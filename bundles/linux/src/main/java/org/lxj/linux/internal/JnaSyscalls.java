@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.lxj.linux.Errno;
 import org.lxj.linux.OpenFlags;
 import org.lxj.linux.Stat;
@@ -58,11 +59,7 @@ public final class JnaSyscalls implements Syscalls {
     @Override
     public Uname uname() {
         byte[] buf = new byte[UTS_FIELD * 6];
-        try {
-            libc.uname(buf);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.UNAME, e);
-        }
+        call(Syscall.UNAME, () -> libc.uname(buf));
         return new Uname(cString(buf, 0), cString(buf, 1), cString(buf, 2), cString(buf, 3), cString(buf, 4));
     }
 
@@ -77,57 +74,33 @@ public final class JnaSyscalls implements Syscalls {
 
     @Override
     public void mkdir(String path, int mode) {
-        try {
-            libc.mkdir(path, mode);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.MKDIR, e, path, mode);
-        }
+        call(Syscall.MKDIR, () -> libc.mkdir(path, mode), path, mode);
     }
 
     @Override
     public void mkdirat(int dirfd, String path, int mode) {
-        try {
-            libc.mkdirat(dirfd, path, mode);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.MKDIRAT, e, dirfd, path, mode);
-        }
+        call(Syscall.MKDIRAT, () -> libc.mkdirat(dirfd, path, mode), dirfd, path, mode);
     }
 
     @Override
     public int open(String path, int flags, int mode) {
-        try {
-            return libc.open(path, flags, mode);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.OPEN, e, path, flags, mode);
-        }
+        return call(Syscall.OPEN, () -> libc.open(path, flags, mode), path, flags, mode);
     }
 
     @Override
     public int openat(int dirfd, String path, int flags, int mode) {
-        try {
-            return libc.openat(dirfd, path, flags, mode);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.OPENAT, e, dirfd, path, flags, mode);
-        }
+        return call(Syscall.OPENAT, () -> libc.openat(dirfd, path, flags, mode), dirfd, path, flags, mode);
     }
 
     @Override
     public void close(int fd) {
-        try {
-            libc.close(fd);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.CLOSE, e, fd);
-        }
+        call(Syscall.CLOSE, () -> libc.close(fd), fd);
     }
 
     @Override
     public Stat fstat(int fd) {
         byte[] buf = new byte[StatxBuffer.SIZE];
-        try {
-            libc.statx(fd, "", OpenFlags.AT_EMPTY_PATH, StatxBuffer.MASK_BASIC, buf);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.FSTAT, e, fd);
-        }
+        call(Syscall.FSTAT, () -> libc.statx(fd, "", OpenFlags.AT_EMPTY_PATH, StatxBuffer.MASK_BASIC, buf), fd);
         return StatxBuffer.decode(buf);
     }
 
@@ -143,89 +116,54 @@ public final class JnaSyscalls implements Syscalls {
 
     private Stat statx(Syscall call, String path, int flags) {
         byte[] buf = new byte[StatxBuffer.SIZE];
-        try {
-            libc.statx(OpenFlags.AT_FDCWD, path, flags, StatxBuffer.MASK_BASIC, buf);
-        } catch (LastErrorException e) {
-            throw failed(call, e, path);
-        }
+        call(call, () -> libc.statx(OpenFlags.AT_FDCWD, path, flags, StatxBuffer.MASK_BASIC, buf), path);
         return StatxBuffer.decode(buf);
     }
 
     @Override
     public void mount(String source, String target, String fstype, long flags, String data) {
-        try {
-            libc.mount(source, target, fstype, new NativeLong(flags), data);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.MOUNT, e, source, target, fstype, flags, data);
-        }
+        call(Syscall.MOUNT, () -> libc.mount(source, target, fstype, new NativeLong(flags), data),
+                source, target, fstype, flags, data);
     }
 
     @Override
     public void umount2(String target, int flags) {
-        try {
-            libc.umount2(target, flags);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.UMOUNT2, e, target, flags);
-        }
+        call(Syscall.UMOUNT2, () -> libc.umount2(target, flags), target, flags);
     }
 
     @Override
     public long statfs(String path) {
         // struct statfs is 120 bytes on 64-bit Linux; f_type is the first word everywhere
         byte[] buf = new byte[256];
-        try {
-            libc.statfs(path, buf);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.STATFS, e, path);
-        }
+        call(Syscall.STATFS, () -> libc.statfs(path, buf), path);
         ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
         return Native.LONG_SIZE == 8 ? b.getLong(0) : Integer.toUnsignedLong(b.getInt(0));
     }
 
     @Override
     public void kill(int pid, int signal) {
-        try {
-            libc.kill(pid, signal);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.KILL, e, pid, signal);
-        }
+        call(Syscall.KILL, () -> libc.kill(pid, signal), pid, signal);
     }
 
     @Override
     public void flock(int fd, int operation) {
-        try {
-            libc.flock(fd, operation);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.FLOCK, e, fd, operation);
-        }
+        call(Syscall.FLOCK, () -> libc.flock(fd, operation), fd, operation);
     }
 
     @Override
     public void unshare(int flags) {
-        try {
-            libc.unshare(flags);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.UNSHARE, e, flags);
-        }
+        call(Syscall.UNSHARE, () -> libc.unshare(flags), flags);
     }
 
     @Override
     public void setns(int fd, int nstype) {
-        try {
-            libc.setns(fd, nstype);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.SETNS, e, fd, nstype);
-        }
+        call(Syscall.SETNS, () -> libc.setns(fd, nstype), fd, nstype);
     }
 
     @Override
     public int prctl(int option, long arg2, long arg3, long arg4, long arg5) {
-        try {
-            return libc.prctl(option, new NativeLong(arg2), new NativeLong(arg3), new NativeLong(arg4),
-                    new NativeLong(arg5));
-        } catch (LastErrorException e) {
-            throw failed(Syscall.PRCTL, e, option, arg2, arg3, arg4, arg5);
-        }
+        return call(Syscall.PRCTL, () -> libc.prctl(option, new NativeLong(arg2), new NativeLong(arg3),
+                new NativeLong(arg4), new NativeLong(arg5)), option, arg2, arg3, arg4, arg5);
     }
 
     @Override
@@ -233,12 +171,9 @@ public final class JnaSyscalls implements Syscalls {
         int size = PATH_MAX;
         while (true) {
             byte[] buf = new byte[size];
-            long n;
-            try {
-                n = libc.readlink(path, buf, new NativeLong(size)).longValue();
-            } catch (LastErrorException e) {
-                throw failed(Syscall.READLINK, e, path);
-            }
+            int capacity = size;
+            long n = call(Syscall.READLINK, () -> libc.readlink(path, buf, new NativeLong(capacity)), path)
+                    .longValue();
             if (n < size) {
                 return new String(buf, 0, (int) n, StandardCharsets.UTF_8);
             }
@@ -248,85 +183,49 @@ public final class JnaSyscalls implements Syscalls {
 
     @Override
     public void unlinkat(int dirfd, String path, int flags) {
-        try {
-            libc.unlinkat(dirfd, path, flags);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.UNLINKAT, e, dirfd, path, flags);
-        }
+        call(Syscall.UNLINKAT, () -> libc.unlinkat(dirfd, path, flags), dirfd, path, flags);
     }
 
     @Override
     public void rmdir(String path) {
-        try {
-            libc.rmdir(path);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.RMDIR, e, path);
-        }
+        call(Syscall.RMDIR, () -> libc.rmdir(path), path);
     }
 
     @Override
     public void chown(String path, int uid, int gid) {
-        try {
-            libc.chown(path, uid, gid);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.CHOWN, e, path, uid, gid);
-        }
+        call(Syscall.CHOWN, () -> libc.chown(path, uid, gid), path, uid, gid);
     }
 
     @Override
     public void lchown(String path, int uid, int gid) {
-        try {
-            libc.lchown(path, uid, gid);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.LCHOWN, e, path, uid, gid);
-        }
+        call(Syscall.LCHOWN, () -> libc.lchown(path, uid, gid), path, uid, gid);
     }
 
     @Override
     public void chmod(String path, int mode) {
-        try {
-            libc.chmod(path, mode);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.CHMOD, e, path, mode);
-        }
+        call(Syscall.CHMOD, () -> libc.chmod(path, mode), path, mode);
     }
 
     @Override
     public void symlink(String target, String linkPath) {
-        try {
-            libc.symlink(target, linkPath);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.SYMLINK, e, target, linkPath);
-        }
+        call(Syscall.SYMLINK, () -> libc.symlink(target, linkPath), target, linkPath);
     }
 
     @Override
     public void mknod(String path, int mode, long dev) {
-        try {
-            libc.mknod(path, mode, dev);
-        } catch (LastErrorException e) {
-            throw failed(Syscall.MKNOD, e, path, mode, dev);
-        }
+        call(Syscall.MKNOD, () -> libc.mknod(path, mode, dev), path, mode, dev);
     }
 
     @Override
     public void sethostname(String name) {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        try {
-            libc.sethostname(bytes, new NativeLong(bytes.length));
-        } catch (LastErrorException e) {
-            throw failed(Syscall.SETHOSTNAME, e, name);
-        }
+        call(Syscall.SETHOSTNAME, () -> libc.sethostname(bytes, new NativeLong(bytes.length)), name);
     }
 
     @Override
     public int landlockAbiVersion() {
-        try {
-            return libc.syscall(new NativeLong(NR_LANDLOCK_CREATE_RULESET), Pointer.NULL, new NativeLong(0),
-                    new NativeLong(LANDLOCK_CREATE_RULESET_VERSION)).intValue();
-        } catch (LastErrorException e) {
-            throw failed(Syscall.LANDLOCK_CREATE_RULESET, e);
-        }
+        return call(Syscall.LANDLOCK_CREATE_RULESET, () -> libc.syscall(new NativeLong(NR_LANDLOCK_CREATE_RULESET),
+                Pointer.NULL, new NativeLong(0), new NativeLong(LANDLOCK_CREATE_RULESET_VERSION)).intValue());
     }
 
     @Override
@@ -351,6 +250,15 @@ public final class JnaSyscalls implements Syscalls {
                 out.add(ids.getLong(8L * i));
             }
             return out;
+        }
+    }
+
+    /** Runs one native call; JNA has read errno on the native side before this sees the exception. */
+    private static <T> T call(Syscall call, Supplier<T> nativeCall, Object... args) {
+        try {
+            return nativeCall.get();
+        } catch (LastErrorException e) {
+            throw failed(call, e, args);
         }
     }
 

@@ -215,8 +215,10 @@ class CommandsTest {
                 Usage: lxc-info [-c|--config=CONFIG] [-i|--ips] [-s|--state] [-p|--pid]
                 \t[-S|--stats] [-H|--no-humanize] [-n|--name=NAME] [--rcfile=RCFILE]
                 \t[--format=FORMAT] [-o|--logfile=LOGFILE] [-l|--logpriority=LOGPRIORITY]
-                \t[-q|--quiet] [-P|--lxcpath=LXCPATH] [-h|--help] [-?] [--usage] [--version]
+                \t[-q|--quiet] [-P|--lxcpath=LXCPATH] [-h|--help] [-?] [--usage]
+                \t[--version]
                 """, usage.err());
+        assertTrue(usage.err().lines().allMatch(l -> l.replace("\t", "        ").length() <= 80), "fits 80 columns");
         assertEquals(0, usage.status());
     }
 

@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link java.nio.channels.FileChannel#lock} takes POSIX record locks, which the kernel drops when the process
  * closes <em>any</em> descriptor of the file. A second channel opened on a held marker inside the same JVM would
  * therefore release the holder's lock when closed. Every use of a marker enters here first, so within one
- * process a marker is opened by one owner at a time; between processes the file lock decides.
+ * process a marker is opened by one owner at a time; between processes the file lock decides. One registry per
+ * process is assumed: the runtime component is a single DS component, and two runtimes working on one lxcpath
+ * inside one JVM would each need to share it.
  */
 public final class ClaimRegistry {
     private final Set<Path> held = ConcurrentHashMap.newKeySet();
