@@ -26,10 +26,6 @@ record HostPaths(Path root) {
         return root.resolve(abs.startsWith("/") ? abs.substring(1) : abs);
     }
 
-    Path resolve(Path abs) {
-        return resolve(abs.toString());
-    }
-
     /** The file's content, empty when it does not exist or cannot be read. */
     Optional<String> read(String abs) {
         Path p = resolve(abs);

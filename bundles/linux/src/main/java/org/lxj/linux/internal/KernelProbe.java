@@ -67,7 +67,10 @@ final class KernelProbe {
         if (mod.isPresent()) {
             return mod;
         }
-        return absentUnlessModule(module, file + (text.isEmpty() ? " is not readable" : " does not list " + name));
+        if (text.isEmpty() && paths.exists(file)) {
+            return Evidence.unknown(file + " is not readable");
+        }
+        return absentUnlessModule(module, file + (text.isEmpty() ? " does not exist" : " does not list " + name));
     }
 
     /** A kernel object by a symbol it defines and the module it would be. */

@@ -43,10 +43,11 @@ final class FakeHost {
         h.file("/proc/net/ip_tables_targets", resource("host-hybrid/ip_tables_targets.txt"));
         h.file("/proc/net/ip_tables_matches", resource("host-hybrid/ip_tables_matches.txt"));
         h.file("/proc/net/ip6_tables_targets", resource("host-hybrid/ip6_tables_targets.txt"));
-        h.file("/proc/sys/kernel/seccomp/actions_avail", "kill_process kill_thread trap errno user_notif trace log allow\n");
+        h.file("/proc/sys/kernel/seccomp/actions_avail",
+                "kill_process kill_thread trap errno user_notif trace log allow\n");
         h.file("/proc/sys/user/max_user_namespaces", "96365\n");
         h.file("/sys/devices/system/cpu/possible", "0-1\n");
-        h.file("/sys/fs/cgroup/unified/cgroup.controllers", "\n");
+        h.file("/sys/fs/cgroup/unified/cgroup.controllers", "hugetlb\n");
         for (String c : List.of("cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids",
                 "systemd")) {
             h.file("/sys/fs/cgroup/" + c + "/cgroup.clone_children", "0\n");

@@ -111,6 +111,14 @@ class HostCheckerTest {
     }
 
     @Test
+    void aCgroup2MountWithoutControllersSaysSo() {
+        FakeHost host = FakeHost.hybrid(tmp).file("/sys/fs/cgroup/unified/cgroup.controllers", "\n");
+        List<String> items = host.checker().check().section("LXJ").orElseThrow().line("Cgroup hierarchies")
+                .orElseThrow().items();
+        assertEquals("v2 /sys/fs/cgroup/unified: (no controllers)", items.get(items.size() - 1));
+    }
+
+    @Test
     void legacyHostWithoutFreezerFails() {
         FakeHost host = FakeHost.hybrid(tmp).file("/proc/self/mountinfo",
                 "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n");

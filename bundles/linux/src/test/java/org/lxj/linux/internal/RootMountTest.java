@@ -38,7 +38,8 @@ class RootMountTest {
     void mountsAndUnmountsATmpfs() throws IOException {
         Path target = Files.createDirectory(tmp.resolve("mnt"));
         long before = sys.lstat(target.toString()).dev();
-        sys.mount("lxj-test", target.toString(), "tmpfs", MountFlags.MS_NOSUID | MountFlags.MS_NODEV, "size=1m,mode=700");
+        sys.mount("lxj-test", target.toString(), "tmpfs", MountFlags.MS_NOSUID | MountFlags.MS_NODEV,
+                "size=1m,mode=700");
         try {
             assertEquals(FsMagic.TMPFS, sys.statfs(target.toString()));
             assertNotEquals(before, sys.lstat(target.toString()).dev());

@@ -137,7 +137,9 @@ public final class CreateCommand extends OptionCommand {
         }
         Map<String, String> storageOptions = new LinkedHashMap<>();
         for (String option : STORAGE_OPTIONS) {
-            args.last(option).ifPresent(v -> storageOptions.put(option, option.equals("dir") ? io.resolve(v).toString() : v));
+            // --dir is a path the user typed relative to the shell's directory; the others are names and sizes
+            args.last(option).ifPresent(v -> storageOptions.put(option,
+                    option.equals("dir") ? io.resolve(v).toString() : v));
         }
         CreateRequest request = new CreateRequest(lxcpath, n, template, args.last("config").map(io::resolve),
                 storageTypes, storageOptions, args.afterDashes());
