@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import org.lxj.api.LxjException;
+import org.lxj.api.config.ConfigUpdate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +22,12 @@ public final class ConfigUpdater {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigUpdater.class);
 
     /**
-     * Updates {@code file}; returns the number of lines changed or removed.
+     * Updates {@code file}; returns the lines it changed or removed (an empty {@code after} for a removal).
      *
      * @throws org.lxj.api.ConfigException when the file cannot be read
      * @throws LxjException when the backup or the new file cannot be written
      */
-    public int update(Path file) {
+    public ConfigUpdate update(Path file) {
         ConfigDocument doc = ConfigDocument.load(file);
         Path backup = file.resolveSibling(file.getFileName() + ".backup");
         try {
@@ -33,17 +35,18 @@ public final class ConfigUpdater {
         } catch (IOException e) {
             throw new LxjException("Failed to write backup \"" + backup + "\": " + e.getMessage(), e);
         }
-        int changed = rewrite(doc);
+        List<ConfigUpdate.Change> changes = rewrite(doc);
         doc.save(file);
-        LOG.info("Updated config \"{}\": {} line(s) changed, backup in \"{}\"", file, changed, backup);
-        return changed;
+        LOG.info("Updated config \"{}\": {} line(s) changed, backup in \"{}\"", file, changes.size(), backup);
+        return new ConfigUpdate(file, Optional.of(backup), changes);
     }
 
-    /** Rewrites a document's legacy keys; returns the number of lines changed or removed. */
-    static int rewrite(ConfigDocument doc) {
+    /** Rewrites a document's legacy keys; returns the lines changed or removed, numbered as in the original. */
+    static List<ConfigUpdate.Change> rewrite(ConfigDocument doc) {
         List<ConfigDocument.Line> lines = doc.lines();
         String driver = backendDriver(lines);
-        int changed = 0;
+        List<ConfigUpdate.Change> changed = new ArrayList<>();
+        int removed = 0;
         int nic = -1;
         int maxNic = maxNicIndex(lines);
         for (int i = 0; i < lines.size(); i++) {
@@ -54,8 +57,9 @@ public final class ConfigUpdater {
             }
             String key = loc.key;
             if (LegacyKeys.DROPPED.contains(key)) {
+                changed.add(new ConfigUpdate.Change(i + 1 + removed, line.text(), ""));
                 lines.remove(i--);
-                changed++;
+                removed++;
                 continue;
             }
             String newKey = null;
@@ -88,7 +92,7 @@ public final class ConfigUpdater {
                     tail = tail.substring(0, tail.indexOf('=') + 1) + " " + newValue;
                 }
                 lines.set(i, new ConfigDocument.Line(head + tail, line.eol()));
-                changed++;
+                changed.add(new ConfigUpdate.Change(i + 1 + removed, line.text(), head + tail));
             }
         }
         return changed;

@@ -10,7 +10,9 @@ import org.lxj.api.Container;
 import org.lxj.api.ContainerRuntime;
 import org.lxj.api.CreateRequest;
 import org.lxj.api.DestroyOptions;
+import org.lxj.api.config.ConfigUpdate;
 import org.lxj.api.config.ContainerConfig;
+import org.lxj.core.internal.config.ConfigUpdater;
 import org.lxj.api.config.SystemConfig;
 import org.lxj.api.event.ContainerListener;
 import org.lxj.core.internal.config.ConfigParser;
@@ -181,5 +183,10 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     @Override
     public ContainerConfig parseConfig(Path file) {
         return lifecycle.parseConfig(file);
+    }
+
+    @Override
+    public ConfigUpdate updateConfig(Path file) {
+        return new ConfigUpdater().update(file);
     }
 }

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+
+import org.lxj.api.config.ConfigUpdate;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +29,7 @@ class ConfigUpdaterTest {
         Path file = dir.resolve("config");
         Files.copy(StockConfigsTest.resource("legacy.conf"), file);
         String original = Files.readString(file);
-        int changed = new ConfigUpdater().update(file);
+        int changed = new ConfigUpdater().update(file).changes().size();
         assertEquals(original, Files.readString(dir.resolve("config.backup")));
         List<String> expected = Files.readAllLines(StockConfigsTest.resource("legacy.updated-by-lxc.conf"));
         List<String> actual = Files.readAllLines(file);
@@ -40,7 +43,7 @@ class ConfigUpdaterTest {
         assertEquals(19, changed);
         ContainerConfig parsed = new ConfigParser().parse(file);
         assertEquals(parsed.entries().size(), parsed.entries().stream().filter(e -> e.key().equals(e.written())).count());
-        assertEquals(0, new ConfigUpdater().update(file));
+        assertEquals(0, new ConfigUpdater().update(file).changes().size());
     }
 
     @Test
@@ -48,7 +51,14 @@ class ConfigUpdaterTest {
         Path file = dir.resolve("config");
         Files.writeString(file, "# keep me\nlxc.rootfs = /dev/vg/c1\nlxc.rootfs.backend = lvm\n\n"
                 + "lxc.network.type = veth\nlxc.network.hwaddr = 00:16:3e:xx:xx:xx\n");
-        new ConfigUpdater().update(file);
+        ConfigUpdate update = new ConfigUpdater().update(file);
+        assertEquals(List.of(
+                new ConfigUpdate.Change(2, "lxc.rootfs = /dev/vg/c1", "lxc.rootfs.path = lvm:/dev/vg/c1"),
+                new ConfigUpdate.Change(3, "lxc.rootfs.backend = lvm", ""),
+                new ConfigUpdate.Change(5, "lxc.network.type = veth", "lxc.net.0.type = veth"),
+                new ConfigUpdate.Change(6, "lxc.network.hwaddr = 00:16:3e:xx:xx:xx", "lxc.net.0.hwaddr = 00:16:3e:xx:xx:xx")),
+                update.changes());
+        assertEquals(Optional.of(dir.resolve("config.backup")), update.backup());
         assertEquals("# keep me\nlxc.rootfs.path = lvm:/dev/vg/c1\n\nlxc.net.0.type = veth\n"
                 + "lxc.net.0.hwaddr = 00:16:3e:xx:xx:xx\n", Files.readString(file));
     }
