@@ -36,6 +36,7 @@ final class GogoRunner {
     /** The session variable a command sets to an Integer to choose its exit status. */
     static final String EXIT_VARIABLE = "lxj.exit";
     static final String ARG_VARIABLE_PREFIX = "lxj_arg_";
+    private static final String CONTEXT_VARIABLE = ".context";
 
     private static final String PROCESSOR = "org.apache.felix.service.command.CommandProcessor";
     private static final String SESSION = "org.apache.felix.service.command.CommandSession";
@@ -101,6 +102,7 @@ final class GogoRunner {
                     java.io.OutputStream.class, java.io.OutputStream.class);
             Object session = create.invoke(processor, in, out, err);
             Session s = new Session(sessionType, session);
+            s.put(CONTEXT_VARIABLE, context);   // as the interactive shell has it, for the profile
             s.source(profile);
             return s;
         } catch (ReflectiveOperationException e) {

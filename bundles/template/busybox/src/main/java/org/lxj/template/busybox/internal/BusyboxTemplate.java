@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -126,8 +127,8 @@ public final class BusyboxTemplate implements Template {
         try {
             String existing = Files.exists(config) ? Files.readString(config, StandardCharsets.UTF_8) : "";
             String text = BusyboxConfig.text(existing, request.containerName(), request.rootfs(), env.hostRoot());
-            Files.writeString(config, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(config, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new BackendException("Failed to write config file \"" + config + "\": " + e.getMessage(), e);
         }
