@@ -70,7 +70,51 @@ public interface ContainerRuntime {
      * @throws UnsupportedFeatureException when this runtime cannot update configuration files
      * @since 1.1
      */
-    default ConfigUpdate updateConfig(Path file) {
-        throw new UnsupportedFeatureException("Updating configuration files is not supported by this runtime");
-    }
+    ConfigUpdate updateConfig(Path file);
+
+    /**
+     * Starts a defined container ({@code lxc-start}): mounts its rootfs, spawns its monitor and init, and
+     * returns once init runs the configured command. The monitor outlives this runtime.
+     *
+     * @throws ContainerNotFoundException when it is not defined
+     * @throws ContainerBusyException     when it is already running
+     * @throws LxjException               naming the failed step and errno; nothing prepared stays behind
+     * @since 1.2
+     */
+    void start(Path lxcpath, String name, StartOptions options);
+
+    /**
+     * Stops a running container ({@code lxc-stop}).
+     *
+     * @throws ContainerNotRunningException when it is not running (exit status 2, as LXC)
+     * @since 1.2
+     */
+    void stop(Path lxcpath, String name, StopOptions options);
+
+    /**
+     * Runs a command as an application container under a minimal init ({@code lxc-execute}) and waits for
+     * it, unless {@link ExecuteOptions#daemonize()}.
+     *
+     * @return the command's exit status (128 + signal when killed); 0 when daemonized
+     * @since 1.2
+     */
+    int execute(Path lxcpath, String name, ExecuteOptions options, Stdio stdio);
+
+    /**
+     * Runs a command inside a running container's namespaces ({@code lxc-attach}) and waits for it.
+     *
+     * @return the command's exit status (128 + signal when killed)
+     * @throws ContainerNotRunningException when it is not running
+     * @since 1.2
+     */
+    int attach(Path lxcpath, String name, AttachOptions options, Stdio stdio);
+
+    /**
+     * Waits until the container is in one of {@code states} ({@code lxc-wait}).
+     *
+     * @param timeout how long to wait; negative waits for ever
+     * @return whether the state was reached in time
+     * @since 1.2
+     */
+    boolean waitFor(Path lxcpath, String name, java.util.Set<ContainerState> states, java.time.Duration timeout);
 }

@@ -260,45 +260,6 @@ class CommandsTest {
     }
 
     @Test
-    void updateConfigSaysSoWhenTheRuntimeCannot() {
-        // a runtime written against api 1.0 has only the interface's default updateConfig
-        ContainerRuntime bare = new ContainerRuntime() {
-            @Override
-            public SystemConfig systemConfig() {
-                return SystemConfig.defaults();
-            }
-
-            @Override
-            public List<Container> list(Path lxcpath) {
-                return List.of();
-            }
-
-            @Override
-            public Optional<Container> find(Path lxcpath, String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Container create(CreateRequest request) {
-                throw new UnsupportedOperationException("not called");
-            }
-
-            @Override
-            public void destroy(Path lxcpath, String name, DestroyOptions options) {
-                throw new UnsupportedOperationException("not called");
-            }
-
-            @Override
-            public ContainerConfig parseConfig(Path file) {
-                throw new UnsupportedOperationException("not called");
-            }
-        };
-        Result r = run(new UpdateConfigCommand(bare), "-c x");
-        assertEquals("lxc-update-config: Updating configuration files is not supported by this runtime\n", r.err());
-        assertEquals(1, r.status());
-    }
-
-    @Test
     void executeLeavesTheExitStatusInTheSession() {
         FakeSession session = new FakeSession(CWD);
         PrintStream savedOut = System.out;

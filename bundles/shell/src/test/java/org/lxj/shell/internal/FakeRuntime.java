@@ -124,4 +124,30 @@ class FakeRuntime implements ContainerRuntime {
     public Container get(Path lxcpath, String name) {
         return find(lxcpath, name).orElseThrow(() -> new ContainerNotFoundException(name, lxcpath));
     }
+
+    @Override
+    public void start(Path lxcpath, String name, org.lxj.api.StartOptions options) {
+        throw new org.lxj.api.UnsupportedFeatureException("Starting containers is not built yet");
+    }
+
+    @Override
+    public void stop(Path lxcpath, String name, org.lxj.api.StopOptions options) {
+        throw new org.lxj.api.UnsupportedFeatureException("Stopping containers is not built yet");
+    }
+
+    @Override
+    public int execute(Path lxcpath, String name, org.lxj.api.ExecuteOptions options, org.lxj.api.Stdio stdio) {
+        throw new org.lxj.api.UnsupportedFeatureException("Executing containers is not built yet");
+    }
+
+    @Override
+    public int attach(Path lxcpath, String name, org.lxj.api.AttachOptions options, org.lxj.api.Stdio stdio) {
+        throw new org.lxj.api.UnsupportedFeatureException("Attaching to containers is not built yet");
+    }
+
+    @Override
+    public boolean waitFor(Path lxcpath, String name, java.util.Set<org.lxj.api.ContainerState> states,
+            java.time.Duration timeout) {
+        throw new org.lxj.api.UnsupportedFeatureException("Waiting for containers is not built yet");
+    }
 }

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import org.lxj.api.Container;
-import org.lxj.api.ContainerRuntime;
 import org.lxj.api.CreateRequest;
 import org.lxj.api.DestroyOptions;
 import org.lxj.api.LxjException;
@@ -28,7 +27,7 @@ import org.lxj.core.internal.lock.ClaimRegistry;
  * tests hand it fakes. Listing, finding and creating first sweep the lxcpath for leftovers of interrupted commands;
  * destroying sweeps the one container it names.
  */
-public final class Lifecycle implements ContainerRuntime {
+public final class Lifecycle {
     private final SystemConfig system;
     private final Function<Path, ContainerConfig> parser;
     private final StateStore states;
@@ -57,12 +56,10 @@ public final class Lifecycle implements ContainerRuntime {
         this.destroyer = new ContainerDestroyer(parser, storage, claims, remover, states, events);
     }
 
-    @Override
     public SystemConfig systemConfig() {
         return system;
     }
 
-    @Override
     public List<Container> list(Path lxcpath) {
         Path root = lxcpath.toAbsolutePath().normalize();
         sweeper.sweep(root);
@@ -83,26 +80,22 @@ public final class Lifecycle implements ContainerRuntime {
         return List.copyOf(out);
     }
 
-    @Override
     public Optional<Container> find(Path lxcpath, String name) {
         LxcLayout layout = new LxcLayout(lxcpath, name);
         sweeper.sweep(layout.lxcpath());
         return layout.isDefined() ? Optional.of(container(layout.lxcpath(), name)) : Optional.empty();
     }
 
-    @Override
     public Container create(CreateRequest request) {
         return creator.create(request);
     }
 
-    @Override
     public void destroy(Path lxcpath, String name, DestroyOptions options) {
         LxcLayout layout = new LxcLayout(lxcpath, name);
         sweeper.sweepOne(layout.dir());
         destroyer.destroy(lxcpath, name, options);
     }
 
-    @Override
     public ContainerConfig parseConfig(Path file) {
         return parser.apply(file);
     }
