@@ -19,7 +19,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -64,6 +67,13 @@ static int step_rootfs(const struct plan *p)
 		if (mount(NULL, "/", NULL, MS_REC | prop, NULL) < 0)
 			die(LXJ_STEP_PROPAGATION, errno, "Failed to set the propagation of \"/\": %s", errno_name(errno));
 	}
+	if (!p->rootfs) {
+		/* No rootfs: the host's root, seen through the (new or joined) mount namespace. */
+		int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0)
+			die(LXJ_STEP_ROOTFS, errno, "Failed to open \"/\": %s", errno_name(errno));
+		return root;
+	}
 	int dir = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		die(LXJ_STEP_ROOTFS, errno, "Failed to open the rootfs \"%s\": %s", p->rootfs, errno_name(errno));
@@ -85,8 +95,27 @@ static void step_mounts(const struct plan *p, int root)
 	}
 }
 
+static void step_devices_symlinks(const struct plan *p, int root)
+{
+	char err[1024];
+	for (size_t i = 0; i < p->n_devices; i++)
+		if (make_device(root, &p->devices[i], err, sizeof(err)) < 0)
+			die(LXJ_STEP_DEVICE, errno, "%s", err);
+	for (size_t i = 0; i < p->n_symlinks; i++)
+		if (make_symlink(root, &p->symlinks[i], err, sizeof(err)) < 0)
+			die(LXJ_STEP_SYMLINK, errno, "%s", err);
+	if (p->rootfs_readonly) {
+		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+		if (mount_setattr(root, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+			die(LXJ_STEP_READONLY, errno, "Failed to make the rootfs \"%s\" read-only: %s", p->rootfs,
+			    errno_name(errno));
+	}
+}
+
 static void step_pivot(const struct plan *p, int root)
 {
+	if (!p->rootfs)
+		return;
 	if (fchdir(root) < 0)
 		die(LXJ_STEP_PIVOT, errno, "Failed to enter the rootfs: %s", errno_name(errno));
 	if (!p->no_pivot && syscall(SYS_pivot_root, ".", ".") == 0) {
@@ -124,12 +153,42 @@ static void step_uts_rlimits(const struct plan *p)
 		die(LXJ_STEP_HOSTNAME, errno, "Failed to set the hostname \"%s\": %s", p->hostname, errno_name(errno));
 	if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0)
 		die(LXJ_STEP_HOSTNAME, errno, "Failed to set the domainname \"%s\": %s", p->domainname, errno_name(errno));
+	if (p->n_proc_writes) {
+		char err[1024];
+		int procfd = open_private_proc();
+		if (procfd < 0)
+			die(LXJ_STEP_PROC_WRITE, errno, "Failed to open a verified procfs: %s", errno_name(errno));
+		for (size_t i = 0; i < p->n_proc_writes; i++)
+			if (proc_write(procfd, &p->proc_writes[i], err, sizeof(err)) < 0)
+				die(LXJ_STEP_PROC_WRITE, errno, "%s", err);
+		close(procfd);
+	}
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		const struct plan_rlimit *r = &p->rlimits[i];
 		struct rlimit rl = { .rlim_cur = r->soft, .rlim_max = r->hard };
 		if (setrlimit((__rlimit_resource_t)r->resource, &rl) < 0)
 			die(LXJ_STEP_RLIMIT, errno, "Failed to set rlimit %u: %s", r->resource, errno_name(errno));
 	}
+	if (p->has_personality && personality(p->personality) < 0)
+		die(LXJ_STEP_PERSONALITY, errno, "Failed to set personality 0x%x: %s", p->personality, errno_name(errno));
+	/* KEYCTL_JOIN_SESSION_KEYRING with no name: a fresh anonymous session keyring. */
+	if (p->session_keyring && syscall(SYS_keyctl, 1, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
+		die(LXJ_STEP_KEYRING, errno, "Failed to create a session keyring: %s", errno_name(errno));
+}
+
+static void step_seccomp(const struct plan *p)
+{
+	if (!p->seccomp)
+		return;
+	struct sock_fprog prog = { .len = (unsigned short)(p->seccomp_len / 8),
+				   .filter = (struct sock_filter *)(uintptr_t)p->seccomp };
+	/* The payload may be unaligned inside the message: copy it. */
+	static struct sock_filter filter[PLAN_MAX_SECCOMP / 8];
+	memcpy(filter, p->seccomp, p->seccomp_len);
+	prog.filter = filter;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog) < 0)
+		die(LXJ_STEP_SECCOMP, errno, "Failed to load the seccomp filter (%u instructions): %s", prog.len,
+		    errno_name(errno));
 }
 
 /* Bounding set first (needs CAP_SETPCAP), ids with keepcaps, then capset and ambient. */
@@ -143,8 +202,12 @@ static void step_identity(const struct plan *p)
 		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 			die(LXJ_STEP_CAPS, errno, "Failed to keep capabilities: %s", errno_name(errno));
 	}
-	if (p->has_gid && (setgroups(0, NULL) < 0 || setresgid(p->gid, p->gid, p->gid) < 0))
-		die(LXJ_STEP_USER, errno, "Failed to set gid %u: %s", p->gid, errno_name(errno));
+	if (p->has_securebits && prctl(PR_SET_SECUREBITS, p->securebits, 0, 0, 0) < 0)
+		die(LXJ_STEP_CAPS, errno, "Failed to set securebits 0x%x: %s", p->securebits, errno_name(errno));
+	if (p->has_umask)
+		umask(p->umask);
+	if (p->has_gid && (setgroups(p->n_groups, p->groups) < 0 || setresgid(p->gid, p->gid, p->gid) < 0))
+		die(LXJ_STEP_USER, errno, "Failed to set gid %u and %zu groups: %s", p->gid, p->n_groups, errno_name(errno));
 	if (p->has_uid && setresuid(p->uid, p->uid, p->uid) < 0)
 		die(LXJ_STEP_USER, errno, "Failed to set uid %u: %s", p->uid, errno_name(errno));
 	if (p->has_caps) {
@@ -155,7 +218,7 @@ static void step_identity(const struct plan *p)
 			d[i].permitted = (uint32_t)(p->caps[2] >> (32 * i));
 			d[i].inheritable = (uint32_t)(p->caps[3] >> (32 * i));
 		}
-		if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 || syscall(SYS_capset, &h, d) < 0)
+		if ((prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 && errno != EPERM) || syscall(SYS_capset, &h, d) < 0)
 			die(LXJ_STEP_CAPS, errno, "Failed to set capabilities: %s", errno_name(errno));
 		for (int c = 0; c < 64; c++)
 			if ((p->caps[4] & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
@@ -163,17 +226,15 @@ static void step_identity(const struct plan *p)
 	}
 	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die(LXJ_STEP_NO_NEW_PRIVS, errno, "Failed to set no_new_privs: %s", errno_name(errno));
+	if (p->no_new_privs)
+		step_seccomp(p); /* last: the filter need not allow the launcher's own setup */
 }
 
 static void step_cwd(const struct plan *p)
 {
-	const char *cwd = p->cwd ? p->cwd : "/";
-	char buf[PATH_MAX];
-	if (chdir(cwd) < 0)
-		die(LXJ_STEP_CWD, errno, "Failed to change to the working directory \"%s\": %s", cwd, errno_name(errno));
-	/* A cwd outside the root (CVE-2024-21626) makes getcwd fail or return "(unreachable)". */
-	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
-		die(LXJ_STEP_CWD, errno ? errno : EPERM, "Working directory \"%s\" is outside the container", cwd);
+	char err[1024];
+	if (enter_cwd(p->cwd ? p->cwd : "/", err, sizeof(err)) < 0)
+		die(LXJ_STEP_CWD, errno, "%s", err);
 }
 
 void container_main(const struct plan *p, int sync)
@@ -187,6 +248,7 @@ void container_main(const struct plan *p, int sync)
 	if (devnull < 0 && p->n_masked > 0)
 		die(LXJ_STEP_MASK, errno, "Failed to open a verified /dev/null (char 1:3): %s", errno_name(errno));
 	step_mounts(p, root);
+	step_devices_symlinks(p, root);
 	step_pivot(p, root);
 	close(root);
 	step_masks(p, devnull);
@@ -194,12 +256,36 @@ void container_main(const struct plan *p, int sync)
 		close(devnull);
 	step_uts_rlimits(p);
 	step_cwd(p);
+	if (!p->no_new_privs)
+		step_seccomp(p); /* without no_new_privs the filter needs CAP_SYS_ADMIN: before the drop */
 	step_identity(p);
 	if (send_frame(sync_fd, LXJ_MSG_READY, NULL, 0) < 0)
 		die(LXJ_STEP_WAIT_START, errno, "Failed to report readiness: %s", errno_name(errno));
 	wait_for(LXJ_MSG_START, LXJ_STEP_WAIT_START, "START");
 	if (p->builtin_init)
 		init_main(p, sync);
+	exec_command(p, sync);
+}
+
+void attach_finish(const struct plan *p, int sync)
+{
+	sync_fd = sync;
+	if (p->remount_sys) {
+		/* A private mount namespace with procfs and sysfs of the joined pid and net namespaces on top. */
+		char err[1024];
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+			die(LXJ_STEP_MOUNT, errno, "Failed to make a private mount namespace: %s", errno_name(errno));
+		int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		struct plan_mount proc = { .source = "proc", .target = "/proc", .fstype = "proc",
+					   .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC };
+		struct plan_mount sys = { .source = "sysfs", .target = "/sys", .fstype = "sysfs",
+					  .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY };
+		if (root < 0 || mount_entry(root, &proc, err, sizeof(err)) < 0 || mount_entry(root, &sys, err, sizeof(err)) < 0)
+			die(LXJ_STEP_MOUNT, errno, "%s", root < 0 ? "Failed to open \"/\"" : err);
+		close(root);
+	}
+	step_cwd(p);
+	step_identity(p);
 	exec_command(p, sync);
 }
 

@@ -30,11 +30,28 @@ __attribute__((noreturn)) void container_main(const struct plan *p, int sync);
 /* The built-in init: forks the command as PID 2, reaps, forwards signals (never returns). */
 __attribute__((noreturn)) void init_main(const struct plan *p, int sync);
 
+/* Attach mode, in the forked command: remount, cwd, identity, exec (never returns). */
+__attribute__((noreturn)) void attach_finish(const struct plan *p, int sync);
+
 /* Marks every fd above 2 close-on-exec, sets cwd-independent exec of the plan's command. */
 __attribute__((noreturn)) void exec_command(const struct plan *p, int sync);
 
 /* Mount helpers: everything inside the rootfs is resolved by fd. */
 int resolve_in_root(int rootfd, const char *path);
+int resolve_no_symlinks(int rootfd, const char *path);
+int open_parent_in_root(int rootfd, const char *path, char *base, size_t blen);
+/* Device nodes and symlinks inside the rootfs (devices.c). */
+int make_device(int rootfd, const struct plan_device *d, char *err, size_t errlen);
+int make_symlink(int rootfd, const struct plan_symlink *l, char *err, size_t errlen);
+/* Writes under a verified procfs: sys/... or self/... (devices.c). */
+int open_private_proc(void);
+int proc_write(int procfd, const struct plan_proc_write *w, char *err, size_t errlen);
+/* Opens the cwd inside root without symlinks that leave it or magic links (CVE-2024-21626), then fchdir. */
+int enter_cwd(const char *cwd, char *err, size_t errlen);
+/* Joins the plan's namespaces (user first). Returns 0 or -1 with err set. */
+int join_namespaces(const struct plan *p, char *err, size_t errlen);
+/* Attach mode: the launcher stays the JVM's child, joins a running container and forks the command. */
+int attach_main(int ctl);
 int mkpath_in_root(int rootfd, const char *path, uint32_t create);
 int mount_entry(int rootfd, const struct plan_mount *m, char *err, size_t errlen);
 int mask_path(int rootfd, const char *path, int devnull, char *err, size_t errlen);

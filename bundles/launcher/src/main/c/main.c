@@ -90,7 +90,8 @@ int main(int argc, char **argv)
 		printf("lxj-launcher protocol %d\n", LXJ_PROTOCOL_VERSION);
 		return LXJ_EXIT_OK;
 	}
-	if (argc > 1 || !is_control_socket(CONTROL_FD)) {
+	int attach = argc == 2 && strcmp(argv[1], "attach") == 0;
+	if ((argc > 1 && !attach) || !is_control_socket(CONTROL_FD)) {
 		fprintf(stderr, "lxj-launcher: started without its control socket on fd %d\n", CONTROL_FD);
 		return LXJ_EXIT_USAGE;
 	}
@@ -99,6 +100,8 @@ int main(int argc, char **argv)
 			   errno_name(errno));
 		return LXJ_EXIT_REEXEC;
 	}
+	if (attach)
+		return attach_main(CONTROL_FD);
 	/* Detach: the JVM reaps this process at once; the monitor is nobody's child but init's. */
 	pid_t pid = fork();
 	if (pid < 0) {

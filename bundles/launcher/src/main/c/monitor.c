@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -76,6 +77,72 @@ static pid_t clone_init(const struct plan *p, int cgfd, int *pidfd)
 	if (pid < 0 && errno == ENOSYS && cgfd < 0)
 		pid = (pid_t)syscall(SYS_clone, (unsigned long)(p->clone_flags | CLONE_PIDFD | SIGCHLD), NULL, pidfd, NULL, 0);
 	return pid;
+}
+
+/*
+ * Joining existing namespaces needs a joiner: it setns()es (user namespace first), then clones init with
+ * CLONE_PARENT so init is the monitor's child and a joined pid namespace takes effect. Returns init's pid,
+ * -1 when the monitor could not fork (errno set), -2 when the joiner reported an error on the sync socket.
+ */
+static pid_t clone_joined(struct monitor *m, const struct plan *p, int cgfd, int sync_child)
+{
+	int pp[2];
+	if (pipe2(pp, O_CLOEXEC) < 0)
+		return -1;
+	pid_t j = fork();
+	if (j < 0)
+		return -1;
+	if (j == 0) {
+		char err[1024];
+		close(pp[0]);
+		close(m->ctl);
+		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+			send_error(sync_child, LXJ_STEP_DUMPABLE, errno, "Failed to make the joiner non-dumpable: %s",
+				   errno_name(errno));
+			_exit(LXJ_EXIT_SETUP);
+		}
+		if (join_namespaces(p, err, sizeof(err)) < 0) {
+			send_error(sync_child, LXJ_STEP_JOIN, errno, "%s", err);
+			_exit(LXJ_EXIT_SETUP);
+		}
+		struct clone_args ca;
+		memset(&ca, 0, sizeof(ca));
+		ca.flags = p->clone_flags | CLONE_PARENT;
+		ca.exit_signal = SIGCHLD;
+		if (cgfd >= 0) {
+			ca.flags |= CLONE_INTO_CGROUP;
+			ca.cgroup = (uint64_t)cgfd;
+		}
+		pid_t c = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+		if (c == 0) {
+			close(pp[1]);
+			container_main(p, sync_child);
+		}
+		if (c < 0) {
+			send_error(sync_child, LXJ_STEP_CLONE, errno, "Failed to clone the container init: %s", errno_name(errno));
+			_exit(LXJ_EXIT_SETUP);
+		}
+		ssize_t w = write(pp[1], &c, sizeof(c));
+		_exit(w == (ssize_t)sizeof(c) ? LXJ_EXIT_OK : LXJ_EXIT_SETUP);
+	}
+	close(pp[1]);
+	pid_t init = -1;
+	ssize_t n;
+	do
+		n = read(pp[0], &init, sizeof(init));
+	while (n < 0 && errno == EINTR);
+	close(pp[0]);
+	while (waitpid(j, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(init))
+		return -2;
+	/* init is our child and not yet reaped: its pid cannot have been reused. */
+	m->pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+	if (m->pidfd < 0) {
+		kill(init, SIGKILL);
+		return -1;
+	}
+	return init;
 }
 
 /* Kills and reaps init after a failed setup; removes what the monitor created. */
@@ -162,7 +229,19 @@ static int setup(struct monitor *m)
 		send_error(m->ctl, LXJ_STEP_CLONE, errno, "Failed to create the sync socket: %s", errno_name(errno));
 		return LXJ_EXIT_SETUP;
 	}
-	m->init = clone_init(p, cgfd, &m->pidfd);
+	if (p->n_joins) {
+		m->init = clone_joined(m, p, cgfd, sv[1]);
+		if (m->init == -2) {
+			close(sv[1]);
+			m->sync = sv[0];
+			m->init = -1;
+			if (from_init(m, LXJ_STEP_JOIN) >= 0)
+				send_error(m->ctl, LXJ_STEP_JOIN, ECHILD, "The namespace joiner exited without a report");
+			return LXJ_EXIT_SETUP;
+		}
+	} else {
+		m->init = clone_init(p, cgfd, &m->pidfd);
+	}
 	if (m->init < 0) {
 		send_error(m->ctl, LXJ_STEP_CLONE, errno, "Failed to clone the container init: %s", errno_name(errno));
 		return LXJ_EXIT_SETUP;
@@ -176,6 +255,27 @@ static int setup(struct monitor *m)
 	if (cgfd >= 0)
 		close(cgfd);
 	m->sync = sv[0];
+	/* init has the caller's stdio now: the monitor keeps no copy of the caller's pipes or terminal. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		close(null);
+	}
+	for (size_t i = 0; i < p->n_cgroup_procs; i++) {
+		char pid[16];
+		int fd = open(p->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+		int len = snprintf(pid, sizeof(pid), "%d", m->init);
+		if (fd < 0 || write(fd, pid, (size_t)len) != len) {
+			send_error(m->ctl, LXJ_STEP_CGROUP, errno, "Failed to move %d into \"%s\": %s", m->init,
+				   p->cgroup_procs[i], errno_name(errno));
+			if (fd >= 0)
+				close(fd);
+			return abort_setup(m);
+		}
+		close(fd);
+	}
 	if (p->clone_flags & CLONE_NEWUSER) {
 		if ((p->setgroups_deny && write_proc(m->procfd, m->init, "setgroups", "deny") < 0) ||
 		    (p->uid_map && write_proc(m->procfd, m->init, "uid_map", p->uid_map) < 0) ||
@@ -379,13 +479,5 @@ int monitor_run(const struct plan *p, int ctl)
 	if (rc != 0)
 		return rc;
 	close(ctl);
-	/* The monitor outlives the JVM: it must not hold the JVM's terminal or pipes. */
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		close(null);
-	}
 	return supervise(&m);
 }

@@ -65,6 +65,44 @@ int resolve_in_root(int rootfd, const char *path)
 	return fd;
 }
 
+int resolve_no_symlinks(int rootfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == E2BIG))
+		return walk_nofollow(rootfd, path);
+	return fd;
+}
+
+/* Splits "/a/b/c" into its parent's fd (created as directories when missing) and "c". */
+int open_parent_in_root(int rootfd, const char *path, char *base, size_t blen)
+{
+	char parent[PLAN_MAX_STRING];
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= sizeof(parent)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(parent, path, len);
+	parent[len] = '\0';
+	char *slash = strrchr(parent, '/');
+	if (!slash || slash[1] == '\0' || strlen(slash + 1) >= blen) {
+		errno = EINVAL;
+		return -1;
+	}
+	strcpy(base, slash + 1);
+	if (slash == parent)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return mkpath_in_root(rootfd, parent, LXJ_CREATE_DIR);
+}
+
 int mkpath_in_root(int rootfd, const char *path, uint32_t create)
 {
 	int fd = resolve_in_root(rootfd, path);
@@ -186,9 +224,9 @@ static int new_fs(const struct plan_mount *m, char *detail, size_t dlen)
 	return mfd;
 }
 
-static int clone_tree(const struct plan_mount *m, char *err, size_t errlen)
+static int clone_tree(int rootfd, const struct plan_mount *m, char *err, size_t errlen)
 {
-	int sfd = open(m->source, O_PATH | O_CLOEXEC);
+	int sfd = m->relative ? resolve_in_root(rootfd, m->source) : open(m->source, O_PATH | O_CLOEXEC);
 	if (sfd < 0)
 		return -1;
 	if (m->has_device) {
@@ -224,6 +262,19 @@ int mount_entry(int rootfd, const struct plan_mount *m, char *err, size_t errlen
 {
 	const char *what = m->source ? m->source : m->fstype;
 	char detail[300] = "";
+	if (m->fstype && (strcmp(m->fstype, "proc") == 0 || strcmp(m->fstype, "sysfs") == 0)) {
+		/* procfs and sysfs go exactly where named: a symlink on the way is refused (CVE-2015-1335). */
+		int nfd = resolve_no_symlinks(rootfd, m->target);
+		if (nfd < 0 && errno != ENOENT) {
+			int saved = errno;
+			snprintf(err, errlen, "Refusing to mount \"%s\" on \"%s\": a symlink in the rootfs is on the way: %s",
+				 m->fstype, m->target, errno_name(saved));
+			errno = saved;
+			return -1;
+		}
+		if (nfd >= 0)
+			close(nfd);
+	}
 	int tfd = mkpath_in_root(rootfd, m->target, m->create);
 	if (tfd < 0) {
 		snprintf(err, errlen, "Failed to resolve mount target \"%s\" inside the rootfs: %s", m->target,
@@ -237,7 +288,7 @@ int mount_entry(int rootfd, const struct plan_mount *m, char *err, size_t errlen
 		attr.attr_clr |= MOUNT_ATTR_RDONLY & ~attr.attr_set;
 		r = mount_setattr(tfd, "", AT_EMPTY_PATH | ((m->flags & MS_REC) ? AT_RECURSIVE : 0), &attr, sizeof(attr));
 	} else if (m->flags & MS_BIND) {
-		mfd = clone_tree(m, detail, sizeof(detail));
+		mfd = clone_tree(rootfd, m, detail, sizeof(detail));
 		r = mfd < 0 ? -1 : 0;
 	} else if (m->fstype) {
 		mfd = new_fs(m, detail, sizeof(detail));
@@ -251,6 +302,11 @@ int mount_entry(int rootfd, const struct plan_mount *m, char *err, size_t errlen
 	if (r == 0 && (m->flags & PROPAGATION_FLAGS)) {
 		struct mount_attr attr = { .propagation = m->flags & PROPAGATION_FLAGS };
 		r = mount_setattr(mfd >= 0 ? mfd : tfd, "", AT_EMPTY_PATH | ((m->flags & MS_REC) ? AT_RECURSIVE : 0),
+				  &attr, sizeof(attr));
+	}
+	if (r == 0 && m->propagation) {
+		struct mount_attr attr = { .propagation = m->propagation & PROPAGATION_FLAGS };
+		r = mount_setattr(mfd >= 0 ? mfd : tfd, "", AT_EMPTY_PATH | ((m->propagation & MS_REC) ? AT_RECURSIVE : 0),
 				  &attr, sizeof(attr));
 	}
 	int saved = errno;

@@ -6,6 +6,8 @@
 #include <sched.h>
 
 #define PLAN_CLONE_NEWTIME 0x00000080ULL
+#define PLAN_PROPAGATION ((uint64_t)(MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE))
+#include <sys/mount.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -170,6 +172,19 @@ static int parse_mount(struct perr *pe, const struct tlv *outer, struct plan_mou
 				return -1;
 			seen_opt = 1;
 			break;
+		case LXJ_MOUNT_PROPAGATION:
+			if (once(pe, m->propagation ? pe : NULL, "mount propagation") ||
+			    get_u64(pe, &t, "mount propagation", &m->propagation))
+				return -1;
+			if (m->propagation == 0 || (m->propagation & ~(uint64_t)(MS_REC | PLAN_PROPAGATION)) ||
+			    __builtin_popcountll(m->propagation & PLAN_PROPAGATION) != 1)
+				return fail(pe, EINVAL, "Invalid plan: mount propagation 0x%llx",
+					    (unsigned long long)m->propagation);
+			break;
+		case LXJ_MOUNT_RELATIVE:
+			if (once(pe, m->relative ? pe : NULL, "mount relative") || get_bool(pe, &t, "mount relative", &m->relative))
+				return -1;
+			break;
 		case LXJ_MOUNT_DEVICE:
 			if (once(pe, m->has_device ? pe : NULL, "mount device"))
 				return -1;
@@ -194,6 +209,139 @@ static int parse_mount(struct perr *pe, const struct tlv *outer, struct plan_mou
 		return fail(pe, EINVAL, "Invalid plan: mount of \"%s\" has neither a source nor a filesystem type", m->target);
 	if (m->has_device && !m->source)
 		return fail(pe, EINVAL, "Invalid plan: device check on \"%s\" without a source", m->target);
+	if (m->relative && (!m->source || check_inner_path(pe, m->source, "relative mount source")))
+		return m->source ? -1 : fail(pe, EINVAL, "Invalid plan: relative mount of \"%s\" without a source", m->target);
+	return 0;
+}
+
+/* Generic nested parser: each known sub-attribute at most once. */
+#define SUB_ONCE(bit)                                                                         \
+	do {                                                                                  \
+		if (seen & (bit))                                                             \
+			return fail(pe, EINVAL, "Invalid plan: %s attribute %u appears twice", what, t.type); \
+		seen |= (bit);                                                                \
+	} while (0)
+
+static int parse_device(struct perr *pe, const struct tlv *outer, struct plan_device *d)
+{
+	const char *what = "device";
+	size_t off = 0;
+	struct tlv t;
+	int r;
+	unsigned seen = 0;
+	memset(d, 0, sizeof(*d));
+	while ((r = tlv_next(outer->payload, outer->len, &off, &t)) > 0) {
+		if (t.flags & ~LXJ_FLAG_OPTIONAL)
+			return fail(pe, EINVAL, "Invalid plan: device attribute %u has unknown flags 0x%x", t.type, t.flags);
+		switch (t.type) {
+		case LXJ_DEV_PATH: SUB_ONCE(1); if (get_str(pe, &t, "device path", &d->path)) return -1; break;
+		case LXJ_DEV_TYPE: SUB_ONCE(2); if (get_u32(pe, &t, "device type", &d->type)) return -1; break;
+		case LXJ_DEV_MAJOR: SUB_ONCE(4); if (get_u32(pe, &t, "device major", &d->major)) return -1; break;
+		case LXJ_DEV_MINOR: SUB_ONCE(8); if (get_u32(pe, &t, "device minor", &d->minor)) return -1; break;
+		case LXJ_DEV_MODE: SUB_ONCE(16); if (get_u32(pe, &t, "device mode", &d->mode)) return -1; break;
+		case LXJ_DEV_UID: SUB_ONCE(32); if (get_u32(pe, &t, "device uid", &d->uid)) return -1; break;
+		case LXJ_DEV_GID: SUB_ONCE(64); if (get_u32(pe, &t, "device gid", &d->gid)) return -1; break;
+		case LXJ_DEV_BIND: SUB_ONCE(128); if (get_bool(pe, &t, "device bind", &d->bind)) return -1; break;
+		default:
+			if (unknown(pe, &t, "device"))
+				return -1;
+		}
+	}
+	if (r < 0)
+		return fail(pe, EINVAL, "Invalid plan: truncated attribute inside a device");
+	if ((seen & 7) != 7)
+		return fail(pe, EINVAL, "Invalid plan: device needs a path, a type and a major number");
+	if (check_inner_path(pe, d->path, "device path"))
+		return -1;
+	if (d->type != 'c' && d->type != 'b' && d->type != 'p')
+		return fail(pe, EINVAL, "Invalid plan: device type %u of \"%s\"", d->type, d->path);
+	if (d->major > 0xFFF || d->minor > 0xFFFFF || (d->mode & ~07777u))
+		return fail(pe, EINVAL, "Invalid plan: device \"%s\" has an invalid number or mode", d->path);
+	if (d->bind && d->type == 'p')
+		return fail(pe, EINVAL, "Invalid plan: fifo \"%s\" cannot be bound from the host", d->path);
+	return 0;
+}
+
+static int parse_pair(struct perr *pe, const struct tlv *outer, const char *what, uint16_t ta, uint16_t tb,
+		      const char **a, const char **b)
+{
+	size_t off = 0;
+	struct tlv t;
+	int r;
+	unsigned seen = 0;
+	*a = *b = NULL;
+	while ((r = tlv_next(outer->payload, outer->len, &off, &t)) > 0) {
+		if (t.flags & ~LXJ_FLAG_OPTIONAL)
+			return fail(pe, EINVAL, "Invalid plan: %s attribute %u has unknown flags 0x%x", what, t.type, t.flags);
+		if (t.type == ta) {
+			SUB_ONCE(1);
+			if (get_str(pe, &t, what, a))
+				return -1;
+		} else if (t.type == tb) {
+			SUB_ONCE(2);
+			if (get_str(pe, &t, what, b))
+				return -1;
+		} else if (unknown(pe, &t, what)) {
+			return -1;
+		}
+	}
+	if (r < 0)
+		return fail(pe, EINVAL, "Invalid plan: truncated attribute inside a %s", what);
+	if (seen != 3)
+		return fail(pe, EINVAL, "Invalid plan: incomplete %s", what);
+	return 0;
+}
+
+/* A proc write goes under /proc/sys or /proc/self only, relative, without "." or ".." components. */
+static int check_proc_file(struct perr *pe, const char *f)
+{
+	if (strncmp(f, "sys/", 4) != 0 && strncmp(f, "self/", 5) != 0)
+		return fail(pe, EPERM, "Invalid plan: proc write \"/proc/%s\" is outside /proc/sys and /proc/self", f);
+	for (const char *c = f; *c;) {
+		const char *e = strchrnul(c, '/');
+		if (e == c || (e - c == 1 && c[0] == '.') || (e - c == 2 && c[0] == '.' && c[1] == '.'))
+			return fail(pe, EINVAL, "Invalid plan: proc write \"/proc/%s\" has an empty, \".\" or \"..\" component", f);
+		c = *e ? e + 1 : e;
+	}
+	if (f[strlen(f) - 1] == '/')
+		return fail(pe, EINVAL, "Invalid plan: proc write \"/proc/%s\" names a directory", f);
+	return 0;
+}
+
+#define PLAN_NAMESPACES                                                                                           \
+	((uint64_t)(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
+		    CLONE_NEWNET | PLAN_CLONE_NEWTIME))
+
+static int parse_join(struct perr *pe, const struct tlv *outer, struct plan_join *j)
+{
+	const char *what = "join";
+	size_t off = 0;
+	struct tlv t;
+	int r;
+	unsigned seen = 0;
+	memset(j, 0, sizeof(*j));
+	while ((r = tlv_next(outer->payload, outer->len, &off, &t)) > 0) {
+		if (t.flags & ~LXJ_FLAG_OPTIONAL)
+			return fail(pe, EINVAL, "Invalid plan: join attribute %u has unknown flags 0x%x", t.type, t.flags);
+		switch (t.type) {
+		case LXJ_JOIN_NS: SUB_ONCE(1); if (get_u64(pe, &t, "join namespace", &j->ns)) return -1; break;
+		case LXJ_JOIN_PATH: SUB_ONCE(2); if (get_str(pe, &t, "join path", &j->path)) return -1; break;
+		case LXJ_JOIN_PID: SUB_ONCE(4); if (get_u32(pe, &t, "join pid", &j->pid)) return -1; break;
+		default:
+			if (unknown(pe, &t, "join"))
+				return -1;
+		}
+	}
+	if (r < 0)
+		return fail(pe, EINVAL, "Invalid plan: truncated attribute inside a join");
+	if (!(seen & 1) || __builtin_popcountll(j->ns) != 1 || (j->ns & ~PLAN_NAMESPACES))
+		return fail(pe, EINVAL, "Invalid plan: join needs exactly one namespace flag");
+	if (((seen & 2) != 0) == ((seen & 4) != 0))
+		return fail(pe, EINVAL, "Invalid plan: join needs exactly one of a path and a pid");
+	if ((seen & 4) && (j->pid == 0 || j->pid > 0x3FFFFFFF))
+		return fail(pe, EINVAL, "Invalid plan: join pid %u", j->pid);
+	if ((seen & 2) && j->path[0] != '/')
+		return fail(pe, EINVAL, "Invalid plan: join path \"%s\" is not absolute", j->path);
 	return 0;
 }
 
@@ -257,7 +405,14 @@ static int add_str(struct perr *pe, const struct tlv *t, const char *what, const
 		return -1;                                                      \
 	break
 
-int plan_parse(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t errlen, int *err_errno)
+#define SCALAR(n, getter, what, field)                                  \
+	bit = 1u << (n);                                                \
+	if (!(seen & bit) && getter(&pe, &t, what, field))              \
+		return -1;                                              \
+	break
+
+static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t errlen, int *err_errno,
+		     int attach)
 {
 	struct perr pe = { err, errlen, err_errno };
 	size_t off = 0;
@@ -345,6 +500,82 @@ int plan_parse(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t
 			if (!(seen & bit) && get_bool(&pe, &t, "builtin init", &p->builtin_init))
 				return -1;
 			break;
+		case LXJ_ATTR_ROOTFS_READONLY: SCALAR(9, get_bool, "rootfs readonly", &p->rootfs_readonly);
+		case LXJ_ATTR_UMASK:
+			p->has_umask = 1;
+			SCALAR(10, get_u32, "umask", &p->umask);
+		case LXJ_ATTR_SECUREBITS:
+			p->has_securebits = 1;
+			SCALAR(11, get_u32, "securebits", &p->securebits);
+		case LXJ_ATTR_PERSONALITY:
+			p->has_personality = 1;
+			SCALAR(12, get_u32, "personality", &p->personality);
+		case LXJ_ATTR_SESSION_KEYRING: SCALAR(13, get_bool, "session keyring", &p->session_keyring);
+		case LXJ_ATTR_SECCOMP_FLAGS: SCALAR(14, get_u32, "seccomp flags", &p->seccomp_flags);
+		case LXJ_ATTR_ATTACH_PID: SCALAR(15, get_u32, "attach pid", &p->attach_pid);
+		case LXJ_ATTR_ATTACH_START_TIME: SCALAR(16, get_u64, "attach start time", &p->attach_start_time);
+		case LXJ_ATTR_ATTACH_NAMESPACES: SCALAR(17, get_u64, "attach namespaces", &p->attach_ns);
+		case LXJ_ATTR_REMOUNT_SYS: SCALAR(18, get_bool, "remount sys", &p->remount_sys);
+		case LXJ_ATTR_ATTACH_CGROUP: ONCE_STR(attach_cgroup, "attach cgroup");
+		case LXJ_ATTR_SECCOMP:
+			bit = 1u << 19;
+			if (!(seen & bit)) {
+				if (t.len == 0 || t.len % 8 != 0 || t.len > PLAN_MAX_SECCOMP)
+					return fail(&pe, EINVAL, "Invalid plan: seccomp filter of %u bytes", t.len);
+				p->seccomp = t.payload;
+				p->seccomp_len = t.len;
+			}
+			break;
+		case LXJ_ATTR_GROUP:
+			if (p->n_groups >= PLAN_MAX_GROUPS)
+				return fail(&pe, E2BIG, "Invalid plan: more than %d supplementary groups", PLAN_MAX_GROUPS);
+			if (get_u32(&pe, &t, "group", &p->groups[p->n_groups]))
+				return -1;
+			p->n_groups++;
+			break;
+		case LXJ_ATTR_CGROUP_PROCS:
+			if (add_str(&pe, &t, "cgroup.procs file", p->cgroup_procs, &p->n_cgroup_procs, PLAN_MAX_CGROUP_PROCS))
+				return -1;
+			if (p->cgroup_procs[p->n_cgroup_procs - 1][0] != '/')
+				return fail(&pe, EINVAL, "Invalid plan: cgroup.procs file \"%s\" is not absolute",
+					    p->cgroup_procs[p->n_cgroup_procs - 1]);
+			break;
+		case LXJ_ATTR_DEVICE:
+			if (p->n_devices >= PLAN_MAX_DEVICES)
+				return fail(&pe, E2BIG, "Invalid plan: more than %d devices", PLAN_MAX_DEVICES);
+			if (parse_device(&pe, &t, &p->devices[p->n_devices]))
+				return -1;
+			p->n_devices++;
+			break;
+		case LXJ_ATTR_SYMLINK:
+			if (p->n_symlinks >= PLAN_MAX_SYMLINKS)
+				return fail(&pe, E2BIG, "Invalid plan: more than %d symlinks", PLAN_MAX_SYMLINKS);
+			if (parse_pair(&pe, &t, "symlink", LXJ_LINK_PATH, LXJ_LINK_TARGET, &p->symlinks[p->n_symlinks].path,
+				       &p->symlinks[p->n_symlinks].target) ||
+			    check_inner_path(&pe, p->symlinks[p->n_symlinks].path, "symlink path"))
+				return -1;
+			p->n_symlinks++;
+			break;
+		case LXJ_ATTR_PROC_WRITE:
+			if (p->n_proc_writes >= PLAN_MAX_PROC_WRITES)
+				return fail(&pe, E2BIG, "Invalid plan: more than %d proc writes", PLAN_MAX_PROC_WRITES);
+			if (parse_pair(&pe, &t, "proc write", LXJ_PROC_FILE, LXJ_PROC_VALUE,
+				       &p->proc_writes[p->n_proc_writes].file, &p->proc_writes[p->n_proc_writes].value) ||
+			    check_proc_file(&pe, p->proc_writes[p->n_proc_writes].file))
+				return -1;
+			p->n_proc_writes++;
+			break;
+		case LXJ_ATTR_JOIN:
+			if (p->n_joins >= PLAN_MAX_JOINS)
+				return fail(&pe, E2BIG, "Invalid plan: more than %d namespace joins", PLAN_MAX_JOINS);
+			if (parse_join(&pe, &t, &p->joins[p->n_joins]))
+				return -1;
+			for (size_t i = 0; i < p->n_joins; i++)
+				if (p->joins[i].ns == p->joins[p->n_joins].ns)
+					return fail(&pe, EINVAL, "Invalid plan: namespace 0x%llx joined twice",
+						    (unsigned long long)p->joins[i].ns);
+			p->n_joins++;
+			break;
 		case LXJ_ATTR_MOUNT:
 			if (p->n_mounts >= PLAN_MAX_MOUNTS)
 				return fail(&pe, E2BIG, "Invalid plan: more than %d mounts", PLAN_MAX_MOUNTS);
@@ -394,10 +625,51 @@ int plan_parse(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t
 		return fail(&pe, EINVAL, "Invalid plan: truncated attribute at offset %zu", off);
 	if (first)
 		return fail(&pe, EINVAL, "Invalid plan: empty");
-	if (!p->rootfs || p->rootfs[0] != '/')
-		return fail(&pe, EINVAL, "Invalid plan: rootfs missing or not absolute");
-	if (!p->run_dir || p->run_dir[0] != '/')
-		return fail(&pe, EINVAL, "Invalid plan: run dir missing or not absolute");
+	if (attach) {
+		if (!(seen & (1u << 15)) || p->attach_pid < 2 || p->attach_pid > 0x3FFFFFFF)
+			return fail(&pe, EINVAL, "Invalid plan: attach needs the init pid");
+		if (!(seen & (1u << 16)))
+			return fail(&pe, EINVAL, "Invalid plan: attach needs the init start time");
+		if (p->attach_ns & ~PLAN_NAMESPACES)
+			return fail(&pe, EINVAL, "Invalid plan: attach namespaces 0x%llx name more than namespaces",
+				    (unsigned long long)p->attach_ns);
+		if (p->rootfs || p->run_dir || p->n_mounts || p->n_devices || p->n_symlinks || p->n_joins || p->clone_flags ||
+		    p->uid_map || p->gid_map || p->n_masked || p->n_readonly || p->builtin_init || p->n_proc_writes)
+			return fail(&pe, EINVAL, "Invalid plan: attach carries container setup attributes");
+		if (p->remount_sys && !(p->attach_ns & CLONE_NEWNS))
+			return fail(&pe, EINVAL, "Invalid plan: remounting /sys needs the mount namespace");
+		if (p->attach_cgroup && p->attach_cgroup[0] != '/')
+			return fail(&pe, EINVAL, "Invalid plan: attach cgroup \"%s\" is not absolute", p->attach_cgroup);
+	} else {
+		if (seen & ((1u << 15) | (1u << 16) | (1u << 17) | (1u << 18)) || p->attach_cgroup)
+			return fail(&pe, EINVAL, "Invalid plan: a launch plan carries attach attributes");
+		if (p->rootfs && p->rootfs[0] != '/')
+			return fail(&pe, EINVAL, "Invalid plan: rootfs \"%s\" is not absolute", p->rootfs);
+		if (!p->run_dir || p->run_dir[0] != '/')
+			return fail(&pe, EINVAL, "Invalid plan: run dir missing or not absolute");
+		if (!p->rootfs && (p->no_pivot || p->rootfs_readonly || p->rootfs_propagation))
+			return fail(&pe, EINVAL, "Invalid plan: rootfs options without a rootfs");
+		if ((p->rootfs || p->n_mounts || p->n_devices || p->n_symlinks || p->n_masked || p->n_readonly) &&
+		    !(p->clone_flags & CLONE_NEWNS)) {
+			int joined = 0;
+			for (size_t i = 0; i < p->n_joins; i++)
+				joined |= p->joins[i].ns == CLONE_NEWNS;
+			if (!joined)
+				return fail(&pe, EINVAL, "Invalid plan: mounts need a new or joined mount namespace");
+		}
+		for (size_t i = 0; i < p->n_joins; i++)
+			if (p->joins[i].ns & p->clone_flags)
+				return fail(&pe, EINVAL, "Invalid plan: namespace 0x%llx is both created and joined",
+					    (unsigned long long)p->joins[i].ns);
+		if (p->hostname && !(p->clone_flags & CLONE_NEWUTS))
+			return fail(&pe, EINVAL, "Invalid plan: a hostname needs a new UTS namespace");
+	}
+	if (p->has_umask && p->umask > 0777)
+		return fail(&pe, EINVAL, "Invalid plan: umask %o", p->umask);
+	if (p->seccomp_flags & ~(uint32_t)(1 | 2 | 4 | 32))
+		return fail(&pe, EINVAL, "Invalid plan: seccomp flags 0x%x", p->seccomp_flags);
+	if (p->seccomp_flags && !p->seccomp)
+		return fail(&pe, EINVAL, "Invalid plan: seccomp flags without a filter");
 	if (p->n_args == 0)
 		return fail(&pe, EINVAL, "Invalid plan: no command");
 	if (p->cwd && check_inner_path(&pe, p->cwd, "cwd"))
@@ -406,8 +678,7 @@ int plan_parse(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t
 		return fail(&pe, ENAMETOOLONG, "Invalid plan: hostname longer than 64 bytes");
 	if (p->domainname && strlen(p->domainname) > 64)
 		return fail(&pe, ENAMETOOLONG, "Invalid plan: domainname longer than 64 bytes");
-	if (p->clone_flags & ~(uint64_t)(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |
-					  CLONE_NEWPID | CLONE_NEWNET | PLAN_CLONE_NEWTIME))
+	if (p->clone_flags & ~PLAN_NAMESPACES)
 		return fail(&pe, EINVAL, "Invalid plan: clone flags 0x%llx name more than namespaces",
 			    (unsigned long long)p->clone_flags);
 	if ((p->uid_map || p->gid_map) && !(p->clone_flags & CLONE_NEWUSER))
@@ -415,4 +686,17 @@ int plan_parse(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t
 	p->args[p->n_args] = NULL;
 	p->env[p->n_env] = NULL;
 	return 0;
+}
+
+int plan_parse(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t errlen, int *err_errno)
+{
+	return parse_any(buf, len, p, err, errlen, err_errno, 0);
+}
+
+int plan_parse_attach(const uint8_t *buf, size_t len, struct plan *p, char *err, size_t errlen, int *err_errno)
+{
+	int r = parse_any(buf, len, p, err, errlen, err_errno, 1);
+	if (r == 0)
+		p->attach = 1;
+	return r;
 }

@@ -11,6 +11,13 @@
 #define PLAN_MAX_ENV 256
 #define PLAN_MAX_RLIMITS 16
 #define PLAN_MAX_STRING 4096
+#define PLAN_MAX_DEVICES 64
+#define PLAN_MAX_SYMLINKS 64
+#define PLAN_MAX_PROC_WRITES 64
+#define PLAN_MAX_JOINS 8
+#define PLAN_MAX_GROUPS 64
+#define PLAN_MAX_CGROUP_PROCS 16
+#define PLAN_MAX_SECCOMP (4096 * 8)
 
 struct plan_mount {
 	const char *source;   /* NULL: none (e.g. "proc") */
@@ -22,6 +29,29 @@ struct plan_mount {
 	int optional;
 	int has_device;
 	uint32_t dev_major, dev_minor;
+	uint64_t propagation; /* MS_* propagation applied after the mount, 0 for none */
+	int relative;         /* source is a path inside the rootfs */
+};
+
+struct plan_device {
+	const char *path;
+	uint32_t type; /* 'c', 'b' or 'p' */
+	uint32_t major, minor, mode, uid, gid;
+	int bind; /* bind the host's node instead of mknod */
+};
+
+struct plan_symlink {
+	const char *path, *target;
+};
+
+struct plan_proc_write {
+	const char *file, *value; /* file relative to /proc: sys/... or self/... */
+};
+
+struct plan_join {
+	uint64_t ns; /* one CLONE_NEW* flag */
+	const char *path;
+	uint32_t pid;
 };
 
 struct plan_rlimit {
@@ -48,6 +78,24 @@ struct plan {
 	uint32_t uid, gid;
 	const char *cwd;
 	int builtin_init;
+	int rootfs_readonly;
+	int has_umask, has_securebits, has_personality, session_keyring;
+	uint32_t umask, securebits, personality;
+	const uint8_t *seccomp;
+	uint32_t seccomp_len, seccomp_flags;
+	/* attach mode */
+	int attach;
+	uint32_t attach_pid;
+	uint64_t attach_start_time, attach_ns;
+	const char *attach_cgroup;
+	int remount_sys;
+	size_t n_devices, n_symlinks, n_proc_writes, n_joins, n_groups, n_cgroup_procs;
+	struct plan_device devices[PLAN_MAX_DEVICES];
+	struct plan_symlink symlinks[PLAN_MAX_SYMLINKS];
+	struct plan_proc_write proc_writes[PLAN_MAX_PROC_WRITES];
+	struct plan_join joins[PLAN_MAX_JOINS];
+	uint32_t groups[PLAN_MAX_GROUPS];
+	const char *cgroup_procs[PLAN_MAX_CGROUP_PROCS];
 	size_t n_mounts, n_masked, n_readonly, n_args, n_env, n_rlimits;
 	struct plan_mount mounts[PLAN_MAX_MOUNTS];
 	const char *masked[PLAN_MAX_PATHS];
@@ -75,6 +123,9 @@ int tlv_next(const uint8_t *buf, size_t len, size_t *off, struct tlv *out);
  * Returns 0, or -1 with a message in err (errno-style reason in *err_errno).
  */
 int plan_parse(const uint8_t *buf, size_t len, struct plan *out, char *err, size_t errlen, int *err_errno);
+
+/* Parses and validates an ATTACH payload (attach attributes and the process); sets out->attach. */
+int plan_parse_attach(const uint8_t *buf, size_t len, struct plan *out, char *err, size_t errlen, int *err_errno);
 
 /* Writes one TLV; returns the new offset or 0 when it does not fit. */
 size_t tlv_put(uint8_t *buf, size_t cap, size_t off, uint16_t type, uint16_t flags, const void *payload, uint32_t len);

@@ -27,6 +27,11 @@
 #define LXJ_MSG_ERROR 5
 #define LXJ_MSG_MAPS_DONE 6
 #define LXJ_MSG_READY 7
+/* Attach mode: the payload of ATTACH is a plan (attach attributes, UID, GID, GROUP, CWD, ARG, ENV, CAPS). */
+#define LXJ_MSG_ATTACH 8
+#define LXJ_MSG_ATTACHED 9
+#define LXJ_MSG_EXITED 10
+#define LXJ_MSG_SIGNAL 11
 
 /* Plan attributes. Strings are NUL-terminated inside their payload. */
 #define LXJ_ATTR_VERSION 1
@@ -54,6 +59,24 @@
 #define LXJ_ATTR_ARG 23
 #define LXJ_ATTR_ENV 24
 #define LXJ_ATTR_BUILTIN_INIT 25
+#define LXJ_ATTR_DEVICE 26
+#define LXJ_ATTR_SYMLINK 27
+#define LXJ_ATTR_PROC_WRITE 28
+#define LXJ_ATTR_JOIN 29
+#define LXJ_ATTR_ROOTFS_READONLY 30
+#define LXJ_ATTR_GROUP 31
+#define LXJ_ATTR_UMASK 32
+#define LXJ_ATTR_SECUREBITS 33
+#define LXJ_ATTR_PERSONALITY 34
+#define LXJ_ATTR_SESSION_KEYRING 35
+#define LXJ_ATTR_SECCOMP 36
+#define LXJ_ATTR_SECCOMP_FLAGS 37
+#define LXJ_ATTR_CGROUP_PROCS 38
+#define LXJ_ATTR_ATTACH_PID 39
+#define LXJ_ATTR_ATTACH_START_TIME 40
+#define LXJ_ATTR_ATTACH_NAMESPACES 41
+#define LXJ_ATTR_ATTACH_CGROUP 42
+#define LXJ_ATTR_REMOUNT_SYS 43
 
 /* Attributes nested in LXJ_ATTR_MOUNT. */
 #define LXJ_MOUNT_SOURCE 1
@@ -64,6 +87,31 @@
 #define LXJ_MOUNT_CREATE 6
 #define LXJ_MOUNT_OPTIONAL 7
 #define LXJ_MOUNT_DEVICE 8
+#define LXJ_MOUNT_PROPAGATION 9
+#define LXJ_MOUNT_RELATIVE 10
+
+/* Attributes nested in LXJ_ATTR_DEVICE. DEV_TYPE is 'c', 'b' or 'p'. */
+#define LXJ_DEV_PATH 1
+#define LXJ_DEV_TYPE 2
+#define LXJ_DEV_MAJOR 3
+#define LXJ_DEV_MINOR 4
+#define LXJ_DEV_MODE 5
+#define LXJ_DEV_UID 6
+#define LXJ_DEV_GID 7
+#define LXJ_DEV_BIND 8
+
+/* Attributes nested in LXJ_ATTR_SYMLINK. */
+#define LXJ_LINK_PATH 1
+#define LXJ_LINK_TARGET 2
+
+/* Attributes nested in LXJ_ATTR_PROC_WRITE: FILE is relative to /proc, under sys/ or self/. */
+#define LXJ_PROC_FILE 1
+#define LXJ_PROC_VALUE 2
+
+/* Attributes nested in LXJ_ATTR_JOIN: NS is one CLONE_NEW* flag; exactly one of PATH and PID. */
+#define LXJ_JOIN_NS 1
+#define LXJ_JOIN_PATH 2
+#define LXJ_JOIN_PID 3
 
 /* LXJ_MOUNT_CREATE values: what to create at a missing target. */
 #define LXJ_CREATE_NONE 0
@@ -81,6 +129,8 @@
 #define LXJ_ERR_MESSAGE 3
 #define LXJ_REPLY_MONITOR_PID 4
 #define LXJ_REPLY_INIT_PID 5
+#define LXJ_REPLY_STATUS 6
+#define LXJ_REPLY_DUMPABLE 7
 
 /* Steps, in the order the launcher carries them out (reported in ERROR). */
 #define LXJ_STEP_PLAN 1
@@ -108,6 +158,15 @@
 #define LXJ_STEP_EXEC 23
 #define LXJ_STEP_INIT 24
 #define LXJ_STEP_MONITOR_SOCKET 25
+#define LXJ_STEP_DEVICE 26
+#define LXJ_STEP_SYMLINK 27
+#define LXJ_STEP_PROC_WRITE 28
+#define LXJ_STEP_JOIN 29
+#define LXJ_STEP_SECCOMP 30
+#define LXJ_STEP_KEYRING 31
+#define LXJ_STEP_PERSONALITY 32
+#define LXJ_STEP_ATTACH 33
+#define LXJ_STEP_UNSUPPORTED 34
 
 /* Exit codes of the launcher/monitor process itself. */
 #define LXJ_EXIT_OK 0

@@ -42,7 +42,6 @@ static void minimal(struct buf *b)
 {
 	b->n = 0;
 	put_u32(b, LXJ_ATTR_VERSION, LXJ_PROTOCOL_VERSION);
-	put_str(b, LXJ_ATTR_ROOTFS, "/var/lib/lxj/c/rootfs");
 	put_str(b, LXJ_ATTR_RUN_DIR, "/run/lxj/x/c");
 	put_str(b, LXJ_ATTR_ARG, "/bin/sh");
 }
@@ -54,6 +53,7 @@ static int parse(struct buf *b, struct plan *p, int *e, char *err)
 }
 
 static struct plan p;
+static void expect_refused(struct buf *b, int want_errno, const char *needle);
 
 static void test_minimal(void)
 {
@@ -62,7 +62,7 @@ static void test_minimal(void)
 	int e;
 	minimal(&b);
 	CHECK(parse(&b, &p, &e, err) == 0);
-	CHECK(strcmp(p.rootfs, "/var/lib/lxj/c/rootfs") == 0);
+	CHECK(p.rootfs == NULL && p.attach == 0);
 	CHECK(p.n_args == 1 && strcmp(p.args[0], "/bin/sh") == 0 && p.args[1] == NULL);
 	CHECK(p.env[0] == NULL);
 }
@@ -73,6 +73,7 @@ static void test_full(void)
 	char err[256];
 	int e;
 	minimal(&b);
+	put_str(&b, LXJ_ATTR_ROOTFS, "/var/lib/lxj/c/rootfs");
 	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS);
 	put_str(&b, LXJ_ATTR_HOSTNAME, "web");
 	put_str(&b, LXJ_ATTR_ENV, "PATH=/bin");
@@ -103,6 +104,162 @@ static void test_full(void)
 	CHECK(p.mounts[0].has_device && p.mounts[0].dev_major == 1 && p.mounts[0].dev_minor == 3);
 	CHECK(p.n_rlimits == 1 && p.rlimits[0].resource == 7 && p.rlimits[0].soft == 1024 && p.rlimits[0].hard == 4096);
 	CHECK(p.builtin_init == 1 && p.n_masked == 1 && p.n_readonly == 1);
+	CHECK(strcmp(p.rootfs, "/var/lib/lxj/c/rootfs") == 0);
+}
+
+static void put_nested(struct buf *b, uint16_t type, struct buf *n)
+{
+	put(b, type, 0, n->b, (uint32_t)n->n);
+}
+
+static void with_ns(struct buf *b, uint64_t flags)
+{
+	minimal(b);
+	put_u64(b, LXJ_ATTR_CLONE_FLAGS, flags);
+}
+
+static void test_new_steps(void)
+{
+	struct buf b, n;
+	char err[256];
+	int e;
+	with_ns(&b, CLONE_NEWNS | CLONE_NEWUSER);
+	put_str(&b, LXJ_ATTR_UID_MAP, "0 100000 65536\n");
+	put_str(&b, LXJ_ATTR_GID_MAP, "0 100000 65536\n");
+	n.n = 0;
+	put_str(&n, LXJ_DEV_PATH, "/dev/null");
+	put_u32(&n, LXJ_DEV_TYPE, 'c');
+	put_u32(&n, LXJ_DEV_MAJOR, 1);
+	put_u32(&n, LXJ_DEV_MINOR, 3);
+	put_u32(&n, LXJ_DEV_MODE, 0666);
+	put_u32(&n, LXJ_DEV_BIND, 1);
+	put_nested(&b, LXJ_ATTR_DEVICE, &n);
+	n.n = 0;
+	put_str(&n, LXJ_LINK_PATH, "/dev/fd");
+	put_str(&n, LXJ_LINK_TARGET, "/proc/self/fd");
+	put_nested(&b, LXJ_ATTR_SYMLINK, &n);
+	n.n = 0;
+	put_str(&n, LXJ_PROC_FILE, "sys/net/ipv4/ip_forward");
+	put_str(&n, LXJ_PROC_VALUE, "1");
+	put_nested(&b, LXJ_ATTR_PROC_WRITE, &n);
+	n.n = 0;
+	put_u64(&n, LXJ_JOIN_NS, CLONE_NEWNET);
+	put_u32(&n, LXJ_JOIN_PID, 42);
+	put_nested(&b, LXJ_ATTR_JOIN, &n);
+	put_u32(&b, LXJ_ATTR_GROUP, 10);
+	put_u32(&b, LXJ_ATTR_GROUP, 20);
+	put_u32(&b, LXJ_ATTR_UMASK, 022);
+	put_u32(&b, LXJ_ATTR_SESSION_KEYRING, 1);
+	uint8_t filter[16] = { 0 };
+	put(&b, LXJ_ATTR_SECCOMP, 0, filter, sizeof(filter));
+	put_str(&b, LXJ_ATTR_CGROUP_PROCS, "/sys/fs/cgroup/memory/lxj/c/cgroup.procs");
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(p.n_devices == 1 && p.devices[0].type == 'c' && p.devices[0].minor == 3 && p.devices[0].bind == 1);
+	CHECK(p.n_symlinks == 1 && strcmp(p.symlinks[0].target, "/proc/self/fd") == 0);
+	CHECK(p.n_proc_writes == 1 && strcmp(p.proc_writes[0].value, "1") == 0);
+	CHECK(p.n_joins == 1 && p.joins[0].ns == CLONE_NEWNET && p.joins[0].pid == 42 && p.joins[0].path == NULL);
+	CHECK(p.n_groups == 2 && p.groups[1] == 20 && p.has_umask && p.umask == 022 && p.session_keyring);
+	CHECK(p.seccomp_len == 16 && p.n_cgroup_procs == 1);
+
+	/* proc writes outside /proc/sys and /proc/self */
+	with_ns(&b, CLONE_NEWNS);
+	n.n = 0;
+	put_str(&n, LXJ_PROC_FILE, "sysrq-trigger");
+	put_str(&n, LXJ_PROC_VALUE, "b");
+	put_nested(&b, LXJ_ATTR_PROC_WRITE, &n);
+	expect_refused(&b, EPERM, "outside /proc/sys");
+	with_ns(&b, CLONE_NEWNS);
+	n.n = 0;
+	put_str(&n, LXJ_PROC_FILE, "sys/../sysrq-trigger");
+	put_str(&n, LXJ_PROC_VALUE, "b");
+	put_nested(&b, LXJ_ATTR_PROC_WRITE, &n);
+	expect_refused(&b, EINVAL, "\"..\"");
+
+	/* a device with a bad type, a fifo bound from the host */
+	with_ns(&b, CLONE_NEWNS);
+	n.n = 0;
+	put_str(&n, LXJ_DEV_PATH, "/dev/x");
+	put_u32(&n, LXJ_DEV_TYPE, 'x');
+	put_u32(&n, LXJ_DEV_MAJOR, 1);
+	put_nested(&b, LXJ_ATTR_DEVICE, &n);
+	expect_refused(&b, EINVAL, "device type");
+	with_ns(&b, CLONE_NEWNS);
+	n.n = 0;
+	put_str(&n, LXJ_DEV_PATH, "/dev/../../x");
+	put_u32(&n, LXJ_DEV_TYPE, 'c');
+	put_u32(&n, LXJ_DEV_MAJOR, 1);
+	put_nested(&b, LXJ_ATTR_DEVICE, &n);
+	expect_refused(&b, EINVAL, "\"..\"");
+
+	/* joins: both a path and a pid; two flags; created and joined */
+	with_ns(&b, CLONE_NEWNS);
+	n.n = 0;
+	put_u64(&n, LXJ_JOIN_NS, CLONE_NEWNET);
+	put_u32(&n, LXJ_JOIN_PID, 42);
+	put_str(&n, LXJ_JOIN_PATH, "/proc/42/ns/net");
+	put_nested(&b, LXJ_ATTR_JOIN, &n);
+	expect_refused(&b, EINVAL, "exactly one of a path and a pid");
+	with_ns(&b, CLONE_NEWNS);
+	n.n = 0;
+	put_u64(&n, LXJ_JOIN_NS, CLONE_NEWNET | CLONE_NEWIPC);
+	put_u32(&n, LXJ_JOIN_PID, 42);
+	put_nested(&b, LXJ_ATTR_JOIN, &n);
+	expect_refused(&b, EINVAL, "exactly one namespace flag");
+	with_ns(&b, CLONE_NEWNS | CLONE_NEWNET);
+	n.n = 0;
+	put_u64(&n, LXJ_JOIN_NS, CLONE_NEWNET);
+	put_u32(&n, LXJ_JOIN_PID, 42);
+	put_nested(&b, LXJ_ATTR_JOIN, &n);
+	expect_refused(&b, EINVAL, "both created and joined");
+
+	/* a rootfs without a mount namespace would pivot the host */
+	minimal(&b);
+	put_str(&b, LXJ_ATTR_ROOTFS, "/r");
+	expect_refused(&b, EINVAL, "mount namespace");
+	/* a hostname without a UTS namespace would rename the host */
+	minimal(&b);
+	put_str(&b, LXJ_ATTR_HOSTNAME, "h");
+	expect_refused(&b, EINVAL, "UTS namespace");
+	/* a seccomp filter that is not whole instructions */
+	minimal(&b);
+	put(&b, LXJ_ATTR_SECCOMP, 0, filter, 12);
+	expect_refused(&b, EINVAL, "seccomp filter");
+}
+
+static void attach_plan(struct buf *b)
+{
+	b->n = 0;
+	put_u32(b, LXJ_ATTR_VERSION, LXJ_PROTOCOL_VERSION);
+	put_u32(b, LXJ_ATTR_ATTACH_PID, 1234);
+	put_u64(b, LXJ_ATTR_ATTACH_START_TIME, 99);
+	put_u64(b, LXJ_ATTR_ATTACH_NAMESPACES, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS);
+	put_u32(b, LXJ_ATTR_UID, 0);
+	put_u32(b, LXJ_ATTR_GID, 0);
+	put_str(b, LXJ_ATTR_CWD, "/");
+	put_str(b, LXJ_ATTR_ARG, "sh");
+}
+
+static void test_attach(void)
+{
+	struct buf b;
+	char err[256];
+	int e = 0;
+	attach_plan(&b);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0);
+	CHECK(p.attach == 1 && p.attach_pid == 1234 && p.attach_start_time == 99 && p.n_args == 1);
+	/* an attach plan is not a launch plan and the other way round */
+	CHECK(plan_parse(b.b, b.n, &p, err, sizeof(err), &e) == -1 && strstr(err, "attach attributes"));
+	minimal(&b);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == -1 && strstr(err, "init pid"));
+	attach_plan(&b);
+	put_str(&b, LXJ_ATTR_ROOTFS, "/r");
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == -1 && strstr(err, "container setup"));
+	attach_plan(&b);
+	put_u32(&b, LXJ_ATTR_ATTACH_PID, 5);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == -1 && strstr(err, "twice"));
+	attach_plan(&b);
+	put_u32(&b, LXJ_ATTR_REMOUNT_SYS, 1);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0 && p.remount_sys == 1);
 }
 
 static void expect_refused(struct buf *b, int want_errno, const char *needle)
@@ -137,7 +294,7 @@ static void test_refusals(void)
 	expect_refused(&b, EPROTONOSUPPORT, "version 99");
 
 	minimal(&b);
-	put_str(&b, LXJ_ATTR_ROOTFS, "/again");
+	put_str(&b, LXJ_ATTR_RUN_DIR, "/again");
 	expect_refused(&b, EINVAL, "twice");
 
 	minimal(&b);
@@ -195,7 +352,6 @@ static void test_refusals(void)
 
 	b.n = 0;
 	put_u32(&b, LXJ_ATTR_VERSION, LXJ_PROTOCOL_VERSION);
-	put_str(&b, LXJ_ATTR_ROOTFS, "/r");
 	put_str(&b, LXJ_ATTR_RUN_DIR, "/run/x");
 	expect_refused(&b, EINVAL, "no command");
 
@@ -228,6 +384,8 @@ int main(void)
 	test_minimal();
 	test_full();
 	test_refusals();
+	test_new_steps();
+	test_attach();
 	test_tlv_next_bounds();
 	printf("plan_test: %d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;

@@ -59,12 +59,8 @@ public class GogoCommandsIT extends LxjExamSupport {
 
     @Test
     public void infoOfMissingContainerFails() throws Exception {
-        try {
-            gogo.run("lxc:info -n nope -P $P");
-            throw new AssertionError("lxc:info of a missing container succeeded");
-        } catch (Exception e) {
-            assertTrue("names the container: " + e.getMessage(), String.valueOf(e.getMessage()).contains("nope"));
-        }
+        String failure = gogo.runFailing("lxc:info -n nope -P $P");
+        assertTrue("names the container: " + failure, failure.contains("nope"));
     }
 
     @Test

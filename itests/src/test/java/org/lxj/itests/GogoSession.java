@@ -24,10 +24,48 @@ final class GogoSession implements AutoCloseable {
         session.put(name, value);
     }
 
-    /** Runs {@code line}; returns what it printed followed by its formatted result, if any. */
+    /** The session variable LXC-style commands leave their exit status in. */
+    static final String EXIT_VARIABLE = "lxj.exit";
+
+    /**
+     * Runs {@code line}, which must succeed: no exception, and an exit status ({@value #EXIT_VARIABLE}) of 0
+     * if the command left one. Returns what it printed followed by its formatted result, if any.
+     */
     String run(String line) throws Exception {
+        String output = runAny(line);
+        if (status() != 0) {
+            throw new AssertionError(line + " exited " + status() + ": " + errors() + output);
+        }
+        return output;
+    }
+
+    /**
+     * Runs {@code line}, which must fail: by an exception or by a non-zero exit status. Returns the failure's
+     * message (the exception's, or what the command printed on stderr).
+     */
+    String runFailing(String line) {
+        String output;
+        try {
+            output = runAny(line);
+        } catch (Exception e) {
+            return String.valueOf(e.getMessage());
+        }
+        if (status() == 0) {
+            throw new AssertionError(line + " succeeded: " + output);
+        }
+        return errors();
+    }
+
+    /** The exit status the last command left, 0 if none. */
+    int status() {
+        Object status = session.get(EXIT_VARIABLE);
+        return status instanceof Number n ? n.intValue() : 0;
+    }
+
+    private String runAny(String line) throws Exception {
         out.reset();
         err.reset();
+        session.put(EXIT_VARIABLE, null);
         Object result = session.execute(line);
         StringBuilder text = new StringBuilder(out.toString(StandardCharsets.UTF_8));
         if (result != null) {

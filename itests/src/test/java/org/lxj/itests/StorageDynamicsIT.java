@@ -61,13 +61,8 @@ public class StorageDynamicsIT extends LxjExamSupport {
 
         registration.unregister();
         registration = null;
-        try {
-            gogo.run("lxc:create -n f2 -B fake -t none -P $P");
-            throw new AssertionError("create with an uninstalled backend succeeded");
-        } catch (Exception e) {
-            assertTrue("named error: " + e.getMessage(),
-                    String.valueOf(e.getMessage()).contains("no storage backend \"fake\" is installed"));
-        }
+        String failure = gogo.runFailing("lxc:create -n f2 -B fake -t none -P $P");
+        assertTrue("named error: " + failure, failure.contains("no storage backend \"fake\" is installed"));
         assertFalse("nothing left of f2", Files.exists(lxcpath.resolve("f2")));
     }
 }

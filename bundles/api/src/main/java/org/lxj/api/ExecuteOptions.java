@@ -1,7 +1,9 @@
 package org.lxj.api;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -12,15 +14,25 @@ import java.util.OptionalInt;
  * @param uid       run as this uid ({@code -u})
  * @param gid       run as this gid ({@code -g})
  * @param daemonize do not wait ({@code -d})
+ * @param configFile use this config file instead of the container's ({@code -f}); the container need not be
+ *                  defined then, as with LXC
  * @since 1.2
  */
 public record ExecuteOptions(List<String> command, Map<String, String> overrides, OptionalInt uid, OptionalInt gid,
-        boolean daemonize) {
+        boolean daemonize, Optional<Path> configFile) {
+
+    /** Options without {@code -f}: the container's own configuration. */
+    public ExecuteOptions(List<String> command, Map<String, String> overrides, OptionalInt uid, OptionalInt gid,
+            boolean daemonize) {
+        this(command, overrides, uid, gid, daemonize, Optional.empty());
+    }
+
     public ExecuteOptions {
         command = List.copyOf(command);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("No command given");
         }
         overrides = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(overrides));
+        configFile = java.util.Objects.requireNonNull(configFile, "configFile");
     }
 }

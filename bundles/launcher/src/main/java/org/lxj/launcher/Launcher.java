@@ -2,21 +2,53 @@ package org.lxj.launcher;
 
 import java.nio.file.Path;
 
+import org.lxj.spi.launch.LaunchPlan;
 import org.osgi.annotation.versioning.ProviderType;
 
-/** Starts containers through the native launcher: spawn, hand over the plan, wait until init is ready. */
+/** Starts containers and attaches to them through the native launcher; no Java runs between clone and exec. */
 @ProviderType
 public interface Launcher {
 
     /**
-     * Spawns the launcher, sends the plan and waits until the container's init has carried out every
-     * step up to "wait for START". On failure nothing stays behind: no process, no mount, and the run
-     * directory is removed if this call created it.
+     * Same as {@link #prepare(LaunchPlan, Path, LaunchStdio, LaunchOptions)} with
+     * {@link LaunchOptions#of(Path)}.
      *
-     * @param plan   the plan
+     * @param plan   the plan core built from the contributors
      * @param runDir the container's run directory ({@code monitor.sock} and {@code exit} go there)
+     * @param stdio  the descriptors the container's init gets as 0, 1 and 2
      * @return the prepared container, waiting for {@link PreparedLaunch#start()}
      * @throws LaunchException with the failed step, errno and message
      */
-    PreparedLaunch prepare(LaunchPlan plan, Path runDir) throws LaunchException;
+    default PreparedLaunch prepare(LaunchPlan plan, Path runDir, LaunchStdio stdio) throws LaunchException {
+        return prepare(plan, runDir, stdio, LaunchOptions.of(runDir));
+    }
+
+    /**
+     * Spawns the launcher, sends the plan and waits until the container's init has carried out every step
+     * up to "wait for START". A step of the plan this launcher cannot carry out fails the call (step
+     * {@code plan}) naming it; nothing is dropped silently. On failure nothing stays behind: no process, no
+     * mount, and the run directory is removed if this call created it.
+     *
+     * @param plan    the plan core built from the contributors
+     * @param runDir  the container's run directory
+     * @param stdio   the descriptors the container's init gets as 0, 1 and 2
+     * @param options the name and whether the built-in init runs the process
+     * @return the prepared container, waiting for {@link PreparedLaunch#start()}
+     * @throws LaunchException with the failed step, errno and message
+     */
+    PreparedLaunch prepare(LaunchPlan plan, Path runDir, LaunchStdio stdio, LaunchOptions options)
+            throws LaunchException;
+
+    /**
+     * Runs a command inside a running container ({@code lxc-attach}): the launcher checks that
+     * {@link AttachPlan#initPid()} still is the container's init (by its start time), becomes non-dumpable,
+     * joins the requested namespaces (user first) and cgroup, and forks the command so that it is in the
+     * container's pid namespace. Returns once the command was executed.
+     *
+     * @param plan  what to run and where
+     * @param stdio the descriptors the command gets as 0, 1 and 2
+     * @return the running command
+     * @throws LaunchException with the failed step (e.g. {@code attach-join}), errno and message
+     */
+    AttachedProcess attach(AttachPlan plan, LaunchStdio stdio) throws LaunchException;
 }

@@ -25,11 +25,27 @@ public final class MonitorClient {
     /** The exit record inside the run directory. */
     public static final String EXIT_FILE = "exit";
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
     private final Path runDir;
 
     /** @param runDir the container's run directory */
     public MonitorClient(Path runDir) {
         this.runDir = runDir;
+    }
+
+    /**
+     * Reconnects to the monitor of a container started earlier, e.g. by a runtime that was restarted since:
+     * the monitor answers on its socket, or, once init has exited, its exit record is read.
+     *
+     * @param runDir the container's run directory
+     * @return a client; its calls fall back to the exit record when the socket is gone
+     * @throws IOException when neither a monitor answers nor an exit record exists
+     */
+    public static MonitorClient connect(Path runDir) throws IOException {
+        MonitorClient c = new MonitorClient(runDir);
+        c.state(CONNECT_TIMEOUT);
+        return c;
     }
 
     /** @return the run directory */

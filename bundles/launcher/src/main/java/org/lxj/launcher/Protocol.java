@@ -20,6 +20,10 @@ public final class Protocol {
     public static final int MSG_ERROR = 5;
     public static final int MSG_MAPS_DONE = 6;
     public static final int MSG_READY = 7;
+    public static final int MSG_ATTACH = 8;
+    public static final int MSG_ATTACHED = 9;
+    public static final int MSG_EXITED = 10;
+    public static final int MSG_SIGNAL = 11;
 
     // Plan attributes. Strings are NUL-terminated inside their payload.
     public static final int ATTR_VERSION = 1;
@@ -47,6 +51,24 @@ public final class Protocol {
     public static final int ATTR_ARG = 23;
     public static final int ATTR_ENV = 24;
     public static final int ATTR_BUILTIN_INIT = 25;
+    public static final int ATTR_DEVICE = 26;
+    public static final int ATTR_SYMLINK = 27;
+    public static final int ATTR_PROC_WRITE = 28;
+    public static final int ATTR_JOIN = 29;
+    public static final int ATTR_ROOTFS_READONLY = 30;
+    public static final int ATTR_GROUP = 31;
+    public static final int ATTR_UMASK = 32;
+    public static final int ATTR_SECUREBITS = 33;
+    public static final int ATTR_PERSONALITY = 34;
+    public static final int ATTR_SESSION_KEYRING = 35;
+    public static final int ATTR_SECCOMP = 36;
+    public static final int ATTR_SECCOMP_FLAGS = 37;
+    public static final int ATTR_CGROUP_PROCS = 38;
+    public static final int ATTR_ATTACH_PID = 39;
+    public static final int ATTR_ATTACH_START_TIME = 40;
+    public static final int ATTR_ATTACH_NAMESPACES = 41;
+    public static final int ATTR_ATTACH_CGROUP = 42;
+    public static final int ATTR_REMOUNT_SYS = 43;
 
     // Attributes nested in LXJ_ATTR_MOUNT.
     public static final int MOUNT_SOURCE = 1;
@@ -57,6 +79,23 @@ public final class Protocol {
     public static final int MOUNT_CREATE = 6;
     public static final int MOUNT_OPTIONAL = 7;
     public static final int MOUNT_DEVICE = 8;
+    public static final int MOUNT_PROPAGATION = 9;
+    public static final int MOUNT_RELATIVE = 10;
+    public static final int DEV_PATH = 1;
+    public static final int DEV_TYPE = 2;
+    public static final int DEV_MAJOR = 3;
+    public static final int DEV_MINOR = 4;
+    public static final int DEV_MODE = 5;
+    public static final int DEV_UID = 6;
+    public static final int DEV_GID = 7;
+    public static final int DEV_BIND = 8;
+    public static final int LINK_PATH = 1;
+    public static final int LINK_TARGET = 2;
+    public static final int PROC_FILE = 1;
+    public static final int PROC_VALUE = 2;
+    public static final int JOIN_NS = 1;
+    public static final int JOIN_PATH = 2;
+    public static final int JOIN_PID = 3;
 
     // LXJ_MOUNT_CREATE values: what to create at a missing target.
     public static final int CREATE_NONE = 0;
@@ -74,6 +113,8 @@ public final class Protocol {
     public static final int ERR_MESSAGE = 3;
     public static final int REPLY_MONITOR_PID = 4;
     public static final int REPLY_INIT_PID = 5;
+    public static final int REPLY_STATUS = 6;
+    public static final int REPLY_DUMPABLE = 7;
 
     // Steps, in the order the launcher carries them out (reported in ERROR).
     public static final int STEP_PLAN = 1;
@@ -101,6 +142,15 @@ public final class Protocol {
     public static final int STEP_EXEC = 23;
     public static final int STEP_INIT = 24;
     public static final int STEP_MONITOR_SOCKET = 25;
+    public static final int STEP_DEVICE = 26;
+    public static final int STEP_SYMLINK = 27;
+    public static final int STEP_PROC_WRITE = 28;
+    public static final int STEP_JOIN = 29;
+    public static final int STEP_SECCOMP = 30;
+    public static final int STEP_KEYRING = 31;
+    public static final int STEP_PERSONALITY = 32;
+    public static final int STEP_ATTACH = 33;
+    public static final int STEP_UNSUPPORTED = 34;
 
     // Exit codes of the launcher/monitor process itself.
     public static final int EXIT_OK = 0;
@@ -153,6 +203,15 @@ public final class Protocol {
             case STEP_EXEC -> "exec";
             case STEP_INIT -> "init";
             case STEP_MONITOR_SOCKET -> "monitor-socket";
+            case STEP_DEVICE -> "device";
+            case STEP_SYMLINK -> "symlink";
+            case STEP_PROC_WRITE -> "proc-write";
+            case STEP_JOIN -> "join";
+            case STEP_SECCOMP -> "seccomp";
+            case STEP_KEYRING -> "keyring";
+            case STEP_PERSONALITY -> "personality";
+            case STEP_ATTACH -> "attach";
+            case STEP_UNSUPPORTED -> "unsupported";
             default -> "step-" + step;
         };
     }

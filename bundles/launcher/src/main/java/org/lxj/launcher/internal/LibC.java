@@ -9,7 +9,12 @@ import com.sun.jna.ptr.IntByReference;
 
 /**
  * The few libc calls the launcher's spawn needs (socketpair, posix_spawn with file actions, waitpid,
- * read/write on the control socket). Kept here until org.lxj.linux offers them.
+ * read/write on the control socket, pidfd signals for attached commands).
+ * <p>
+ * Why this binding is package-private here and not in org.lxj.linux: {@code posix_spawn} with file actions
+ * ({@code adddup2}, {@code addclosefrom_np}) and {@code socketpair(SOCK_SEQPACKET)} are not offered by
+ * {@code org.lxj.linux}'s Syscalls yet, and this bundle is the only user. The lead may move it there
+ * later; nothing outside this package depends on it.
  */
 interface LibC extends Library {
     int AF_UNIX = 1;
@@ -32,6 +37,14 @@ interface LibC extends Library {
     int SIGSET_SIZE = 128;
 
     LibC INSTANCE = Native.load("c", LibC.class);
+
+    int F_DUPFD_CLOEXEC = 1030;
+    long SYS_PIDFD_OPEN = 434;
+    long SYS_PIDFD_SEND_SIGNAL = 424;
+
+    int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
+    long syscall(long number, Object... args) throws LastErrorException;
 
     int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;
 

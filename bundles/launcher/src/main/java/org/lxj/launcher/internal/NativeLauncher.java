@@ -14,10 +14,14 @@ import com.sun.jna.Memory;
 import com.sun.jna.StringArray;
 import com.sun.jna.ptr.IntByReference;
 
+import org.lxj.launcher.AttachPlan;
+import org.lxj.launcher.AttachedProcess;
 import org.lxj.launcher.LaunchException;
-import org.lxj.launcher.LaunchPlan;
+import org.lxj.launcher.LaunchOptions;
+import org.lxj.launcher.LaunchStdio;
 import org.lxj.launcher.Launcher;
 import org.lxj.launcher.PreparedLaunch;
+import org.lxj.spi.launch.LaunchPlan;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
@@ -60,12 +64,13 @@ public final class NativeLauncher implements Launcher {
     }
 
     @Override
-    public PreparedLaunch prepare(LaunchPlan plan, Path runDir) throws LaunchException {
-        String name = plan.containerId();
+    public PreparedLaunch prepare(LaunchPlan plan, Path runDir, LaunchStdio stdio, LaunchOptions options)
+            throws LaunchException {
+        String name = options.name();
+        byte[] payload = PlanEncoder.encode(plan, runDir, options);
         boolean createdRunDir = false;
         ControlSocket ctl = null;
         try {
-            byte[] payload = PlanEncoder.encode(plan, runDir);
             Path binary = installer.install();
             if (!Files.isDirectory(runDir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -76,7 +81,7 @@ public final class NativeLauncher implements Launcher {
             ctl = new ControlSocket(libc, sv[0]);
             int launcherPid;
             try {
-                launcherPid = spawn(binary, sv[1], plan);
+                launcherPid = spawn(binary, sv[1], stdio, false);
             } finally {
                 libc.close(sv[1]);
             }
@@ -109,6 +114,52 @@ public final class NativeLauncher implements Launcher {
         }
     }
 
+    @Override
+    public AttachedProcess attach(AttachPlan plan, LaunchStdio stdio) throws LaunchException {
+        String name = "pid " + plan.initPid();
+        byte[] payload = PlanEncoder.encode(plan, name);
+        ControlSocket ctl = null;
+        int launcherPid = -1;
+        try {
+            Path binary = installer.install();
+            int[] sv = new int[2];
+            libc.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, sv);
+            ctl = new ControlSocket(libc, sv[0]);
+            try {
+                launcherPid = spawn(binary, sv[1], stdio, true);
+            } finally {
+                libc.close(sv[1]);
+            }
+            ctl.send(MSG_ATTACH, payload);
+            ControlSocket.Frame f = ctl.receive(HANDSHAKE_TIMEOUT);
+            if (f == null) {
+                throw new LaunchException(STEP_ATTACH, 0, "The launcher attaching to " + name + " exited without a reply");
+            }
+            if (f.type() == MSG_ERROR) {
+                throw ControlSocket.error(f.payload());
+            }
+            if (f.type() != MSG_ATTACHED) {
+                throw new LaunchException(STEP_ATTACH, 0, "Unexpected message " + f.type() + " from the launcher attaching to " + name);
+            }
+            int[] pids = ControlSocket.pids(f.payload());
+            LOG.debug("attached {} to {} through launcher {}", pids[1], name, launcherPid);
+            NativeAttachedProcess p = new NativeAttachedProcess(libc, ctl, launcherPid, pids[1]);
+            ctl = null;
+            launcherPid = -1;
+            return p;
+        } catch (IOException | LastErrorException | IllegalArgumentException e) {
+            int errno = e instanceof LastErrorException l ? l.getErrorCode() : 0;
+            throw new LaunchException(STEP_ATTACH, errno, "Failed to attach to " + name + ": " + describe(e), e);
+        } finally {
+            if (ctl != null) {
+                ctl.close();
+            }
+            if (launcherPid > 0) {
+                NativeAttachedProcess.reap(libc, launcherPid);
+            }
+        }
+    }
+
     private static String describe(Exception e) {
         if (e instanceof LastErrorException l) {
             return Errno.name(l.getErrorCode());
@@ -138,20 +189,41 @@ public final class NativeLauncher implements Launcher {
         }
     }
 
-    private int spawn(Path binary, int childEnd, LaunchPlan plan) throws IOException {
-        int[] stdio = { openStdio(plan.stdin(), false), openStdio(plan.stdout(), true), openStdio(plan.stderr(), true) };
+    private int spawn(Path binary, int childEnd, LaunchStdio stdio, boolean attach) throws IOException {
+        try {
+            return spawnChecked(binary, childEnd, stdio, attach);
+        } catch (LastErrorException e) {
+            throw new IOException("Failed to prepare the launcher's descriptors: " + Errno.name(e.getErrorCode()), e);
+        }
+    }
+
+    private int spawnChecked(Path binary, int childEnd, LaunchStdio stdio, boolean attach) throws IOException {
+        int[] fds = { stdio.in(), stdio.out(), stdio.err() };
+        int nullFd = -1;
+        int[] copies = { -1, -1, -1, -1 };
         Memory actions = new Memory(LibC.FILE_ACTIONS_SIZE);
         Memory attr = new Memory(LibC.SPAWNATTR_SIZE);
         Memory empty = new Memory(LibC.SIGSET_SIZE);
         Memory all = new Memory(LibC.SIGSET_SIZE);
         try {
+            for (int i = 0; i < 3; i++) {
+                if (fds[i] < 0) {
+                    if (nullFd < 0) {
+                        nullFd = openNull();
+                    }
+                    fds[i] = nullFd;
+                }
+            }
             check(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
             check(libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
             try {
+                // Fresh copies (all >= 10) of the sources: no dup2 onto 0-3 can clobber a later source.
                 for (int i = 0; i < 3; i++) {
-                    check(libc.posix_spawn_file_actions_adddup2(actions, stdio[i], i), "adddup2");
+                    copies[i] = libc.fcntl(fds[i], LibC.F_DUPFD_CLOEXEC, 10);
+                    check(libc.posix_spawn_file_actions_adddup2(actions, copies[i], i), "adddup2");
                 }
-                check(libc.posix_spawn_file_actions_adddup2(actions, childEnd, CONTROL_FD), "adddup2");
+                copies[3] = libc.fcntl(childEnd, LibC.F_DUPFD_CLOEXEC, 10);
+                check(libc.posix_spawn_file_actions_adddup2(actions, copies[3], CONTROL_FD), "adddup2");
                 check(libc.posix_spawn_file_actions_addclosefrom_np(actions, CONTROL_FD + 1), "addclosefrom_np");
                 libc.sigemptyset(empty);
                 libc.sigfillset(all);
@@ -161,29 +233,33 @@ public final class NativeLauncher implements Launcher {
                         "setflags");
                 IntByReference pid = new IntByReference();
                 String path = binary.toString();
-                check(libc.posix_spawn(pid, path, actions, attr, new StringArray(new String[] { "lxj-launcher" }),
-                        new StringArray(new String[0])), "posix_spawn \"" + path + "\"");
+                String[] argv = attach ? new String[] { "lxj-launcher", "attach" } : new String[] { "lxj-launcher" };
+                check(libc.posix_spawn(pid, path, actions, attr, new StringArray(argv), new StringArray(new String[0])),
+                        "posix_spawn \"" + path + "\"");
                 return pid.getValue();
             } finally {
                 libc.posix_spawn_file_actions_destroy(actions);
                 libc.posix_spawnattr_destroy(attr);
             }
         } finally {
-            for (int fd : stdio) {
-                libc.close(fd);
+            if (nullFd >= 0) {
+                libc.close(nullFd);
+            }
+            for (int fd : copies) {
+                if (fd >= 0) {
+                    libc.close(fd);
+                }
             }
         }
     }
 
     private static final int CONTROL_FD = 3;
 
-    private int openStdio(Path file, boolean output) throws IOException {
-        String path = file == null ? "/dev/null" : file.toString();
-        int flags = (output ? LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND : LibC.O_RDONLY) | LibC.O_CLOEXEC;
+    private int openNull() throws IOException {
         try {
-            return libc.open(path, flags, 0600);
+            return libc.open("/dev/null", LibC.O_RDWR | LibC.O_CLOEXEC, 0);
         } catch (LastErrorException e) {
-            throw new IOException("Failed to open \"" + path + "\": " + Errno.name(e.getErrorCode()), e);
+            throw new IOException("Failed to open \"/dev/null\": " + Errno.name(e.getErrorCode()), e);
         }
     }
 

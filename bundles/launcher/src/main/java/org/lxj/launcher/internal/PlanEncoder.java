@@ -7,10 +7,33 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
 
-import org.lxj.launcher.LaunchPlan;
+import org.lxj.launcher.AttachPlan;
+import org.lxj.launcher.LaunchException;
+import org.lxj.launcher.LaunchOptions;
+import org.lxj.spi.launch.CapabilitySets;
+import org.lxj.spi.launch.ConsoleSpec;
+import org.lxj.spi.launch.DeviceNode;
+import org.lxj.spi.launch.IdMapping;
+import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.launch.MountStep;
+import org.lxj.spi.launch.Namespace;
+import org.lxj.spi.launch.NamespaceJoin;
+import org.lxj.spi.launch.ProcWrite;
+import org.lxj.spi.launch.ProcessSpec;
+import org.lxj.spi.launch.Rlimit;
+import org.lxj.spi.launch.SeccompFilterFlag;
+import org.lxj.spi.launch.Securebit;
+import org.lxj.spi.launch.Symlink;
 
-/** Encodes a {@link LaunchPlan} into the TLV attribute sequence of a PLAN message (see protocol.h). */
+/**
+ * Encodes an SPI {@link LaunchPlan} (or an {@link AttachPlan}) into the TLV attribute sequence of a PLAN
+ * (ATTACH) message, see protocol.h. Every step of the plan is either encoded or refused with a
+ * {@link LaunchException} of step {@code unsupported} naming it: nothing is dropped silently.
+ */
 public final class PlanEncoder {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -18,83 +41,245 @@ public final class PlanEncoder {
     }
 
     /**
-     * @param plan   the plan
-     * @param runDir the run directory
+     * @param plan    the plan
+     * @param runDir  the run directory
+     * @param options the container name and the built-in init flag
      * @return the PLAN payload
-     * @throws IllegalArgumentException when the plan exceeds {@code MAX_MESSAGE} or a string holds NUL
+     * @throws LaunchException when the plan holds a step the launcher cannot carry out, or is too large
      */
-    public static byte[] encode(LaunchPlan plan, Path runDir) {
+    public static byte[] encode(LaunchPlan plan, Path runDir, LaunchOptions options) throws LaunchException {
+        refuseUnsupported(plan);
         PlanEncoder e = new PlanEncoder();
         e.u32(ATTR_VERSION, PROTOCOL_VERSION);
-        e.str(ATTR_CONTAINER_ID, plan.containerId());
+        e.str(ATTR_CONTAINER_ID, options.name());
         e.str(ATTR_RUN_DIR, runDir.toAbsolutePath().toString());
-        e.str(ATTR_ROOTFS, plan.rootfs().toString());
         if (plan.cloneFlags() != 0) {
             e.u64(ATTR_CLONE_FLAGS, plan.cloneFlags());
         }
-        e.optStr(ATTR_UID_MAP, plan.uidMap());
-        e.optStr(ATTR_GID_MAP, plan.gidMap());
-        if (plan.setgroupsDeny()) {
-            e.u32(ATTR_SETGROUPS_DENY, 1);
-        }
-        if (plan.cgroupPath() != null) {
-            e.str(ATTR_CGROUP_PATH, plan.cgroupPath().toString());
-        }
-        for (LaunchPlan.Mount m : plan.mounts()) {
-            e.nested(ATTR_MOUNT, mount(m));
-        }
-        if (plan.noPivot()) {
-            e.u32(ATTR_NO_PIVOT, 1);
-        }
-        plan.maskedPaths().forEach(p -> e.str(ATTR_MASKED_PATH, p));
-        plan.readonlyPaths().forEach(p -> e.str(ATTR_READONLY_PATH, p));
-        e.optStr(ATTR_HOSTNAME, plan.hostname());
-        for (LaunchPlan.Rlimit r : plan.rlimits()) {
+        for (NamespaceJoin j : joinOrder(plan.joins())) {
             PlanEncoder n = new PlanEncoder();
-            n.u32(RLIMIT_RESOURCE, r.resource());
+            n.u64(JOIN_NS, j.namespace().cloneFlag());
+            if (j.path().isPresent()) {
+                n.str(JOIN_PATH, j.path().get().toString());
+            } else {
+                n.u32(JOIN_PID, j.pid());
+            }
+            e.raw(ATTR_JOIN, n.bytes());
+        }
+        if (plan.cloneNamespaces().contains(Namespace.USER)) {
+            e.str(ATTR_UID_MAP, mapText(plan.idMappings(), IdMapping.Kind.UID));
+            e.str(ATTR_GID_MAP, mapText(plan.idMappings(), IdMapping.Kind.GID));
+            if (!plan.setgroupsAllowed()) {
+                e.u32(ATTR_SETGROUPS_DENY, 1);
+            }
+        }
+        plan.cgroup().cloneInto().ifPresent(p -> e.str(ATTR_CGROUP_PATH, p.toString()));
+        plan.cgroup().procsFiles().forEach(p -> e.str(ATTR_CGROUP_PROCS, p.toString()));
+        if (plan.rootfs().isPresent()) {
+            var r = plan.rootfs().get();
+            e.str(ATTR_ROOTFS, r.path().toString());
+            r.propagation().ifPresent(p -> e.u64(ATTR_ROOTFS_PROPAGATION, p.flags()));
+            if (r.noPivot()) {
+                e.u32(ATTR_NO_PIVOT, 1);
+            }
+            if (r.readOnly()) {
+                e.u32(ATTR_ROOTFS_READONLY, 1);
+            }
+        }
+        for (MountStep m : plan.mounts()) {
+            e.raw(ATTR_MOUNT, mount(m));
+        }
+        for (DeviceNode d : plan.devices()) {
+            PlanEncoder n = new PlanEncoder();
+            n.str(DEV_PATH, d.path().toString());
+            n.u32(DEV_TYPE, d.type().letter());
+            n.u32(DEV_MAJOR, d.major());
+            n.u32(DEV_MINOR, d.minor());
+            n.u32(DEV_MODE, d.mode());
+            n.u32(DEV_UID, (int) d.uid());
+            n.u32(DEV_GID, (int) d.gid());
+            if (d.bindFromHost()) {
+                n.u32(DEV_BIND, 1);
+            }
+            e.raw(ATTR_DEVICE, n.bytes());
+        }
+        for (Symlink s : plan.symlinks()) {
+            PlanEncoder n = new PlanEncoder();
+            n.str(LINK_PATH, s.link().toString());
+            n.str(LINK_TARGET, s.target());
+            e.raw(ATTR_SYMLINK, n.bytes());
+        }
+        plan.maskedPaths().forEach(p -> e.str(ATTR_MASKED_PATH, p.toString()));
+        plan.readOnlyPaths().forEach(p -> e.str(ATTR_READONLY_PATH, p.toString()));
+        plan.hostname().ifPresent(h -> e.str(ATTR_HOSTNAME, h));
+        plan.domainname().ifPresent(h -> e.str(ATTR_DOMAINNAME, h));
+        for (ProcWrite w : plan.procWrites()) {
+            PlanEncoder n = new PlanEncoder();
+            n.str(PROC_FILE, w.file());
+            n.str(PROC_VALUE, w.value());
+            e.raw(ATTR_PROC_WRITE, n.bytes());
+        }
+        for (Rlimit r : plan.rlimits()) {
+            PlanEncoder n = new PlanEncoder();
+            n.u32(RLIMIT_RESOURCE, r.resource().number());
             n.u64(RLIMIT_SOFT, r.soft());
             n.u64(RLIMIT_HARD, r.hard());
-            e.nested(ATTR_RLIMIT, n.out.toByteArray());
+            e.raw(ATTR_RLIMIT, n.bytes());
         }
-        if (plan.capabilities() != null) {
-            LaunchPlan.Capabilities c = plan.capabilities();
-            ByteBuffer b = le(40);
-            b.putLong(c.bounding()).putLong(c.effective()).putLong(c.permitted()).putLong(c.inheritable())
-                    .putLong(c.ambient());
-            e.raw(ATTR_CAPS, b.array());
+        plan.personality().ifPresent(p -> e.u32(ATTR_PERSONALITY, p));
+        if (plan.newSessionKeyring()) {
+            e.u32(ATTR_SESSION_KEYRING, 1);
         }
-        if (plan.noNewPrivs()) {
+        plan.capabilities().ifPresent(c -> e.caps(c));
+        if (!plan.securebits().isEmpty()) {
+            e.u32(ATTR_SECUREBITS, Securebit.mask(plan.securebits()));
+        }
+        if (plan.noNewPrivileges()) {
             e.u32(ATTR_NO_NEW_PRIVS, 1);
         }
-        if (plan.uid() != null) {
-            e.u32(ATTR_UID, plan.uid());
+        if (plan.seccomp().isPresent()) {
+            e.raw(ATTR_SECCOMP, plan.seccomp().get().filter());
+            int flags = SeccompFilterFlag.mask(plan.seccomp().get().flags());
+            if (flags != 0) {
+                e.u32(ATTR_SECCOMP_FLAGS, flags);
+            }
         }
-        if (plan.gid() != null) {
-            e.u32(ATTR_GID, plan.gid());
-        }
-        e.optStr(ATTR_CWD, plan.cwd());
-        plan.argv().forEach(a -> e.str(ATTR_ARG, a));
-        plan.env().forEach(v -> e.str(ATTR_ENV, v));
-        if (plan.builtinInit()) {
+        e.process(plan.process());
+        if (options.builtinInit()) {
             e.u32(ATTR_BUILTIN_INIT, 1);
         }
-        byte[] bytes = e.out.toByteArray();
+        return e.finish(options.name());
+    }
+
+    /**
+     * @param plan the attach plan
+     * @param name the container's name, for messages
+     * @return the ATTACH payload
+     * @throws LaunchException when the plan is too large
+     */
+    public static byte[] encode(AttachPlan plan, String name) throws LaunchException {
+        PlanEncoder e = new PlanEncoder();
+        e.u32(ATTR_VERSION, PROTOCOL_VERSION);
+        e.str(ATTR_CONTAINER_ID, name);
+        e.u32(ATTR_ATTACH_PID, plan.initPid());
+        e.u64(ATTR_ATTACH_START_TIME, plan.initStartTime());
+        e.u64(ATTR_ATTACH_NAMESPACES, Namespace.cloneFlags(plan.namespaces()));
+        plan.cgroup().ifPresent(c -> e.str(ATTR_ATTACH_CGROUP, c.toString()));
+        if (plan.remountSys()) {
+            e.u32(ATTR_REMOUNT_SYS, 1);
+        }
+        if (!plan.keepCapabilities()) {
+            plan.capabilities().ifPresent(c -> e.caps(c));
+        }
+        e.u32(ATTR_UID, (int) plan.uid());
+        e.u32(ATTR_GID, (int) plan.gid());
+        plan.groups().forEach(g -> e.u32(ATTR_GROUP, g.intValue()));
+        e.str(ATTR_CWD, plan.cwd().toString());
+        plan.argv().forEach(a -> e.str(ATTR_ARG, a));
+        plan.env().forEach(v -> e.str(ATTR_ENV, v));
+        return e.finish(name);
+    }
+
+    private byte[] finish(String name) throws LaunchException {
+        byte[] bytes = out.toByteArray();
         if (bytes.length + TLV_HEADER_SIZE > MAX_MESSAGE) {
-            throw new IllegalArgumentException("Plan of \"" + plan.containerId() + "\" is " + bytes.length
+            throw new LaunchException(STEP_PLAN, 7 /* E2BIG */, "Plan of \"" + name + "\" is " + bytes.length
                     + " bytes, more than the launcher accepts (" + MAX_MESSAGE + ")");
         }
         return bytes;
     }
 
-    private static byte[] mount(LaunchPlan.Mount m) {
-        PlanEncoder n = new PlanEncoder();
-        n.optStr(MOUNT_SOURCE, m.source());
-        n.str(MOUNT_TARGET, m.target());
-        n.optStr(MOUNT_FSTYPE, m.fstype());
-        if (m.flags() != 0) {
-            n.u64(MOUNT_FLAGS, m.flags());
+    /** Steps the C side cannot carry out yet fail the launch here, by name. */
+    static void refuseUnsupported(LaunchPlan plan) throws LaunchException {
+        if (!plan.lsmLabels().isEmpty()) {
+            throw unsupported("LSM label \"" + plan.lsmLabels().get(0).lsm() + "/" + plan.lsmLabels().get(0).attribute()
+                    + "\"");
         }
-        n.optStr(MOUNT_DATA, m.data());
+        if (plan.landlock().isPresent()) {
+            throw unsupported("Landlock ruleset");
+        }
+        if (!plan.hooks().isEmpty()) {
+            throw unsupported("hook \"lxc.hook." + plan.hooks().get(0).stage().key() + "\"");
+        }
+        if (plan.seccomp().isPresent() && plan.seccomp().get().notifies()) {
+            throw unsupported("seccomp notification listener (SECCOMP_FILTER_FLAG_NEW_LISTENER)");
+        }
+        if (plan.cloneNamespaces().contains(Namespace.TIME) || plan.joins().stream()
+                .anyMatch(j -> j.namespace() == Namespace.TIME)) {
+            throw unsupported("time namespace");
+        }
+        for (ProcWrite w : plan.procWrites()) {
+            if (!w.file().startsWith("sys/") && !w.file().startsWith("self/")) {
+                throw unsupported("write to \"/proc/" + w.file() + "\" (only /proc/sys and /proc/self)");
+            }
+        }
+        ConsoleSpec c = plan.console();
+        if (c.console() == ConsoleSpec.Console.PTY) {
+            throw unsupported("console pty (use ConsoleSpec.Console.INHERIT or NONE with LaunchStdio)");
+        }
+        if (c.ttys() > 0) {
+            throw unsupported(c.ttys() + " ttys (lxc.tty.max)");
+        }
+        if (c.logFile().isPresent()) {
+            throw unsupported("console log file \"" + c.logFile().get() + "\"");
+        }
+        if (c.bufferSize() > 0) {
+            throw unsupported("console ring buffer");
+        }
+        for (MountStep m : plan.mounts()) {
+            if (m.flags().contains(org.lxj.spi.launch.MountFlag.MOVE)) {
+                throw unsupported("move mount onto \"" + m.target() + "\"");
+            }
+        }
+    }
+
+    private static LaunchException unsupported(String what) {
+        return new LaunchException(STEP_UNSUPPORTED, 95 /* EOPNOTSUPP */,
+                "The launcher cannot carry out the plan's " + what + " yet");
+    }
+
+    private static List<NamespaceJoin> joinOrder(List<NamespaceJoin> joins) {
+        return joins.stream().sorted(Comparator.comparing(j -> j.namespace() == Namespace.USER ? 0 : 1))
+                .collect(Collectors.toList());
+    }
+
+    private static String mapText(List<IdMapping> mappings, IdMapping.Kind kind) {
+        return mappings.stream().filter(m -> m.kind() == kind).map(m -> m.mapLine() + "\n")
+                .collect(Collectors.joining());
+    }
+
+    private void process(ProcessSpec p) {
+        u32(ATTR_UID, (int) p.uid());
+        u32(ATTR_GID, (int) p.gid());
+        p.groups().forEach(g -> u32(ATTR_GROUP, g.intValue()));
+        p.umask().ifPresent(m -> u32(ATTR_UMASK, m));
+        str(ATTR_CWD, p.cwd().toString());
+        p.argv().forEach(a -> str(ATTR_ARG, a));
+        p.env().forEach(v -> str(ATTR_ENV, v));
+    }
+
+    private void caps(CapabilitySets c) {
+        ByteBuffer b = le(40);
+        b.putLong(c.bounding()).putLong(c.effective()).putLong(c.permitted()).putLong(c.inheritable())
+                .putLong(c.ambient());
+        raw(ATTR_CAPS, b.array());
+    }
+
+    private static byte[] mount(MountStep m) {
+        PlanEncoder n = new PlanEncoder();
+        if (!m.source().isEmpty()) {
+            n.str(MOUNT_SOURCE, m.source());
+        }
+        n.str(MOUNT_TARGET, m.target().toString());
+        if (!m.fstype().isEmpty()) {
+            n.str(MOUNT_FSTYPE, m.fstype());
+        }
+        if (m.flagMask() != 0) {
+            n.u64(MOUNT_FLAGS, m.flagMask());
+        }
+        if (!m.data().isEmpty()) {
+            n.str(MOUNT_DATA, m.data());
+        }
         int create = switch (m.create()) {
             case NONE -> CREATE_NONE;
             case DIR -> CREATE_DIR;
@@ -106,10 +291,11 @@ public final class PlanEncoder {
         if (m.optional()) {
             n.u32(MOUNT_OPTIONAL, 1);
         }
-        if (m.device() != null) {
-            n.raw(MOUNT_DEVICE, le(8).putInt(m.device()[0]).putInt(m.device()[1]).array());
+        m.propagation().ifPresent(p -> n.u64(MOUNT_PROPAGATION, p.flags()));
+        if (m.relative()) {
+            n.u32(MOUNT_RELATIVE, 1);
         }
-        return n.out.toByteArray();
+        return n.bytes();
     }
 
     /**
@@ -129,12 +315,12 @@ public final class PlanEncoder {
         return ByteBuffer.allocate(size).order(ByteOrder.nativeOrder());
     }
 
-    private void raw(int type, byte[] payload) {
-        out.writeBytes(frame(type, payload));
+    private byte[] bytes() {
+        return out.toByteArray();
     }
 
-    private void nested(int type, byte[] payload) {
-        raw(type, payload);
+    private void raw(int type, byte[] payload) {
+        out.writeBytes(frame(type, payload));
     }
 
     private void u32(int type, int v) {
@@ -155,11 +341,5 @@ public final class PlanEncoder {
         byte[] z = new byte[b.length + 1];
         System.arraycopy(b, 0, z, 0, b.length);
         raw(type, z);
-    }
-
-    private void optStr(int type, String s) {
-        if (s != null) {
-            str(type, s);
-        }
     }
 }

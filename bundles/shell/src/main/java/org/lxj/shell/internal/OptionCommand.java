@@ -4,13 +4,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.lxj.api.ContainerRuntime;
 import org.lxj.api.LxjException;
+import org.lxj.shell.internal.cli.BadArgumentException;
 import org.lxj.shell.internal.cli.GetOpt;
 import org.lxj.shell.internal.cli.Option;
 import org.lxj.shell.internal.cli.ParsedArgs;
 import org.lxj.shell.internal.cli.UsageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A command parsed the way LXC's C tools parse ({@code src/lxc/tools/arguments.c}): its own options plus
@@ -48,6 +52,8 @@ abstract class OptionCommand extends LxcCommand {
             Option.flag("version"));
 
     private static final int USAGE_WIDTH = 80;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OptionCommand.class);
 
     protected final ContainerRuntime runtime;
     private final GetOpt getopt;
@@ -93,14 +99,22 @@ abstract class OptionCommand extends LxcCommand {
         }
         try {
             return run(io, parsed);
+        } catch (BadArgumentException e) {
+            LOG.debug("{}: {}", tool(), e.getMessage());
+            error(io, "could not parse command line");
+            return 1;
         } catch (LxjException e) {
             error(io, String.valueOf(e.getMessage()));
             return e.exitStatus();
         }
     }
 
-    /** Runs the parsed command; returns the exit status. */
-    abstract int run(CommandIo io, ParsedArgs args);
+    /**
+     * Runs the parsed command; returns the exit status.
+     *
+     * @throws BadArgumentException when an option's argument is malformed, which LXC reports without help
+     */
+    abstract int run(CommandIo io, ParsedArgs args) throws BadArgumentException;
 
     /** {@code -P}, resolved against the current directory, or the system's lxcpath. */
     final Path lxcpath(CommandIo io, ParsedArgs args) {
@@ -110,6 +124,70 @@ abstract class OptionCommand extends LxcCommand {
     /** {@code -n}, or else the first positional argument, as LXC's tools take it. */
     static Optional<String> name(ParsedArgs args) {
         return args.last("name").or(() -> args.positionals().stream().findFirst());
+    }
+
+    /**
+     * The command to run: the positional arguments (less the first when it named the container) followed by
+     * everything after {@code --}, as LXC's tools collect it.
+     */
+    static List<String> command(ParsedArgs args) {
+        List<String> command = new ArrayList<>(args.positionals());
+        if (args.last("name").isEmpty() && !command.isEmpty()) {
+            command.remove(0);
+        }
+        command.addAll(args.afterDashes());
+        return command;
+    }
+
+    /**
+     * Whether the {@code -f FILE} of {@code lxc-start} or {@code lxc-execute} parses. LXC loads it before it
+     * looks at the container, and reports the cause and then {@code Failed to load rcfile}.
+     */
+    final boolean loadsRcfile(CommandIo io, String name, Path rcfile) {
+        try {
+            runtime.parseConfig(rcfile);
+            return true;
+        } catch (LxjException e) {
+            error(io, name, String.valueOf(e.getMessage()));
+            error(io, name, "Failed to load rcfile");
+            return false;
+        }
+    }
+
+    /** A decimal {@code int} with nothing around it, as LXC's {@code lxc_safe_int} accepts. */
+    static int integer(String option, String value) throws BadArgumentException {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new BadArgumentException("Invalid number \"" + value + "\" for " + option);
+        }
+    }
+
+    /** A uid or gid for {@code -u}/{@code -g}: a non-negative decimal number. */
+    static OptionalInt id(ParsedArgs args, String key) throws BadArgumentException {
+        Optional<String> value = args.last(key);
+        if (value.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        int id = integer("--" + key, value.get());
+        if (id < 0) {
+            throw new BadArgumentException("Invalid id \"" + value.get() + "\" for --" + key);
+        }
+        return OptionalInt.of(id);
+    }
+
+    /**
+     * Refuses options LXC has and LXJ does not implement, rather than ignoring them: prints
+     * {@code lxc-TOOL: NAME: Option --x is not supported by LXJ} and answers true when one was given.
+     */
+    final boolean refuseUnsupported(CommandIo io, String name, ParsedArgs args, String... keys) {
+        for (String key : keys) {
+            if (args.has(key)) {
+                error(io, name, "Option --" + key + " is not supported by LXJ");
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The one-line synopsis {@code --usage} prints, generated from the options. */
@@ -137,7 +215,7 @@ abstract class OptionCommand extends LxcCommand {
         if (o.longName() != null) {
             s.append(s.length() > 0 ? "|" : "").append("--").append(o.longName());
             if (o.takesArgument()) {
-                s.append('=').append(o.argument());
+                s.append(o.optional() ? "[=" + o.argument() + "]" : "=" + o.argument());
             }
         } else if (o.takesArgument()) {
             s.append(' ').append(o.argument());

@@ -23,6 +23,11 @@ final class FakeConfig implements ContainerConfig {
 
     private final List<ConfigEntry> entries = new ArrayList<>();
 
+    /** Whether this fake knows {@code key}, as a runtime knows the keys it implements. */
+    static boolean isKnown(String key) {
+        return KNOWN_KEYS.contains(key);
+    }
+
     /** {@code keysAndValues}: key, value, key, value, ... */
     static FakeConfig of(String... keysAndValues) {
         FakeConfig config = new FakeConfig();

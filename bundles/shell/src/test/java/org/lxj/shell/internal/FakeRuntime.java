@@ -1,6 +1,7 @@
 package org.lxj.shell.internal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,22 +9,32 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.lxj.api.AttachOptions;
 import org.lxj.api.BackendNotFoundException;
+import org.lxj.api.ConfigException;
 import org.lxj.api.Container;
 import org.lxj.api.ContainerBusyException;
 import org.lxj.api.ContainerExistsException;
 import org.lxj.api.ContainerNotFoundException;
+import org.lxj.api.ContainerNotRunningException;
 import org.lxj.api.ContainerRuntime;
+import org.lxj.api.ContainerState;
 import org.lxj.api.CreateRequest;
 import org.lxj.api.DestroyOptions;
+import org.lxj.api.ExecuteOptions;
 import org.lxj.api.LxjException;
+import org.lxj.api.StartOptions;
+import org.lxj.api.Stdio;
+import org.lxj.api.StopOptions;
 import org.lxj.api.config.ConfigUpdate;
 import org.lxj.api.config.ContainerConfig;
 import org.lxj.api.config.SystemConfig;
 
 /**
  * An in-memory runtime: containers by lxcpath and name, the requests it was given, and the failures a real
- * runtime reports (existing or missing container, busy container, missing storage backend, unknown template).
+ * runtime reports (existing or missing container, busy container, missing storage backend, unknown template,
+ * unknown {@code -s} key, a container that is or is not running). Started containers get PIDs from 99999 on;
+ * executed and attached commands run in {@link FakeProgram}.
  */
 class FakeRuntime implements ContainerRuntime {
 
@@ -40,6 +51,15 @@ class FakeRuntime implements ContainerRuntime {
     final List<Path> updated = new ArrayList<>();
     final Map<Path, ContainerConfig> configFiles = new TreeMap<>();
     LxjException updateFailure;
+    final List<StartOptions> started = new ArrayList<>();
+    final List<StopOptions> stopped = new ArrayList<>();
+    final List<ExecuteOptions> executed = new ArrayList<>();
+    final List<AttachOptions> attached = new ArrayList<>();
+    final List<Stdio> stdios = new ArrayList<>();
+    final List<Wait> waited = new ArrayList<>();
+    LxjException startFailure;
+    LxjException stopFailure;
+    long nextPid = 99999;
 
     FakeRuntime(SystemConfig systemConfig) {
         this.systemConfig = systemConfig;
@@ -126,28 +146,87 @@ class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
-    public void start(Path lxcpath, String name, org.lxj.api.StartOptions options) {
-        throw new org.lxj.api.UnsupportedFeatureException("Starting containers is not built yet");
+    public void start(Path lxcpath, String name, StartOptions options) {
+        if (options.configFile().isEmpty()) {
+            get(lxcpath, name);
+        }
+        Optional<Container> c = find(lxcpath, name);
+        if (c.isPresent() && c.get().state().isActive()) {
+            throw new ContainerBusyException("Container \"" + name + "\" is running");
+        }
+        checkOverrides(options.overrides());
+        for (Map.Entry<String, String> share : options.share().entrySet()) {
+            if (!share.getValue().matches("[0-9]+") && find(lxcpath, share.getValue()).isEmpty()) {
+                throw new LxjException("Failed to share the " + share.getKey() + " namespace of \""
+                        + share.getValue() + "\": it is not running");
+            }
+        }
+        if (startFailure != null) {
+            throw startFailure;
+        }
+        started.add(options);
+        ContainerConfig config = c.map(Container::config).orElseGet(FakeConfig::of);
+        add(FakeContainer.running(lxcpath, name, config, nextPid++));
     }
 
     @Override
-    public void stop(Path lxcpath, String name, org.lxj.api.StopOptions options) {
-        throw new org.lxj.api.UnsupportedFeatureException("Stopping containers is not built yet");
+    public void stop(Path lxcpath, String name, StopOptions options) {
+        Optional<Container> c = find(lxcpath, name);
+        if (c.isEmpty() || !c.get().state().isActive()) {
+            throw new ContainerNotRunningException(name);
+        }
+        if (stopFailure != null) {
+            throw stopFailure;
+        }
+        stopped.add(options);
+        add(FakeContainer.stopped(lxcpath, name, c.get().config()));
     }
 
     @Override
-    public int execute(Path lxcpath, String name, org.lxj.api.ExecuteOptions options, org.lxj.api.Stdio stdio) {
-        throw new org.lxj.api.UnsupportedFeatureException("Executing containers is not built yet");
+    public int execute(Path lxcpath, String name, ExecuteOptions options, Stdio stdio) {
+        if (options.configFile().isEmpty()) {
+            get(lxcpath, name);
+        }
+        if (find(lxcpath, name).filter(c -> c.state().isActive()).isPresent()) {
+            throw new ContainerBusyException("Container \"" + name + "\" appears to be already running");
+        }
+        checkOverrides(options.overrides());
+        executed.add(options);
+        stdios.add(stdio);
+        return options.daemonize() ? 0 : FakeProgram.run(options.command(), stdio);
     }
 
     @Override
-    public int attach(Path lxcpath, String name, org.lxj.api.AttachOptions options, org.lxj.api.Stdio stdio) {
-        throw new org.lxj.api.UnsupportedFeatureException("Attaching to containers is not built yet");
+    public int attach(Path lxcpath, String name, AttachOptions options, Stdio stdio) {
+        if (find(lxcpath, name).filter(c -> c.state().isActive()).isEmpty()) {
+            throw new ContainerNotRunningException(name);
+        }
+        attached.add(options);
+        stdios.add(stdio);
+        return FakeProgram.run(options.command(), stdio);
     }
 
+    /**
+     * Answers at once, as if the wait had run out: whether the container is in one of {@code states} now
+     * (a container that is not defined counts as STOPPED, as LXC sees it).
+     */
     @Override
-    public boolean waitFor(Path lxcpath, String name, java.util.Set<org.lxj.api.ContainerState> states,
-            java.time.Duration timeout) {
-        throw new org.lxj.api.UnsupportedFeatureException("Waiting for containers is not built yet");
+    public boolean waitFor(Path lxcpath, String name, Set<ContainerState> states, Duration timeout) {
+        waited.add(new Wait(name, Set.copyOf(states), timeout));
+        return states.contains(find(lxcpath, name).map(Container::state).orElse(ContainerState.STOPPED));
+    }
+
+    /** One {@link #waitFor} call. */
+    record Wait(String name, Set<ContainerState> states, Duration timeout) {
+    }
+
+    /** The runtime's check of {@code -s KEY=VALUE}: keys it does not know are refused, as LXC refuses them. */
+    private static void checkOverrides(Map<String, String> overrides) {
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (!FakeConfig.isKnown(e.getKey())) {
+                throw new ConfigException(null, 0, e.getKey(), e.getValue(),
+                        "Unsupported config key \"" + e.getKey() + "\"");
+            }
+        }
     }
 }

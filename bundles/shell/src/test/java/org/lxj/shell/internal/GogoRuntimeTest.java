@@ -34,6 +34,8 @@ class GogoRuntimeTest {
         processor.addCommand("lxc", new LsCommand(runtime, "0.1.0"), "ls");
         processor.addCommand("lxc", new InfoCommand(runtime, "0.1.0"), "info");
         processor.addCommand("lxc", new UpdateConfigCommand(runtime), "update-config");
+        processor.addCommand("lxc", new ExecuteCommand(runtime, "0.1.0"), "execute");
+        processor.addCommand("lxc", new WaitCommand(runtime, "0.1.0"), "wait");
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err);
         session.currentDir(Path.of("/tmp/shell-oracle-work"));
     }
@@ -71,5 +73,17 @@ class GogoRuntimeTest {
         execute("lxc:update-config -c c1/config");
         assertEquals(0, session.get(LxcCommand.EXIT_VARIABLE));
         assertEquals(Path.of("/tmp/shell-oracle-work/c1/config"), runtime.updated.get(0));
+    }
+
+    @Test
+    void aCommandInAContainerWritesToTheSessionAndLeavesItsStatus() throws Exception {
+        execute("lxc:execute -P /tmp/shell-oracle -n c1 -- /bin/sh -c 'echo out; echo err >&2; exit 42'");
+        assertEquals("out\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals("err\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(42, session.get(LxcCommand.EXIT_VARIABLE));
+        execute("lxc:wait -P /tmp/shell-oracle -n c1 -s 'RUNNING|STOPPED' -t 1");
+        assertEquals(0, session.get(LxcCommand.EXIT_VARIABLE));
+        execute("lxc:wait -P /tmp/shell-oracle -n c1 -s RUNNING -t 1");
+        assertEquals(1, session.get(LxcCommand.EXIT_VARIABLE));
     }
 }

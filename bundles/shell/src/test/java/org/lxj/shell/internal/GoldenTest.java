@@ -48,6 +48,11 @@ class GoldenTest {
             case "lxc-destroy" -> new DestroyCommand(runtime, "0.1.0");
             case "lxc-config" -> new ConfigCommand(runtime);
             case "lxc-update-config" -> new UpdateConfigCommand(runtime);
+            case "lxc-start" -> new StartCommand(runtime, "0.1.0");
+            case "lxc-stop" -> new StopCommand(runtime, "0.1.0");
+            case "lxc-execute" -> new ExecuteCommand(runtime, "0.1.0");
+            case "lxc-attach" -> new AttachCommand(runtime, "0.1.0");
+            case "lxc-wait" -> new WaitCommand(runtime, "0.1.0");
             default -> throw new IllegalArgumentException(tool);
         };
     }
@@ -199,6 +204,11 @@ class GoldenTest {
             case "lxc-info" -> InfoCommand.HELP;
             case "lxc-create" -> CreateCommand.HELP;
             case "lxc-destroy" -> DestroyCommand.HELP;
+            case "lxc-start" -> StartCommand.HELP;
+            case "lxc-stop" -> StopCommand.HELP;
+            case "lxc-execute" -> ExecuteCommand.HELP;
+            case "lxc-attach" -> AttachCommand.HELP;
+            case "lxc-wait" -> WaitCommand.HELP;
             default -> throw new IllegalArgumentException(command.tool());
         };
     }

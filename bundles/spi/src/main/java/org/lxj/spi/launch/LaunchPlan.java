@@ -33,6 +33,7 @@ public final class LaunchPlan {
     private final List<NamespaceJoin> joins;
     private final List<IdMapping> idMappings;
     private final boolean setgroupsAllowed;
+    private final Optional<TimeOffsets> timeOffsets;
     private final Optional<Rootfs> rootfs;
     private final List<MountStep> mounts;
     private final List<DeviceNode> devices;
@@ -61,6 +62,7 @@ public final class LaunchPlan {
         joins = List.copyOf(b.joins.values());
         idMappings = List.copyOf(b.idMappings);
         setgroupsAllowed = b.setgroupsAllowed;
+        timeOffsets = b.timeOffsets;
         rootfs = b.rootfs;
         mounts = List.copyOf(b.mounts);
         devices = List.copyOf(b.devices);
@@ -113,6 +115,15 @@ public final class LaunchPlan {
     /** Whether {@code setgroups} stays allowed in a new user namespace ({@code /proc/PID/setgroups}). */
     public boolean setgroupsAllowed() {
         return setgroupsAllowed;
+    }
+
+    /**
+     * The clock offsets of the new time namespace; present only when {@link Namespace#TIME} is created.
+     *
+     * @since 1.1
+     */
+    public Optional<TimeOffsets> timeOffsets() {
+        return timeOffsets;
     }
 
     /** The rootfs to pivot into; empty to keep the host's root (in a new mount namespace). */
@@ -247,6 +258,7 @@ public final class LaunchPlan {
         private final Map<Namespace, NamespaceJoin> joins = new EnumMap<>(Namespace.class);
         private final List<IdMapping> idMappings = new ArrayList<>();
         private boolean setgroupsAllowed = true;
+        private Optional<TimeOffsets> timeOffsets = Optional.empty();
         private Optional<Rootfs> rootfs = Optional.empty();
         private final List<MountStep> mounts = new ArrayList<>();
         private final List<DeviceNode> devices = new ArrayList<>();
@@ -303,6 +315,17 @@ public final class LaunchPlan {
         /** Whether {@code setgroups} stays allowed in a new user namespace (default true). */
         public Builder setgroupsAllowed(boolean allowed) {
             setgroupsAllowed = allowed;
+            return this;
+        }
+
+        /**
+         * Sets the clock offsets of the new time namespace, replacing earlier ones; the plan must create
+         * {@link Namespace#TIME}.
+         *
+         * @since 1.1
+         */
+        public Builder timeOffsets(TimeOffsets offsets) {
+            timeOffsets = Optional.of(java.util.Objects.requireNonNull(offsets, "offsets"));
             return this;
         }
 
@@ -470,6 +493,15 @@ public final class LaunchPlan {
         }
 
         /**
+         * The time namespace offsets chosen so far.
+         *
+         * @since 1.1
+         */
+        public Optional<TimeOffsets> timeOffsetsSpec() {
+            return timeOffsets;
+        }
+
+        /**
          * Checks the rules that span several steps and makes the plan.
          *
          * @throws PlanValidationException naming the first rule broken
@@ -480,6 +512,10 @@ public final class LaunchPlan {
             }
             checkUserNamespace();
             checkMountNamespace();
+            if (timeOffsets.isPresent() && !cloneNamespaces.contains(Namespace.TIME)) {
+                String offsets = timeOffsets.get().timensOffsetsText().strip().replace("\n", ", ");
+                throw new PlanValidationException("time offsets", offsets, "need a new time namespace");
+            }
             if ((hostname.isPresent() || domainname.isPresent()) && !cloneNamespaces.contains(Namespace.UTS)) {
                 throw new PlanValidationException("hostname", hostname.orElse(domainname.orElse(null)),
                         "setting it needs a new UTS namespace; it would change the host's");

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Signal names as {@code kill -l} spells them, and LXC's {@code SIGRTMIN+N} / {@code SIGRTMAX-N} forms. */
-final class Signals {
+public final class Signals {
     static final int RTMIN = 34;
     static final int RTMAX = 64;
 
@@ -65,6 +65,19 @@ final class Signals {
             return n;
         }
         throw unknown(value);
+    }
+
+    /**
+     * The number of a signal value that the parser has already accepted ({@code lxc.signal.*}).
+     *
+     * @throws IllegalArgumentException with the parser's reason when {@code value} is not a signal
+     */
+    public static int number(String value) {
+        try {
+            return parse(value.trim(), false);
+        } catch (InvalidValueException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static InvalidValueException unknown(String value) {

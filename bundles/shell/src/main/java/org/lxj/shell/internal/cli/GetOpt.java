@@ -64,6 +64,10 @@ public final class GetOpt {
             found.add(entry(option, body.substring(eq + 1)));
             return index;
         }
+        if (option.optional()) {
+            found.add(entry(option, ""));
+            return index;
+        }
         if (index + 1 >= args.size()) {
             throw new UsageException("option '--" + option.longName() + "' requires an argument");
         }
@@ -108,6 +112,10 @@ public final class GetOpt {
             }
             if (p + 1 < arg.length()) {
                 found.add(entry(option, arg.substring(p + 1)));
+                return index;
+            }
+            if (option.optional()) {
+                found.add(entry(option, ""));
                 return index;
             }
             if (index + 1 >= args.size()) {

@@ -9,8 +9,14 @@ import java.util.Objects;
  * @param shortName the short letter, or {@code 0} for a long-only option
  * @param longName  the long name without dashes, or null for a short-only option
  * @param argument  the argument's name as help prints it ({@code NAME}), or null for a flag
+ * @param optional  whether the argument may be left out ({@code -eCAP} or {@code -e}, {@code --x=V} or
+ *                  {@code --x}); an optional argument is only ever taken attached, as getopt takes it
  */
-public record Option(String key, char shortName, String longName, String argument) {
+public record Option(String key, char shortName, String longName, String argument, boolean optional) {
+
+    public Option(String key, char shortName, String longName, String argument) {
+        this(key, shortName, longName, argument, false);
+    }
 
     public Option {
         Objects.requireNonNull(key, "key");
@@ -39,9 +45,14 @@ public record Option(String key, char shortName, String longName, String argumen
         return new Option(longName, (char) 0, longName, argument);
     }
 
+    /** An option whose argument may be left out, with a short and a long name. */
+    public static Option withOptionalArgument(char shortName, String longName, String argument) {
+        return new Option(longName, shortName, longName, argument, true);
+    }
+
     /** The same option registered under another key (for aliases such as {@code -?} for {@code --help}). */
     public Option as(String otherKey) {
-        return new Option(otherKey, shortName, longName, argument);
+        return new Option(otherKey, shortName, longName, argument, optional);
     }
 
     public boolean takesArgument() {

@@ -48,6 +48,21 @@ public final class ParsedArgs {
         return values;
     }
 
+    /**
+     * Which of {@code keys} was given last, for options that undo each other ({@code -d}/{@code -F},
+     * {@code --keep-env}/{@code --clear-env}): the last one on the command line wins, as in LXC.
+     */
+    public Optional<String> lastOf(String... keys) {
+        List<String> wanted = List.of(keys);
+        String winner = null;
+        for (Map.Entry<String, String> e : occurrences) {
+            if (wanted.contains(e.getKey())) {
+                winner = e.getKey();
+            }
+        }
+        return Optional.ofNullable(winner);
+    }
+
     /** Non-option arguments before {@code --}, in order. */
     public List<String> positionals() {
         return positionals;

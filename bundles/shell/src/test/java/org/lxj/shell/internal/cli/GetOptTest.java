@@ -109,4 +109,24 @@ class GetOptTest {
         assertTrue(a.afterDashes().isEmpty());
         assertFalse(a.has("name"));
     }
+
+    @Test
+    void takesAnOptionalArgumentOnlyWhenAttached() throws UsageException {
+        GetOpt optional = new GetOpt(List.of(Option.withOptionalArgument('e', "elevated-privileges", "PRIVILEGES"),
+                Option.withArgument('n', "name", "NAME")));
+        ParsedArgs a = optional.parse(List.of("-e", "CAP", "-eLSM", "--elevated-privileges", "--elevated=CGROUP"));
+        assertEquals(List.of("", "LSM", "", "CGROUP"), a.all("elevated-privileges"));
+        assertEquals(List.of("CAP"), a.positionals());
+        ParsedArgs bundled = optional.parse(List.of("-nc1", "-e"));
+        assertEquals(List.of(""), bundled.all("elevated-privileges"));
+        assertEquals("c1", bundled.last("name").orElseThrow());
+    }
+
+    @Test
+    void tellsWhichOfTwoOpposingOptionsCameLast() throws UsageException {
+        GetOpt opposing = new GetOpt(List.of(Option.flag('d', "daemon"), Option.flag('F', "foreground")));
+        assertEquals("foreground", opposing.parse(List.of("-dF")).lastOf("daemon", "foreground").orElseThrow());
+        assertEquals("daemon", opposing.parse(List.of("-F", "--daemon")).lastOf("daemon", "foreground").orElseThrow());
+        assertTrue(opposing.parse(List.of()).lastOf("daemon", "foreground").isEmpty());
+    }
 }

@@ -1,0 +1,28 @@
+package org.lxj.core.internal.plan;
+
+import org.lxj.spi.backend.ContainerContext;
+import org.lxj.spi.launch.LaunchContributor;
+import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.launch.Namespace;
+
+/**
+ * The network types core handles itself: {@code empty} (a new network namespace with only a loopback device, the
+ * default) and {@code none} (the host's network namespace, as LXC shares it). Other types need a network bundle
+ * and are refused by {@link KeyGate}.
+ */
+final class NetworkContributor implements LaunchContributor {
+
+    @Override
+    public int order() {
+        return ORDER_NAMESPACE + 50;
+    }
+
+    @Override
+    public void contribute(ContainerContext context, LaunchPlan.Builder plan) {
+        boolean shareHost = context.config().entries().stream()
+                .anyMatch(e -> e.key().matches("lxc\\.net\\.\\d+\\.type") && e.value().trim().equals("none"));
+        if (shareHost && plan.cloneNamespaces().contains(Namespace.NET)) {
+            plan.keepNamespace(Namespace.NET);
+        }
+    }
+}

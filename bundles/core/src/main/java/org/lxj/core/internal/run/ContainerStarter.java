@@ -1,0 +1,275 @@
+package org.lxj.core.internal.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+import org.lxj.api.ContainerBusyException;
+import org.lxj.api.ContainerNotFoundException;
+import org.lxj.api.ContainerState;
+import org.lxj.api.LxjException;
+import org.lxj.api.UnsupportedFeatureException;
+import org.lxj.api.config.ContainerConfig;
+import org.lxj.core.internal.config.Signals;
+import org.lxj.core.internal.layout.LxcLayout;
+import org.lxj.core.internal.lifecycle.Backends;
+import org.lxj.core.internal.plan.KeyGate;
+import org.lxj.core.internal.plan.LaunchRequest;
+import org.lxj.core.internal.plan.PlanAssembler;
+import org.lxj.launcher.LaunchException;
+import org.lxj.launcher.LaunchOptions;
+import org.lxj.launcher.LaunchStdio;
+import org.lxj.launcher.Launcher;
+import org.lxj.launcher.PreparedLaunch;
+import org.lxj.spi.backend.ContainerContext;
+import org.lxj.spi.host.HostFacts;
+import org.lxj.spi.launch.LaunchContributor;
+import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.storage.MountedRootfs;
+import org.lxj.spi.storage.StorageBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a container ({@code lxc-start}, and the launch half of {@code lxc-execute}): lock, refuse a running
+ * one, load the config with overrides, refuse keys nothing installed can honour, mount the rootfs, build the
+ * plan, launch, record the state, release init, emit STARTING and RUNNING, watch for the exit. Any failure undoes
+ * every step already done, in reverse, and surfaces as an {@link LxjException} with the launcher's message
+ * ({@code Failed to mount "proc" on "/proc": EPERM}).
+ */
+public final class ContainerStarter {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerStarter.class);
+    static final int SIGPWR = 30;
+    static final int SIGINT = 2;
+    static final int SIGKILL = 9;
+
+    private final RunRegistry registry;
+    private final Backends backends;
+    private final Supplier<Optional<Launcher>> launcher;
+    private final Supplier<List<LaunchContributor>> contributors;
+    private final BiFunction<String, Path, ContainerConfig> textParser;
+
+    /** A container whose init was released. */
+    public record Launched(RunState state, MonitorLink monitor) {
+    }
+
+    /**
+     * @param textParser parses config text as if read from a file (for {@code -s} overrides appended to it)
+     */
+    public ContainerStarter(RunRegistry registry, Backends backends, Supplier<Optional<Launcher>> launcher,
+            Supplier<List<LaunchContributor>> contributors, BiFunction<String, Path, ContainerConfig> textParser) {
+        this.registry = registry;
+        this.backends = backends;
+        this.launcher = launcher;
+        this.contributors = contributors;
+        this.textParser = textParser;
+    }
+
+    /**
+     * Launches {@code name} and releases its init.
+     *
+     * @param configFile a config file to use instead of the container's ({@code -f})
+     * @param overrides  {@code -s KEY=VALUE} entries, applied after the config
+     * @param pidFile    where to write init's pid ({@code -p})
+     */
+    public Launched launch(Path lxcpath, String name, Optional<Path> configFile, Map<String, String> overrides,
+            LaunchRequest request, LaunchStdio stdio, Optional<Path> pidFile) {
+        LxcLayout layout = new LxcLayout(lxcpath, name);
+        if (configFile.isEmpty() && !layout.isDefined()) {
+            throw new ContainerNotFoundException(name, layout.lxcpath());
+        }
+        Launcher l = launcher.get().orElseThrow(() -> new UnsupportedFeatureException(
+                "Failed to start \"" + name + "\": no launcher is installed"));
+        try (ContainerLocks.Held held = registry.locks().lock(layout.lxcpath(), name)) {
+            if (registry.live(layout.lxcpath(), name).isPresent()) {
+                throw new ContainerBusyException("\"" + name + "\" is already running");
+            }
+            ContainerConfig config = load(configFile.orElse(layout.config()), overrides);
+            List<LaunchContributor> installed = contributors.get();
+            KeyGate.check(config, installed);
+            HostFacts host = backends.host().orElseThrow(() -> new LxjException(
+                    "Failed to start \"" + name + "\": the host's facts are unknown (is the linux bundle active?)"));
+            return new Attempt(layout, config, request, l, installed, host).run(stdio, pidFile);
+        }
+    }
+
+    ContainerConfig load(Path file, Map<String, String> overrides) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LxjException("Failed to read \"" + file + "\": " + e.getMessage(), e);
+        }
+        StringBuilder sb = new StringBuilder(text);
+        if (!text.isEmpty() && !text.endsWith("\n")) {
+            sb.append('\n');
+        }
+        overrides.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+        return textParser.apply(sb.toString(), file);
+    }
+
+    /** One start, with its undo stack. */
+    private final class Attempt {
+        private final LxcLayout layout;
+        private final ContainerConfig config;
+        private final LaunchRequest request;
+        private final Launcher launcher;
+        private final List<LaunchContributor> installed;
+        private final HostFacts host;
+        private final Deque<Runnable> undo = new ArrayDeque<>();
+        private final String name;
+        private final Path runDir;
+
+        Attempt(LxcLayout layout, ContainerConfig config, LaunchRequest request, Launcher launcher,
+                List<LaunchContributor> installed, HostFacts host) {
+            this.layout = layout;
+            this.config = config;
+            this.request = request;
+            this.launcher = launcher;
+            this.installed = installed;
+            this.host = host;
+            this.name = layout.name();
+            this.runDir = registry.layout().dir(layout.lxcpath(), name);
+        }
+
+        Launched run(LaunchStdio stdio, Optional<Path> pidFile) {
+            try {
+                makeRunDir();
+                String rootfsValue = config.rootfsPath().map(String::trim).orElse("");
+                Path target = config.value("lxc.rootfs.mount").map(String::trim).filter(s -> !s.isEmpty())
+                        .map(Path::of).orElse(runDir.resolve("rootfs"));
+                MountedRootfs rootfs = mountRootfs(rootfsValue, target);
+                ContainerContext ctx = new ContainerContext(name, layout.lxcpath(), config, runDir, rootfs.path(), host);
+                LaunchPlan plan = PlanAssembler.assemble(ctx, request, installed);
+                LOG.debug("{}: plan {}", name, plan);
+                boolean execute = request.mode() == LaunchRequest.Mode.EXECUTE;
+                PreparedLaunch prepared = launcher.prepare(plan, runDir, stdio, new LaunchOptions(name, execute));
+                undo.push(prepared::abort);
+                long startTime = new HostProcesses().startTime(prepared.initPid()).orElseThrow(() -> new LxjException(
+                        "Failed to start \"" + name + "\": its init " + prepared.initPid() + " vanished"));
+                RunState state = new RunState(name, layout.lxcpath(), RunState.STARTING, prepared.initPid(), startTime,
+                        prepared.monitorPid(), rootfsValue, rootfs.path(), target, rootfs.needsUnmount(),
+                        signal("lxc.signal.halt", 0), signal("lxc.signal.reboot", SIGINT),
+                        signal("lxc.signal.stop", SIGKILL), ephemeral(), execute);
+                registry.write(state);
+                registry.emit(layout.lxcpath(), name, ContainerState.STARTING);
+                prepared.start();
+                undo.clear();
+                RunState running = state.withPhase(RunState.RUNNING);
+                Launched launched = new Launched(running, registry.monitor(running));
+                try {
+                    registry.write(running);
+                    pidFile.ifPresent(p -> writePid(p, running.initPid()));
+                } catch (RuntimeException e) {
+                    killAndReap(launched);
+                    throw e;
+                }
+                registry.emit(layout.lxcpath(), name, ContainerState.RUNNING);
+                LOG.info("{}: {} (init {}, monitor {})", name, execute ? "executing" : "started", running.initPid(),
+                        running.monitorPid());
+                registry.watch(running);
+                return launched;
+            } catch (LaunchException e) {
+                undoAll();
+                throw new LxjException(message(e), e);
+            } catch (RuntimeException e) {
+                undoAll();
+                throw e;
+            }
+        }
+
+        private void makeRunDir() {
+            try {
+                Files.createDirectories(runDir.getParent());
+                if (Files.exists(runDir)) {
+                    // a leftover without state (the state file is removed last): clear it the non-recursive way
+                    RunRegistry.removeRunDir(runDir);
+                }
+                Files.createDirectory(runDir);
+            } catch (IOException e) {
+                throw new LxjException("Failed to create run directory \"" + runDir + "\": " + e.getMessage(), e);
+            }
+            undo.push(() -> RunRegistry.removeRunDir(runDir));
+        }
+
+        private MountedRootfs mountRootfs(String value, Path target) {
+            if (value.isEmpty()) {
+                return new MountedRootfs(Path.of("/"), false);
+            }
+            StorageBackend backend = backends.storage().stream().map(r -> r.backend()).filter(b -> b.owns(value))
+                    .findFirst().orElseThrow(() -> new UnsupportedFeatureException("Failed to start \"" + name
+                            + "\": no installed storage backend handles rootfs \"" + value + "\""));
+            try {
+                Files.createDirectories(target);
+            } catch (IOException e) {
+                throw new LxjException("Failed to create rootfs mount point \"" + target + "\": " + e.getMessage(), e);
+            }
+            MountedRootfs mounted = backend.mount(value, target);
+            LOG.debug("{}: rootfs \"{}\" mounted at \"{}\" by \"{}\"", name, value, mounted.path(), backend.type());
+            if (mounted.needsUnmount()) {
+                undo.push(() -> backend.unmount(value, target));
+            }
+            return mounted;
+        }
+
+        private int signal(String key, int dflt) {
+            return config.value(key).map(String::trim).filter(s -> !s.isEmpty()).map(Signals::number).orElse(dflt);
+        }
+
+        private boolean ephemeral() {
+            return config.value("lxc.ephemeral").map(String::trim).orElse("0").equals("1");
+        }
+
+        private void undoAll() {
+            while (!undo.isEmpty()) {
+                try {
+                    undo.pop().run();
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: undoing a start step failed: {}", name, e.toString());
+                }
+            }
+            if (Files.exists(runDir.resolve(RunLayout.STATE))) {
+                RunRegistry.removeRunDir(runDir);
+            }
+        }
+
+        private void killAndReap(Launched launched) {
+            try {
+                launched.monitor().kill(SIGKILL, Duration.ofSeconds(10));
+                launched.monitor().awaitExit(Duration.ofSeconds(30));
+            } catch (IOException e) {
+                LOG.warn("{}: failed to kill init after a failed start: {}", name, e.getMessage());
+            }
+            registry.reap(layout.lxcpath(), name, false);
+        }
+    }
+
+    private static void writePid(Path file, int pid) {
+        try {
+            Files.writeString(file, pid + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new LxjException("Failed to write pid file \"" + file + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /** The launcher's message, which names the failed step's call and errno, LXC style. */
+    static String message(LaunchException e) {
+        String m = e.getMessage() == null ? "Launcher step \"" + e.stepName() + "\" failed" : e.getMessage();
+        return m;
+    }
+
+    /** init's pid, as {@code lxc-start -p} writes it. */
+    static OptionalLong pid(RunState s) {
+        return OptionalLong.of(s.initPid());
+    }
+}

@@ -1,0 +1,385 @@
+package org.lxj.core.internal.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+import org.lxj.api.ContainerState;
+import org.lxj.api.LxjException;
+import org.lxj.api.event.ContainerEvent;
+import org.lxj.core.internal.lifecycle.EventSink;
+import org.lxj.core.internal.lifecycle.StateStore;
+import org.lxj.launcher.ExitStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime state of containers, kept in their run directories so it survives a restart of this JVM: the
+ * state store the lifecycle asks, the cleanup after a container's init exited (rootfs unmount, run directory,
+ * STOPPED event, ephemeral destroy), one watcher thread per running container that notices the exit, and the
+ * reconciliation of every run directory when the runtime starts.
+ * <p>
+ * A state is verified each time it is read: an exit record means the container stopped (and is cleaned up on
+ * the spot); otherwise init's pid must still carry the recorded start time, or the monitor must answer.
+ */
+public final class RunRegistry implements StateStore, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunRegistry.class);
+    /** How long one watcher request waits before it checks whether the runtime is closing. */
+    static final Duration WATCH_SLICE = Duration.ofSeconds(5);
+    static final Duration MONITOR_TIMEOUT = Duration.ofSeconds(10);
+
+    /** What a recorded container is doing, as verified. */
+    public enum Status { STARTING, RUNNING, EXITED, MONITOR_DEAD }
+
+    private final RunLayout layout;
+    private final ContainerLocks locks;
+    private final MonitorLink.Factory monitors;
+    private final HostProcesses procs;
+    private final RootfsRelease rootfs;
+    private final EventSink events;
+    private final BiConsumer<Path, String> ephemeralDestroy;
+    private final Map<Path, Thread> watchers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** Undoes the storage backend's mount of a rootfs after the container stopped. */
+    @FunctionalInterface
+    public interface RootfsRelease {
+        void release(RunState state);
+    }
+
+    public RunRegistry(RunLayout layout, ContainerLocks locks, MonitorLink.Factory monitors, HostProcesses procs,
+            RootfsRelease rootfs, EventSink events, BiConsumer<Path, String> ephemeralDestroy) {
+        this.layout = layout;
+        this.locks = locks;
+        this.monitors = monitors;
+        this.procs = procs;
+        this.rootfs = rootfs;
+        this.events = events;
+        this.ephemeralDestroy = ephemeralDestroy;
+    }
+
+    public RunLayout layout() {
+        return layout;
+    }
+
+    public ContainerLocks locks() {
+        return locks;
+    }
+
+    public MonitorLink monitor(RunState s) {
+        return monitors.open(layout.dir(s.lxcpath(), s.name()));
+    }
+
+    /** The recorded state, unverified; empty when none or unreadable (an unreadable one is logged). */
+    public Optional<RunState> read(Path lxcpath, String name) {
+        return readFile(layout.state(lxcpath, name));
+    }
+
+    private static Optional<RunState> readFile(Path file) {
+        try {
+            return Optional.of(RunState.fromJson(Files.readString(file, StandardCharsets.UTF_8)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("Ignoring unreadable state file \"{}\": {}", file, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Records {@code state} atomically. */
+    public void write(RunState state) {
+        Path file = layout.state(state.lxcpath(), state.name());
+        Path tmp = file.resolveSibling("." + RunLayout.STATE + ".tmp");
+        try {
+            Files.writeString(tmp, state.toJson(), StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new LxjException("Failed to write \"" + file + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /** What the recorded container is doing now. */
+    public Status probe(RunState s) {
+        Path dir = layout.dir(s.lxcpath(), s.name());
+        if (Files.exists(dir.resolve("exit"), LinkOption.NOFOLLOW_LINKS)) {
+            return Status.EXITED;
+        }
+        if (procs.isAlive(s.initPid(), s.initStartTime())) {
+            return s.phase().equals(RunState.STARTING) ? Status.STARTING : Status.RUNNING;
+        }
+        try {
+            return monitors.open(dir).state(MONITOR_TIMEOUT).isPresent() ? Status.RUNNING : Status.EXITED;
+        } catch (IOException e) {
+            return Status.MONITOR_DEAD;
+        }
+    }
+
+    /**
+     * The verified state, cleaning up a container found stopped; empty when it is not running. A container still
+     * in its start is returned as it is: its starter holds the lock and finishes or undoes it.
+     */
+    public Optional<RunState> live(Path lxcpath, String name) {
+        Optional<RunState> s = read(lxcpath, name);
+        if (s.isEmpty()) {
+            return s;
+        }
+        Status st = probe(s.get());
+        if (st == Status.RUNNING || st == Status.STARTING) {
+            return s;
+        }
+        reap(lxcpath, name, st == Status.MONITOR_DEAD);
+        return Optional.empty();
+    }
+
+    @Override
+    public ContainerState state(Path lxcpath, String name) {
+        Optional<RunState> s = read(lxcpath, name);
+        if (s.isEmpty()) {
+            return ContainerState.STOPPED;
+        }
+        Status st = probe(s.get());
+        return switch (st) {
+            case STARTING -> ContainerState.STARTING;
+            case RUNNING -> ContainerState.RUNNING;
+            default -> {
+                reap(lxcpath, name, st == Status.MONITOR_DEAD);
+                yield ContainerState.STOPPED;
+            }
+        };
+    }
+
+    @Override
+    public OptionalLong initPid(Path lxcpath, String name) {
+        return live(lxcpath, name).map(s -> OptionalLong.of(s.initPid())).orElse(OptionalLong.empty());
+    }
+
+    /**
+     * Cleans up after a container whose init exited or whose monitor died: unmounts the rootfs, removes the run
+     * directory (state file last), emits EXITED and STOPPED (ABORTING first when {@code aborted}), and destroys an
+     * ephemeral container. Does nothing when no state is recorded, so the watcher, a stop and a state query may
+     * all try.
+     *
+     * @return whether this call cleaned up
+     */
+    public boolean reap(Path lxcpath, String name, boolean aborted) {
+        Optional<ExitStatus> exit;
+        RunState s;
+        try (ContainerLocks.Held held = locks.lock(lxcpath, name)) {
+            Optional<RunState> recorded = read(lxcpath, name);
+            if (recorded.isEmpty()) {
+                return false;
+            }
+            s = recorded.get();
+            Path dir = layout.dir(lxcpath, name);
+            exit = exitRecord(s);
+            if (aborted) {
+                LOG.warn("{}: its monitor is gone without an exit record; cleaning up", name);
+                emit(s, ContainerEvent.Kind.STATE, ContainerState.ABORTING, OptionalInt.empty());
+            }
+            try {
+                rootfs.release(s);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: failed to release rootfs \"{}\": {}", name, s.rootfsMounted(), e.getMessage());
+            }
+            removeRunDir(dir);
+            watchers.remove(dir);
+            LOG.info("{}: stopped{}", name, exit.map(x -> " (" + describe(x) + ")").orElse(""));
+        }
+        exit.ifPresent(x -> emit(s, ContainerEvent.Kind.EXITED, ContainerState.STOPPED, OptionalInt.of(status(x))));
+        emit(s, ContainerEvent.Kind.STATE, ContainerState.STOPPED, OptionalInt.empty());
+        if (s.ephemeral()) {
+            try {
+                ephemeralDestroy.accept(lxcpath, name);
+                LOG.info("{}: ephemeral container destroyed", name);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: failed to destroy the ephemeral container: {}", name, e.getMessage());
+            }
+        }
+        return true;
+    }
+
+    private Optional<ExitStatus> exitRecord(RunState s) {
+        try {
+            return monitor(s).exitStatus();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The exit status as a shell reports it: the code, or 128 + the signal. */
+    public static int status(ExitStatus x) {
+        return x.signal() != 0 ? 128 + x.signal() : x.code();
+    }
+
+    private static String describe(ExitStatus x) {
+        return x.signal() != 0 ? "killed by signal " + x.signal() : "exit status " + x.code();
+    }
+
+    /**
+     * Removes the run directory without ever recursing: its files, then its empty subdirectories (the rootfs
+     * mount target), the state file last, then the directory. A subdirectory that is not empty (a rootfs that
+     * failed to unmount) stays, and so does the directory, with a warning.
+     */
+    static void removeRunDir(Path dir) {
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                if (p.getFileName().toString().equals(RunLayout.STATE)) {
+                    continue;
+                }
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    dirs.add(p);
+                } else {
+                    Files.deleteIfExists(p);
+                }
+            }
+            for (Path d : dirs) {
+                Files.deleteIfExists(d);
+            }
+            Files.deleteIfExists(dir.resolve(RunLayout.STATE));
+            Files.deleteIfExists(dir);
+        } catch (NoSuchFileException e) {
+            // already gone
+        } catch (IOException e) {
+            LOG.warn("Failed to remove run directory \"{}\": {}", dir, e.toString());
+        }
+    }
+
+    private void emit(RunState s, ContainerEvent.Kind kind, ContainerState state, OptionalInt exit) {
+        events.emit(new ContainerEvent(s.lxcpath(), s.name(), kind, state, exit, Instant.now()));
+    }
+
+    /** Emits a state event for a container. */
+    public void emit(Path lxcpath, String name, ContainerState state) {
+        events.emit(new ContainerEvent(lxcpath, name, ContainerEvent.Kind.STATE, state, OptionalInt.empty(),
+                Instant.now()));
+    }
+
+    /** Starts the thread that cleans up after {@code s} once its init exits; one per container. */
+    public void watch(RunState s) {
+        Path dir = layout.dir(s.lxcpath(), s.name());
+        if (closed) {
+            return;
+        }
+        watchers.computeIfAbsent(dir, d -> {
+            Thread t = new Thread(() -> watchLoop(s), "lxj-watch-" + s.name());
+            t.setDaemon(true);
+            t.start();
+            return t;
+        });
+    }
+
+    private void watchLoop(RunState s) {
+        MonitorLink link = monitor(s);
+        Status st = Status.RUNNING;
+        while (!closed) {
+            try {
+                link.awaitExit(WATCH_SLICE);
+                st = Status.EXITED;
+                break;
+            } catch (IOException e) {
+                st = probe(s);
+                if (st != Status.RUNNING && st != Status.STARTING) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{}: watcher failed: {}", s.name(), e.toString());
+                st = probe(s);
+                if (st != Status.RUNNING && st != Status.STARTING) {
+                    break;
+                }
+            }
+        }
+        if (closed) {
+            return;
+        }
+        try {
+            reap(s.lxcpath(), s.name(), st == Status.MONITOR_DEAD);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cleanup after exit failed: {}", s.name(), e.toString());
+        } finally {
+            watchers.remove(layout.dir(s.lxcpath(), s.name()));
+        }
+    }
+
+    /**
+     * Rebuilds the true state of every recorded container, as at each start of the runtime: a running one gets
+     * its watcher back; one that exited is cleaned up; one whose monitor died (or whose start never finished) is
+     * reported ABORTING, its init killed if it survived, and cleaned up.
+     *
+     * @param kill sends a signal to a host pid (init of a container whose monitor is gone)
+     * @return the containers found running
+     */
+    public List<RunState> reconcile(PidKiller kill) {
+        List<RunState> running = new ArrayList<>();
+        try (DirectoryStream<Path> ids = Files.newDirectoryStream(layout.root())) {
+            for (Path id : ids) {
+                if (!RunLayout.isLxcpathId(id.getFileName().toString()) || !Files.isDirectory(id)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> names = Files.newDirectoryStream(id)) {
+                    for (Path dir : names) {
+                        readFile(dir.resolve(RunLayout.STATE)).ifPresent(s -> reconcileOne(s, kill, running));
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return running;
+        } catch (IOException e) {
+            LOG.warn("Failed to scan run directory \"{}\": {}", layout.root(), e.toString());
+        }
+        return running;
+    }
+
+    private void reconcileOne(RunState s, PidKiller kill, List<RunState> running) {
+        Status st = probe(s);
+        if (st == Status.RUNNING) {
+            try {
+                monitor(s).state(MONITOR_TIMEOUT);
+            } catch (IOException e) {
+                st = Status.MONITOR_DEAD;
+            }
+        }
+        switch (st) {
+            case RUNNING -> {
+                LOG.info("{}: found running (init {}, monitor {})", s.name(), s.initPid(), s.monitorPid());
+                running.add(s);
+                watch(s);
+            }
+            case EXITED -> reap(s.lxcpath(), s.name(), false);
+            default -> {
+                if (procs.isAlive(s.initPid(), s.initStartTime())) {
+                    kill.kill(s.initPid(), 9);
+                }
+                reap(s.lxcpath(), s.name(), true);
+            }
+        }
+    }
+
+    /** Sends a signal to a host pid. */
+    @FunctionalInterface
+    public interface PidKiller {
+        void kill(int pid, int signal);
+    }
+
+    /** Stops the watchers (they end within one slice); running containers are left to their monitors. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
