@@ -48,6 +48,15 @@ public final class PlanEncoder {
      * @throws LaunchException when the plan holds a step the launcher cannot carry out, or is too large
      */
     public static byte[] encode(LaunchPlan plan, Path runDir, LaunchOptions options) throws LaunchException {
+        try {
+            return encodeChecked(plan, runDir, options);
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException(STEP_PLAN, 22 /* EINVAL */, "Invalid plan of \"" + options.name() + "\": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] encodeChecked(LaunchPlan plan, Path runDir, LaunchOptions options) throws LaunchException {
         refuseUnsupported(plan);
         PlanEncoder e = new PlanEncoder();
         e.u32(ATTR_VERSION, PROTOCOL_VERSION);
@@ -158,6 +167,15 @@ public final class PlanEncoder {
      * @throws LaunchException when the plan is too large
      */
     public static byte[] encode(AttachPlan plan, String name) throws LaunchException {
+        try {
+            return encodeChecked(plan, name);
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException(STEP_PLAN, 22 /* EINVAL */, "Invalid attach plan for " + name + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] encodeChecked(AttachPlan plan, String name) throws LaunchException {
         PlanEncoder e = new PlanEncoder();
         e.u32(ATTR_VERSION, PROTOCOL_VERSION);
         e.str(ATTR_CONTAINER_ID, name);

@@ -3,6 +3,7 @@ package org.lxj.launcher.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.lxj.launcher.Protocol.*;
 
 import java.nio.ByteBuffer;
@@ -10,14 +11,41 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.lxj.launcher.LaunchPlan;
+import org.lxj.launcher.AttachPlan;
+import org.lxj.launcher.LaunchException;
+import org.lxj.launcher.LaunchOptions;
+import org.lxj.spi.launch.ConsoleSpec;
+import org.lxj.spi.launch.DeviceNode;
+import org.lxj.spi.launch.Hook;
+import org.lxj.spi.launch.IdMapping;
+import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.launch.MountStep;
+import org.lxj.spi.launch.Namespace;
+import org.lxj.spi.launch.NamespaceJoin;
+import org.lxj.spi.launch.ProcWrite;
+import org.lxj.spi.launch.ProcessSpec;
+import org.lxj.spi.launch.Rootfs;
+import org.lxj.spi.launch.Symlink;
 
 class PlanEncoderTest {
+    private static final ConsoleSpec INHERIT = new ConsoleSpec(ConsoleSpec.Console.INHERIT, 0, "", 0, Optional.empty(),
+            0, 0, 0);
+    private static final LaunchOptions OPTIONS = new LaunchOptions("c1", false);
+
     record Attr(int type, int flags, byte[] value) {
         String string() {
             return new String(value, 0, value.length - 1, StandardCharsets.UTF_8);
+        }
+
+        int u32() {
+            return PlanEncoder.le(4).put(value).flip().getInt();
+        }
+
+        long u64() {
+            return PlanEncoder.le(8).put(value).flip().getLong();
         }
     }
 
@@ -34,49 +62,98 @@ class PlanEncoderTest {
         return out;
     }
 
+    static List<Attr> all(List<Attr> attrs, int type) {
+        return attrs.stream().filter(a -> a.type() == type).toList();
+    }
+
+    static LaunchPlan.Builder base(String... argv) {
+        return LaunchPlan.builder().cloneNamespace(Namespace.MOUNT).rootfs(Rootfs.of(Path.of("/r"))).console(INHERIT)
+                .process(ProcessSpec.root(List.of(argv), List.of("PATH=/bin")));
+    }
+
     @Test
-    void versionComesFirstAndStringsAreNulTerminated() {
-        LaunchPlan plan = LaunchPlan.builder("c1", Path.of("/r"), List.of("/bin/sh", "-c", "true")).env("PATH=/bin").build();
-        List<Attr> attrs = decode(PlanEncoder.encode(plan, Path.of("/run/lxj/c1")));
+    void versionComesFirstAndStringsAreNulTerminated() throws Exception {
+        List<Attr> attrs = decode(PlanEncoder.encode(base("/bin/sh", "-c", "true").build(), Path.of("/run/lxj/c1"), OPTIONS));
         assertEquals(ATTR_VERSION, attrs.get(0).type());
-        assertEquals(PROTOCOL_VERSION, PlanEncoder.le(4).put(attrs.get(0).value()).flip().getInt());
-        List<String> args = attrs.stream().filter(a -> a.type() == ATTR_ARG).map(Attr::string).toList();
-        assertEquals(List.of("/bin/sh", "-c", "true"), args);
-        Attr rootfs = attrs.stream().filter(a -> a.type() == ATTR_ROOTFS).findFirst().orElseThrow();
-        assertArrayEquals("/r\0".getBytes(StandardCharsets.UTF_8), rootfs.value());
-        assertEquals("/run/lxj/c1",
-                attrs.stream().filter(a -> a.type() == ATTR_RUN_DIR).findFirst().orElseThrow().string());
+        assertEquals(PROTOCOL_VERSION, attrs.get(0).u32());
+        assertEquals(List.of("/bin/sh", "-c", "true"), all(attrs, ATTR_ARG).stream().map(Attr::string).toList());
+        assertArrayEquals("/r\0".getBytes(StandardCharsets.UTF_8), all(attrs, ATTR_ROOTFS).get(0).value());
+        assertEquals("/run/lxj/c1", all(attrs, ATTR_RUN_DIR).get(0).string());
+        assertEquals("c1", all(attrs, ATTR_CONTAINER_ID).get(0).string());
+        assertEquals(Namespace.MOUNT.cloneFlag(), all(attrs, ATTR_CLONE_FLAGS).get(0).u64());
+        assertEquals(1, all(attrs, ATTR_SESSION_KEYRING).get(0).u32());
     }
 
     @Test
-    void mountsAreNestedAttributes() {
-        LaunchPlan plan = LaunchPlan.builder("c1", Path.of("/r"), List.of("/bin/true"))
-                .mount(new LaunchPlan.Mount("/dev/null", "/dev/null", null, LaunchPlan.Mount.MS_BIND, null,
-                        LaunchPlan.Mount.Create.FILE, false, new int[] { 1, 3 }))
+    void everySpiStepIsEncoded() throws Exception {
+        LaunchPlan plan = base("/bin/true")
+                .cloneNamespace(Namespace.USER)
+                .idMapping(new IdMapping(IdMapping.Kind.UID, 0, 100000, 65536))
+                .idMapping(new IdMapping(IdMapping.Kind.GID, 0, 100000, 65536))
+                .setgroupsAllowed(false)
+                .joinNamespace(NamespaceJoin.byPid(Namespace.NET, 42))
+                .mount(MountStep.bind(Path.of("/dev/null"), Path.of("/dev/null"), false, MountStep.Create.FILE))
+                .device(DeviceNode.character(Path.of("/dev/zero"), 1, 5, 0666))
+                .symlink(new Symlink(Path.of("/dev/fd"), "/proc/self/fd"))
+                .procWrite(ProcWrite.sysctl("net.ipv4.ip_forward", "1"))
                 .build();
-        Attr mount = decode(PlanEncoder.encode(plan, Path.of("/run/x"))).stream()
-                .filter(a -> a.type() == ATTR_MOUNT).findFirst().orElseThrow();
-        List<Attr> inner = decode(mount.value());
-        assertEquals(List.of(MOUNT_SOURCE, MOUNT_TARGET, MOUNT_FLAGS, MOUNT_CREATE, MOUNT_DEVICE),
-                inner.stream().map(Attr::type).toList());
-        ByteBuffer dev = PlanEncoder.le(8).put(inner.get(4).value()).flip();
-        assertEquals(1, dev.getInt());
-        assertEquals(3, dev.getInt());
+        List<Attr> attrs = decode(PlanEncoder.encode(plan, Path.of("/run/x"), new LaunchOptions("c1", true)));
+        assertEquals("0 100000 65536\n", all(attrs, ATTR_UID_MAP).get(0).string());
+        assertEquals("0 100000 65536\n", all(attrs, ATTR_GID_MAP).get(0).string());
+        assertEquals(1, all(attrs, ATTR_SETGROUPS_DENY).size());
+        List<Attr> join = decode(all(attrs, ATTR_JOIN).get(0).value());
+        assertEquals(Namespace.NET.cloneFlag(), join.get(0).u64());
+        assertEquals(42, join.get(1).u32());
+        List<Attr> mount = decode(all(attrs, ATTR_MOUNT).get(0).value());
+        assertEquals(List.of(MOUNT_SOURCE, MOUNT_TARGET, MOUNT_FLAGS, MOUNT_CREATE), mount.stream().map(Attr::type).toList());
+        List<Attr> dev = decode(all(attrs, ATTR_DEVICE).get(0).value());
+        assertEquals("/dev/zero", dev.get(0).string());
+        assertEquals('c', dev.get(1).u32());
+        assertEquals(5, dev.get(3).u32());
+        assertEquals(0666, dev.get(4).u32());
+        List<Attr> link = decode(all(attrs, ATTR_SYMLINK).get(0).value());
+        assertEquals("/proc/self/fd", link.get(1).string());
+        List<Attr> proc = decode(all(attrs, ATTR_PROC_WRITE).get(0).value());
+        assertEquals("sys/net/ipv4/ip_forward", proc.get(0).string());
+        assertEquals(1, all(attrs, ATTR_BUILTIN_INIT).size());
     }
 
     @Test
-    void refusesNulInsideStrings() {
-        LaunchPlan plan = LaunchPlan.builder("c1", Path.of("/r"), List.of("/bin/a\0b")).build();
-        assertThrows(IllegalArgumentException.class, () -> PlanEncoder.encode(plan, Path.of("/run/x")));
+    void stepsTheLauncherCannotCarryOutAreRefusedByName() {
+        LaunchException pty = assertThrows(LaunchException.class, () -> PlanEncoder.encode(
+                base("/bin/true").console(ConsoleSpec.DEFAULT).build(), Path.of("/run/x"), OPTIONS));
+        assertEquals(STEP_UNSUPPORTED, pty.step());
+        assertTrue(pty.getMessage().contains("console pty"), pty.getMessage());
+        LaunchException hook = assertThrows(LaunchException.class, () -> PlanEncoder.encode(
+                base("/bin/true").hook(new Hook(Hook.Stage.START, List.of("/bin/true"), List.of())).build(),
+                Path.of("/run/x"), OPTIONS));
+        assertTrue(hook.getMessage().contains("lxc.hook.start"), hook.getMessage());
+        LaunchException proc = assertThrows(LaunchException.class, () -> PlanEncoder.encode(
+                base("/bin/true").procWrite(new ProcWrite("sysrq-trigger", "b")).build(), Path.of("/run/x"), OPTIONS));
+        assertTrue(proc.getMessage().contains("/proc/sysrq-trigger"), proc.getMessage());
     }
 
     @Test
     void refusesPlansLargerThanTheLauncherAccepts() {
-        LaunchPlan.Builder b = LaunchPlan.builder("c1", Path.of("/r"), List.of("/bin/true"));
         String big = "X=" + "y".repeat(4000);
+        List<String> env = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            b.env(big);
+            env.add(big);
         }
-        assertThrows(IllegalArgumentException.class, () -> PlanEncoder.encode(b.build(), Path.of("/run/x")));
+        LaunchPlan plan = base("/bin/true").process(ProcessSpec.root(List.of("/bin/true"), env)).build();
+        LaunchException e = assertThrows(LaunchException.class, () -> PlanEncoder.encode(plan, Path.of("/run/x"), OPTIONS));
+        assertEquals(STEP_PLAN, e.step());
+    }
+
+    @Test
+    void attachPlansCarryTheTargetAndTheProcess() throws Exception {
+        AttachPlan plan = AttachPlan.of(1234, 99, List.of("sh"), List.of("PATH=/bin"));
+        List<Attr> attrs = decode(PlanEncoder.encode(plan, "c1"));
+        assertEquals(ATTR_VERSION, attrs.get(0).type());
+        assertEquals(1234, all(attrs, ATTR_ATTACH_PID).get(0).u32());
+        assertEquals(99, all(attrs, ATTR_ATTACH_START_TIME).get(0).u64());
+        assertEquals(Namespace.cloneFlags(AttachPlan.ALL), all(attrs, ATTR_ATTACH_NAMESPACES).get(0).u64());
+        assertEquals("/", all(attrs, ATTR_CWD).get(0).string());
+        assertEquals(0, all(attrs, ATTR_ROOTFS).size());
     }
 }

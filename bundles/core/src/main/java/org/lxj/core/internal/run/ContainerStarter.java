@@ -10,7 +10,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -129,6 +128,7 @@ public final class ContainerStarter {
         private final Deque<Runnable> undo = new ArrayDeque<>();
         private final String name;
         private final Path runDir;
+        private boolean announced;
 
         Attempt(LxcLayout layout, ContainerConfig config, LaunchRequest request, Launcher launcher,
                 List<LaunchContributor> installed, HostFacts host) {
@@ -162,6 +162,7 @@ public final class ContainerStarter {
                         signal("lxc.signal.halt", 0), signal("lxc.signal.reboot", SIGINT),
                         signal("lxc.signal.stop", SIGKILL), ephemeral(), execute);
                 registry.write(state);
+                announced = true;
                 registry.emit(layout.lxcpath(), name, ContainerState.STARTING);
                 prepared.start();
                 undo.clear();
@@ -241,6 +242,9 @@ public final class ContainerStarter {
             if (Files.exists(runDir.resolve(RunLayout.STATE))) {
                 RunRegistry.removeRunDir(runDir);
             }
+            if (announced) {
+                registry.emit(layout.lxcpath(), name, ContainerState.STOPPED);
+            }
         }
 
         private void killAndReap(Launched launched) {
@@ -268,8 +272,4 @@ public final class ContainerStarter {
         return m;
     }
 
-    /** init's pid, as {@code lxc-start -p} writes it. */
-    static OptionalLong pid(RunState s) {
-        return OptionalLong.of(s.initPid());
-    }
 }
