@@ -107,8 +107,8 @@ static pid_t clone_joined(struct monitor *m, const struct plan *p, int cgfd, int
 		}
 		struct clone_args ca;
 		memset(&ca, 0, sizeof(ca));
+		/* clone3 wants exit_signal 0 with CLONE_PARENT: init inherits the joiner's SIGCHLD. */
 		ca.flags = p->clone_flags | CLONE_PARENT;
-		ca.exit_signal = SIGCHLD;
 		if (cgfd >= 0) {
 			ca.flags |= CLONE_INTO_CGROUP;
 			ca.cgroup = (uint64_t)cgfd;

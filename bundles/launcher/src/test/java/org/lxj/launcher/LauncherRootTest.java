@@ -16,14 +16,23 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,54 +40,130 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lxj.launcher.internal.NativeLauncher;
+import org.lxj.spi.launch.ConsoleSpec;
+import org.lxj.spi.launch.DeviceNode;
+import org.lxj.spi.launch.IdMapping;
+import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.launch.MountFlag;
+import org.lxj.spi.launch.MountStep;
+import org.lxj.spi.launch.Namespace;
+import org.lxj.spi.launch.NamespaceJoin;
+import org.lxj.spi.launch.ProcWrite;
+import org.lxj.spi.launch.ProcessSpec;
+import org.lxj.spi.launch.Rootfs;
+import org.lxj.spi.launch.Symlink;
 
-/** Root integration tests: real namespaces and mounts, a busybox rootfs, the built-in init. */
+/** Root integration tests: real namespaces and mounts, a busybox rootfs, the built-in init, attach. */
 class LauncherRootTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Path BUSYBOX = Path.of("/bin/busybox");
-    private static final long NAMESPACES = LaunchPlan.CLONE_NEWNS | LaunchPlan.CLONE_NEWPID | LaunchPlan.CLONE_NEWUTS
-            | LaunchPlan.CLONE_NEWIPC | LaunchPlan.CLONE_NEWNET;
+    private static final Set<Namespace> NAMESPACES = EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS,
+            Namespace.IPC, Namespace.NET);
+    private static final ConsoleSpec INHERIT = new ConsoleSpec(ConsoleSpec.Console.INHERIT, 0, "", 0, Optional.empty(),
+            0, 0, 0);
+    private static final List<String> ENV = List.of("PATH=/bin");
     private static final String[] APPLETS = { "sh", "echo", "cat", "ls", "hostname", "sleep", "true", "false", "ps",
-        "readlink", "touch", "grep", "wc" };
+        "readlink", "touch", "grep", "wc", "id", "test", "stat" };
+
+    /** The test's own libc calls: pipes and descriptors to hand to the launcher as stdio. */
+    interface TestLibC extends Library {
+        TestLibC INSTANCE = Native.load("c", TestLibC.class);
+
+        int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        int open(String path, int flags, int mode) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+
+        long read(int fd, byte[] buf, long count) throws LastErrorException;
+
+        int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
+    }
+
+    private static final int O_WRONLY = 1;
+    private static final int O_CREAT = 0100;
+    private static final int O_APPEND = 02000;
+    private static final int O_CLOEXEC = 02000000;
 
     private Path work;
     private Path rootfs;
     private Path runDir;
     private Path out;
+    private int outFd = -1;
     private final List<PreparedLaunch> launches = new ArrayList<>();
-    private final Launcher launcher = new NativeLauncher();
+    private final List<AttachedProcess> attached = new ArrayList<>();
+    private final List<Integer> fds = new ArrayList<>();
+    private final NativeLauncher launcher = new NativeLauncher();
 
     @BeforeEach
     void setUp() throws IOException {
         assumeTrue(isRoot(), "needs root: creates namespaces and mounts");
         assumeTrue(Files.isExecutable(BUSYBOX), "needs a static busybox at /bin/busybox (apt-get install busybox-static)");
         work = Files.createTempDirectory("lxj-launcher-it-");
+        // world-traversable, so a user-namespaced root (host uid 100000) reaches its rootfs
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         rootfs = work.resolve("rootfs");
-        for (String d : new String[] { "bin", "proc", "dev", "tmp", "etc" }) {
+        for (String d : new String[] { "bin", "proc", "dev", "tmp", "etc", "sys" }) {
             Files.createDirectories(rootfs.resolve(d));
         }
         Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
+        Files.setPosixFilePermissions(rootfs.resolve("bin/busybox"), PosixFilePermissions.fromString("rwxr-xr-x"));
         for (String applet : APPLETS) {
             Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
         }
         runDir = work.resolve("run");
         out = work.resolve("out.txt");
+        outFd = track(TestLibC.INSTANCE.open(out.toString(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
     }
 
+    /** Tolerates everything already gone: each step on its own, errors collected and reported at the end. */
     @AfterEach
-    void tearDown() throws IOException, InterruptedException {
+    void tearDown() throws Exception {
         if (work == null) {
             return;
         }
+        List<Throwable> errors = new ArrayList<>();
+        for (AttachedProcess a : attached) {
+            quietly(errors, a::close);
+        }
         for (PreparedLaunch l : launches) {
-            ProcessHandle.of(l.initPid()).ifPresent(ProcessHandle::destroyForcibly);
-            l.abort();
-            awaitGone(l.monitorPid());
+            quietly(errors, () -> ProcessHandle.of(l.initPid()).ifPresent(ProcessHandle::destroyForcibly));
+            quietly(errors, l::abort);
+            quietly(errors, () -> awaitGone(l.monitorPid()));
         }
-        for (String mountPoint : mountsUnder(work)) {
-            new ProcessBuilder("umount", "-l", mountPoint).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+        for (int fd : fds) {
+            quietly(errors, () -> TestLibC.INSTANCE.close(fd));
         }
-        deleteSameDevice(work);
+        quietly(errors, () -> {
+            for (String mountPoint : mountsUnder(work)) {
+                new ProcessBuilder("umount", "-l", mountPoint).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+            }
+        });
+        quietly(errors, () -> deleteSameDevice(work));
+        if (!errors.isEmpty()) {
+            AssertionError e = new AssertionError("Teardown failed: " + errors.get(0));
+            errors.forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    private static void quietly(List<Throwable> errors, Step step) {
+        try {
+            step.run();
+        } catch (NoSuchFileException | LastErrorException gone) {
+            // already gone: nothing to clean up
+        } catch (Exception | AssertionError e) {
+            errors.add(e);
+        }
+    }
+
+    private int track(int fd) {
+        fds.add(fd);
+        return fd;
     }
 
     private static boolean isRoot() throws IOException {
@@ -87,27 +172,35 @@ class LauncherRootTest {
     }
 
     private LaunchPlan.Builder plan(String... argv) {
-        return LaunchPlan.builder("it", rootfs, List.of(argv))
-                .cloneFlags(NAMESPACES)
-                .mount(new LaunchPlan.Mount("proc", "/proc", "proc",
-                        LaunchPlan.Mount.MS_NOSUID | LaunchPlan.Mount.MS_NODEV | LaunchPlan.Mount.MS_NOEXEC, null,
-                        LaunchPlan.Mount.Create.DIR, false, null))
-                .masked("/proc/kcore")
-                .readonly("/proc/sys")
+        LaunchPlan.Builder b = LaunchPlan.builder();
+        NAMESPACES.forEach(b::cloneNamespace);
+        return b.rootfs(Rootfs.of(rootfs))
+                .mount(MountStep.filesystem("proc", Path.of("/proc"),
+                        EnumSet.of(MountFlag.NOSUID, MountFlag.NODEV, MountFlag.NOEXEC), ""))
+                .maskPath(Path.of("/proc/kcore"))
+                .readOnlyPath(Path.of("/proc/sys"))
                 .hostname("lxj-it")
-                .env("PATH=/bin")
-                .builtinInit(true)
-                .stdio(null, out, out);
+                .console(INHERIT)
+                .process(ProcessSpec.root(List.of(argv), ENV));
     }
 
-    private PreparedLaunch prepare(LaunchPlan plan) throws LaunchException {
-        PreparedLaunch l = launcher.prepare(plan, runDir);
+    private LaunchStdio toOut() {
+        return new LaunchStdio(-1, outFd, outFd);
+    }
+
+    private PreparedLaunch prepare(LaunchPlan plan, boolean builtinInit) throws LaunchException {
+        return prepare(plan, runDir, toOut(), builtinInit);
+    }
+
+    private PreparedLaunch prepare(LaunchPlan plan, Path run, LaunchStdio stdio, boolean builtinInit)
+            throws LaunchException {
+        PreparedLaunch l = launcher.prepare(plan, run, stdio, new LaunchOptions("it", builtinInit));
         launches.add(l);
         return l;
     }
 
     private ExitStatus run(LaunchPlan plan) throws Exception {
-        PreparedLaunch l = prepare(plan);
+        PreparedLaunch l = prepare(plan, true);
         MonitorClient client = l.start();
         ExitStatus status = client.awaitExit(TIMEOUT);
         awaitGone(l.monitorPid());
@@ -126,6 +219,33 @@ class LauncherRootTest {
                 throw new AssertionError("Process " + pid + " still runs after " + TIMEOUT.toSeconds() + " s", e);
             }
         });
+    }
+
+    /** Reads a pipe until EOF (every writer closed), waiting at most {@link #TIMEOUT} in all. */
+    private static String readToEof(int fd) {
+        StringBuilder sb = new StringBuilder();
+        byte[] buf = new byte[4096];
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new AssertionError("A writer of the pipe is still open after " + TIMEOUT.toSeconds() + " s; read: " + sb);
+            }
+            byte[] pfd = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putInt(fd)
+                    .putShort((short) 1).putShort((short) 0).array();
+            if (TestLibC.INSTANCE.poll(pfd, 1, (int) left) == 0) {
+                continue;
+            }
+            long n = TestLibC.INSTANCE.read(fd, buf, buf.length);
+            if (n <= 0) {
+                return sb.toString();
+            }
+            sb.append(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     @Test
@@ -188,8 +308,7 @@ class LauncherRootTest {
         Files.createSymbolicLink(rootfs.resolve("evil"), Path.of("/"));
         String target = "/evil" + marker;
         ExitStatus s = run(plan("sh", "-c", "touch " + target + "/inside && grep -c ' " + marker + " ' /proc/self/mountinfo")
-                .mount(new LaunchPlan.Mount("tmpfs", target, "tmpfs", 0, "mode=0755", LaunchPlan.Mount.Create.DIR, false,
-                        null))
+                .mount(MountStep.filesystem("tmpfs", Path.of(target), Set.of(), "mode=0755"))
                 .build());
         assertEquals(0, s.code(), output());
         assertEquals("1\n", output());
@@ -202,7 +321,7 @@ class LauncherRootTest {
 
     @Test
     void launcherRunsFromASealedMemfd() throws Exception {
-        PreparedLaunch l = prepare(plan("true").build());
+        PreparedLaunch l = prepare(plan("true").build(), true);
         for (int pid : new int[] { l.monitorPid(), l.initPid() }) {
             String exe = Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).toString();
             assertTrue(exe.startsWith("/memfd:lxj-launcher"), pid + " runs " + exe);
@@ -212,7 +331,7 @@ class LauncherRootTest {
 
     @Test
     void monitorOutlivesItsClientAndWritesTheExitRecord() throws Exception {
-        PreparedLaunch l = prepare(plan("sleep", "1000").build());
+        PreparedLaunch l = prepare(plan("sleep", "1000").build(), true);
         l.start();
         String status = Files.readString(Path.of("/proc/" + l.monitorPid() + "/status"));
         String ppid = status.lines().filter(x -> x.startsWith("PPid:")).findFirst().orElseThrow().split("\\s+")[1];
@@ -235,10 +354,9 @@ class LauncherRootTest {
     void failingStepReportsStepAndErrnoAndLeavesNothingBehind() throws Exception {
         Set<Integer> monitorsBefore = monitors();
         LaunchPlan bad = plan("true")
-                .mount(new LaunchPlan.Mount(work.resolve("no-such-source").toString(), "/mnt", null,
-                        LaunchPlan.Mount.MS_BIND, null, LaunchPlan.Mount.Create.DIR, false, null))
+                .mount(MountStep.bind(work.resolve("no-such-source"), Path.of("/mnt"), false, MountStep.Create.DIR))
                 .build();
-        LaunchException e = assertThrows(LaunchException.class, () -> prepare(bad));
+        LaunchException e = assertThrows(LaunchException.class, () -> prepare(bad, true));
         assertEquals(Protocol.STEP_MOUNT, e.step(), e.getMessage());
         assertEquals(2, e.errno(), e.getMessage());
         assertTrue(e.getMessage().startsWith("Failed to mount \"" + work.resolve("no-such-source") + "\" on \"/mnt\""),
@@ -246,13 +364,13 @@ class LauncherRootTest {
         assertTrue(e.getMessage().endsWith(": ENOENT"), e.getMessage());
         assertFalse(Files.exists(runDir), "run dir left behind");
         assertEquals(List.of(), mountsUnder(work), "mounts left behind");
-        assertEquals(monitorsBefore, monitors(), "monitor left behind");
+        assertEquals(monitorsBefore, monitorsOnceSettled(monitorsBefore), "monitor left behind");
         assertEquals(List.of(), processesRootedIn(rootfs), "container process left behind");
     }
 
     @Test
     void missingCommandReportsTheExecStep() throws Exception {
-        PreparedLaunch l = prepare(plan("/bin/no-such-command").builtinInit(false).build());
+        PreparedLaunch l = prepare(plan("/bin/no-such-command").build(), false);
         LaunchException e = assertThrows(LaunchException.class, l::start);
         assertEquals(Protocol.STEP_EXEC, e.step(), e.getMessage());
         assertEquals(2, e.errno());
@@ -260,14 +378,229 @@ class LauncherRootTest {
         assertFalse(Files.exists(runDir), "run dir left behind");
     }
 
-    private static Set<Integer> monitors() throws IOException {
+    @Test
+    void onlyStdioIsOpenInsideWhenStdioIsAPipe() throws Exception {
+        int[] p = new int[2];
+        TestLibC.INSTANCE.pipe2(p, O_CLOEXEC);
+        track(p[0]);
+        int writer = p[1];
+        PreparedLaunch l;
+        try {
+            l = prepare(plan("sh", "-c", "ls /proc/$$/fd; echo init; ls /proc/1/fd").build(), runDir,
+                    new LaunchStdio(-1, writer, writer), true);
+        } finally {
+            TestLibC.INSTANCE.close(writer);
+        }
+        long jvmFds;
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            jvmFds = s.count();
+        }
+        assertTrue(jvmFds > 4, "the JVM should hold more than stdio, has " + jvmFds);
+        MonitorClient c = l.start();
+        // EOF only comes when init, the command and the monitor hold no copy of the pipe any more
+        String text = readToEof(p[0]);
+        assertEquals(0, c.awaitExit(TIMEOUT).code(), text);
+        assertEquals("0\n1\n2\ninit\n0\n1\n2\n", text);
+    }
+
+    @Test
+    void userNamespaceMapsRootToAnUnprivilegedHostId() throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/self/ns/user")), "needs user namespaces");
+        LaunchPlan plan = plan("sh", "-c", "cat /proc/self/uid_map; id -u; stat -c %u /proc/1")
+                .cloneNamespace(Namespace.USER)
+                .idMapping(new IdMapping(IdMapping.Kind.UID, 0, 100000, 65536))
+                .idMapping(new IdMapping(IdMapping.Kind.GID, 0, 100000, 65536))
+                .build();
+        PreparedLaunch l = prepare(plan, true);
+        String hostUid = Files.readAllLines(Path.of("/proc/" + l.initPid() + "/status")).stream()
+                .filter(x -> x.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[1];
+        assertEquals("100000", hostUid, "init's uid seen from the host");
+        assertEquals(0, l.start().awaitExit(TIMEOUT).code(), output());
+        List<String> lines = output().lines().toList();
+        assertEquals(List.of("0", "100000", "65536"), List.of(lines.get(0).trim().split("\\s+")), output());
+        assertEquals("0", lines.get(1), output());
+    }
+
+    @Test
+    void devicesSymlinksAndProcWritesApply() throws Exception {
+        LaunchPlan plan = plan("sh", "-c", "test -c /dev/zero && echo char; readlink /dev/fd; "
+                + "cat /proc/sys/kernel/domainname; cat /proc/self/oom_score_adj")
+                .device(DeviceNode.character(Path.of("/dev/zero"), 1, 5, 0666))
+                .symlink(new Symlink(Path.of("/dev/fd"), "/proc/self/fd"))
+                .procWrite(ProcWrite.sysctl("kernel.domainname", "lxjdomain"))
+                .procWrite(ProcWrite.self("oom_score_adj", "500"))
+                .build();
+        assertEquals(0, run(plan).code(), output());
+        assertEquals("char\n/proc/self/fd\nlxjdomain\n500\n", output());
+        assertTrue(Files.isSymbolicLink(rootfs.resolve("dev/fd")));
+        assertNotEquals("lxjdomain", Files.readString(Path.of("/proc/sys/kernel/domainname")).trim(),
+                "the host's domain name changed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 3, 4, 5, 6, 7 })
+    void cwdThroughALeakedDescriptorIsRefused(int fd) throws Exception {
+        Set<Integer> monitorsBefore = monitors();
+        LaunchPlan plan = plan("true")
+                .process(new ProcessSpec(List.of("true"), ENV, 0, 0, List.of(), Path.of("/proc/self/fd/" + fd),
+                        java.util.OptionalInt.empty()))
+                .build();
+        LaunchException e = assertThrows(LaunchException.class, () -> prepare(plan, true));
+        assertEquals(Protocol.STEP_CWD, e.step(), e.getMessage());
+        assertTrue(e.getMessage().contains("/proc/self/fd/" + fd), e.getMessage());
+        assertFalse(Files.exists(runDir), "run dir left behind");
+        assertEquals(monitorsBefore, monitorsOnceSettled(monitorsBefore), "monitor left behind");
+    }
+
+    @Test
+    void rootfsWhoseProcIsASymlinkIsRefused() throws Exception {
+        Files.delete(rootfs.resolve("proc"));
+        Files.createSymbolicLink(rootfs.resolve("proc"), Path.of("/"));
+        List<String> hostProcBefore = mountsAt("/proc");
+        LaunchException e = assertThrows(LaunchException.class, () -> prepare(plan("true").build(), true));
+        assertEquals(Protocol.STEP_MOUNT, e.step(), e.getMessage());
+        assertTrue(e.getMessage().contains("symlink"), e.getMessage());
+        assertEquals(hostProcBefore, mountsAt("/proc"), "the host's /proc mounts changed");
+        assertEquals(List.of(), mountsUnder(work), "mounts left behind");
+        assertTrue(Files.isRegularFile(rootfs.resolve("bin/busybox")), "the rootfs is covered");
+        assertFalse(Files.exists(runDir), "run dir left behind");
+    }
+
+    @Test
+    void launcherBinaryOnDiskIsUnchangedAfterTheContainerTriesToOverwriteIt() throws Exception {
+        Path binary = launcher.binary();
+        String before = sha256(binary);
+        PreparedLaunch l = prepare(plan("sh", "-c",
+                "for p in /proc/[0-9]*; do (echo x > $p/exe) 2>/dev/null && echo wrote $p; done; echo done").build(), true);
+        String exe = Files.readSymbolicLink(Path.of("/proc/" + l.initPid() + "/exe")).toString();
+        assertTrue(exe.startsWith("/memfd:lxj-launcher"), "init runs " + exe);
+        assertEquals(0, l.start().awaitExit(TIMEOUT).code(), output());
+        assertEquals("done\n", output());
+        // the host side too: the monitor's exe is the sealed memfd, not writable
+        assertEquals(before, sha256(binary));
+    }
+
+    @Test
+    void joinsTheNetworkNamespaceOfAnotherContainer() throws Exception {
+        PreparedLaunch a = prepare(plan("sleep", "1000").build(), work.resolve("run-a"), LaunchStdio.NULL, false);
+        a.start();
+        String netA = Files.readSymbolicLink(Path.of("/proc/" + a.initPid() + "/ns/net")).toString();
+        LaunchPlan.Builder b = plan("readlink", "/proc/self/ns/net")
+                .joinNamespace(NamespaceJoin.byPid(Namespace.NET, a.initPid()));
+        assertEquals(0, run(b.build()).code(), output());
+        assertEquals(netA + "\n", output());
+    }
+
+    private PreparedLaunch runningContainer(LaunchPlan.Builder plan) throws Exception {
+        PreparedLaunch l = prepare(plan.build(), work.resolve("run-target"), LaunchStdio.NULL, false);
+        l.start();
+        return l;
+    }
+
+    private AttachedProcess attach(PreparedLaunch target, String... argv) throws Exception {
+        AttachPlan p = AttachPlan.of(target.initPid(), AttachPlan.startTimeOf(target.initPid()), List.of(argv), ENV);
+        AttachedProcess a = launcher.attach(p, toOut());
+        attached.add(a);
+        return a;
+    }
+
+    @Test
+    void attachedCommandRunsInTheContainersPidAndUtsNamespaces() throws Exception {
+        PreparedLaunch target = runningContainer(plan("sleep", "1000"));
+        AttachedProcess a = attach(target, "sh", "-c", "echo $$; hostname; readlink /proc/self/ns/pid");
+        assertEquals(0, a.waitFor(), output());
+        List<String> lines = output().lines().toList();
+        assertTrue(Integer.parseInt(lines.get(0)) > 1, output());
+        assertEquals("lxj-it", lines.get(1));
+        assertEquals(Files.readSymbolicLink(Path.of("/proc/" + target.initPid() + "/ns/pid")).toString(), lines.get(2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 1, 42 })
+    void exitStatusPropagatesThroughAttach(int code) throws Exception {
+        PreparedLaunch target = runningContainer(plan("sleep", "1000"));
+        assertEquals(code, attach(target, "sh", "-c", "exit " + code).waitFor());
+    }
+
+    @Test
+    void attachRefusesARecycledInitPid() throws Exception {
+        PreparedLaunch target = runningContainer(plan("sleep", "1000"));
+        AttachPlan p = AttachPlan.of(target.initPid(), AttachPlan.startTimeOf(target.initPid()) + 1, List.of("true"), ENV);
+        LaunchException e = assertThrows(LaunchException.class, () -> launcher.attach(p, LaunchStdio.NULL));
+        assertEquals(Protocol.STEP_ATTACH, e.step(), e.getMessage());
+        assertEquals(3, e.errno(), e.getMessage());
+    }
+
+    @Test
+    void theJoiningLauncherIsNotDumpable() throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/self/ns/user")), "needs user namespaces");
+        PreparedLaunch target = runningContainer(plan("sleep", "1000")
+                .cloneNamespace(Namespace.USER)
+                .idMapping(new IdMapping(IdMapping.Kind.UID, 0, 100000, 65536))
+                .idMapping(new IdMapping(IdMapping.Kind.GID, 0, 100000, 65536)));
+        AttachedProcess a = attach(target, "sleep", "1000");
+        Path proc = Path.of("/proc/" + a.launcherPid());
+        String uid = Files.readAllLines(proc.resolve("status")).stream().filter(x -> x.startsWith("Uid:")).findFirst()
+                .orElseThrow().split("\\s+")[1];
+        // The launcher became root of the container's user namespace (host uid 100000). The kernel shows a
+        // dumpable process's /proc files as owned by its uid, a non-dumpable one's as owned by root.
+        assertEquals("100000", uid, "the launcher did not join the user namespace");
+        assertEquals(0, Files.getAttribute(proc.resolve("environ"), "unix:uid", LinkOption.NOFOLLOW_LINKS));
+        // the control: the exec'd command is dumpable again, so its files show its own uid
+        assertEquals(100000, Files.getAttribute(Path.of("/proc/" + a.pid() + "/environ"), "unix:uid",
+                LinkOption.NOFOLLOW_LINKS));
+        assertTrue(a.kill(9));
+        assertEquals(128 + 9, a.waitFor());
+    }
+
+    /**
+     * The monitors, once they equal {@code expected} or {@link #TIMEOUT} has passed: a monitor that reported
+     * an error closes its socket while it is still exiting.
+     */
+    private Set<Integer> monitorsOnceSettled(Set<Integer> expected) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Set<Integer> now = monitors();
+        while (!now.equals(expected) && System.nanoTime() < deadline) {
+            for (int pid : now) {
+                if (!expected.contains(pid)) {
+                    ProcessHandle.of(pid).ifPresent(p -> {
+                        try {
+                            p.onExit().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                        } catch (Exception stillThere) {
+                            // reported by the caller's assertion
+                        }
+                    });
+                }
+            }
+            now = monitors();
+        }
+        return now;
+    }
+
+    /** Whether a process has a descriptor on something under {@code dir}: ours, not another suite's monitor. */
+    private static boolean holdsAnythingUnder(int pid, Path dir) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).startsWith(dir);
+                } catch (IOException gone) {
+                    return false;
+                }
+            });
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private Set<Integer> monitors() throws IOException {
         Set<Integer> pids = new TreeSet<>();
         forEachProcess(pid -> {
             try {
                 // A zombie has released everything; its reaping is up to the host's init, not to us.
                 String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
                 boolean zombie = stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-                if (!zombie && Files.readString(Path.of("/proc/" + pid + "/comm")).trim().equals("lxj-monitor")) {
+                if (!zombie && Files.readString(Path.of("/proc/" + pid + "/comm")).trim().equals("lxj-monitor")
+                        && holdsAnythingUnder(pid, work)) {
                     pids.add(pid);
                 }
             } catch (IOException gone) {
@@ -296,6 +629,11 @@ class LauncherRootTest {
             procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
                     .map(Integer::parseInt).forEach(action);
         }
+    }
+
+    private static List<String> mountsAt(String point) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .filter(l -> l.split(" ")[4].equals(point)).toList();
     }
 
     private static List<String> mountsUnder(Path dir) throws IOException {

@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.spi.host.CgroupHierarchy;
@@ -49,6 +50,12 @@ final class AutoMounts {
     }
 
     private final List<MountStep> steps = new ArrayList<>();
+    private final Predicate<Path> hostHas;
+
+    /** @param hostHas whether the host kernel has a {@code /proc} or {@code /sys} path (the container's will too) */
+    AutoMounts(Predicate<Path> hostHas) {
+        this.hostHas = hostHas;
+    }
 
     List<MountStep> steps() {
         return steps;
@@ -60,10 +67,12 @@ final class AutoMounts {
             return;
         }
         readOnlyBind("/proc/sys");
-        if (ownNet) {
+        if (ownNet && hostHas.test(Path.of("/proc/sys/net"))) {
             writableBind("/proc/sys/net");
         }
-        readOnlyBind("/proc/sysrq-trigger");
+        if (hostHas.test(Path.of("/proc/sysrq-trigger"))) {
+            readOnlyBind("/proc/sysrq-trigger");
+        }
     }
 
     void sys(String mode, boolean ownNet) {
@@ -73,7 +82,7 @@ final class AutoMounts {
             default -> {
                 steps.add(MountStep.filesystem("sysfs", Path.of("/sys"), SAFE, ""));
                 readOnlyBind("/sys");
-                if (ownNet) {
+                if (ownNet && hostHas.test(Path.of("/sys/devices/virtual/net"))) {
                     // a fresh sysfs shows this network namespace's devices; its net subtree goes on top
                     steps.add(new MountStep("sysfs", Path.of("/sys/devices/virtual/net"), "sysfs", SAFE, "",
                             Optional.empty(), MountStep.Create.NONE, false, false));
@@ -144,7 +153,9 @@ final class AutoMounts {
         if (readOnly) {
             flags.add(MountFlag.RDONLY);
         }
-        return new MountStep("", target, "", flags, "", Optional.empty(), MountStep.Create.NONE, false, false);
+        // the launcher wants a source on every step; a remount ignores it
+        return new MountStep(target.toString(), target, "", flags, "", Optional.empty(), MountStep.Create.NONE, false,
+                false);
     }
 
     private static Set<MountFlag> with(Set<MountFlag> base, MountFlag extra) {

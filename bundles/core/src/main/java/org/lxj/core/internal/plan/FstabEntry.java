@@ -114,7 +114,7 @@ final class FstabEntry {
             out.add(new MountStep(source, target, fstype, first, dataText, propagation, create, optional, relative));
             Set<MountFlag> again = EnumSet.of(MountFlag.BIND, MountFlag.REMOUNT, MountFlag.RDONLY);
             flags.stream().filter(KEPT_ON_REMOUNT::contains).forEach(again::add);
-            out.add(new MountStep("", target, "", again, "", Optional.empty(), MountStep.Create.NONE, optional, false));
+            out.add(new MountStep(target.toString(), target, "", again, "", Optional.empty(), MountStep.Create.NONE, optional, false));
         } else {
             out.add(new MountStep(source, target, fstype, flags, dataText, propagation, create, optional, relative));
         }

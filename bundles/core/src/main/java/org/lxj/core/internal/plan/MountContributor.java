@@ -3,10 +3,12 @@ package org.lxj.core.internal.plan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import org.lxj.api.ConfigException;
 import org.lxj.api.config.ConfigEntry;
@@ -28,6 +30,17 @@ final class MountContributor implements LaunchContributor {
     /** LXC's default size of the autodev tmpfs, in bytes. */
     static final long AUTODEV_SIZE = 500_000;
 
+    private final Predicate<Path> hostHas;
+
+    /** @param hostHas whether the host kernel has a {@code /proc} or {@code /sys} path */
+    MountContributor(Predicate<Path> hostHas) {
+        this.hostHas = hostHas;
+    }
+
+    MountContributor() {
+        this(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS));
+    }
+
     @Override
     public int order() {
         return ORDER_MOUNT;
@@ -37,7 +50,7 @@ final class MountContributor implements LaunchContributor {
     public void contribute(ContainerContext context, LaunchPlan.Builder plan) {
         ContainerConfig config = context.config();
         boolean ownNet = plan.cloneNamespaces().contains(Namespace.NET);
-        AutoMounts auto = new AutoMounts();
+        AutoMounts auto = new AutoMounts(hostHas);
         AutoMounts.Tokens tokens = AutoMounts.Tokens.of(config.values("lxc.mount.auto"));
         tokens.proc().ifPresent(mode -> auto.proc(mode, ownNet));
         tokens.sys().ifPresent(mode -> auto.sys(mode, ownNet));

@@ -1,8 +1,12 @@
 package org.lxj.core.internal.plan;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.lxj.spi.backend.ContainerContext;
 import org.lxj.spi.launch.LaunchContributor;
@@ -26,22 +30,28 @@ public final class PlanAssembler {
      */
     public static LaunchPlan assemble(ContainerContext context, LaunchRequest request,
             List<? extends LaunchContributor> installed) {
-        return builder(context, request, installed).build();
+        return builder(context, request, installed, p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS),
+                p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).build();
     }
 
-    /** The filled builder, before the cross-step checks of {@link LaunchPlan.Builder#build()}. */
+    /**
+     * The filled builder, before the cross-step checks of {@link LaunchPlan.Builder#build()}.
+     *
+     * @param hostHas     whether the host kernel has a {@code /proc} or {@code /sys} path (the container's will too)
+     * @param isDirectory whether such a path is a directory
+     */
     static LaunchPlan.Builder builder(ContainerContext context, LaunchRequest request,
-            List<? extends LaunchContributor> installed) {
+            List<? extends LaunchContributor> installed, Predicate<Path> hostHas, Predicate<Path> isDirectory) {
         List<LaunchContributor> all = new ArrayList<>();
         if (!Mechanism.NAMESPACE.installedIn(installed)) {
             all.add(new DefaultNamespaces());
         }
         all.add(new NetworkContributor());
         all.add(new RootfsContributor());
-        all.add(new MountContributor());
+        all.add(new MountContributor(hostHas));
         all.add(new DeviceContributor());
         all.add(new ProcessContributor(request));
-        all.add(new MaskContributor());
+        all.add(new MaskContributor(hostHas, isDirectory));
         all.addAll(installed);
         all.sort(Comparator.comparingInt(LaunchContributor::order));
         LaunchPlan.Builder plan = LaunchPlan.builder();

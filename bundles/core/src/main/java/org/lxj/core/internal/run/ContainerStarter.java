@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -145,6 +146,7 @@ public final class ContainerStarter {
         Launched run(LaunchStdio stdio, Optional<Path> pidFile) {
             try {
                 makeRunDir();
+                registry.takeExit(layout.lxcpath(), name);
                 String rootfsValue = config.rootfsPath().map(String::trim).orElse("");
                 Path target = config.value("lxc.rootfs.mount").map(String::trim).filter(s -> !s.isEmpty())
                         .map(Path::of).orElse(runDir.resolve("rootfs"));
@@ -196,7 +198,9 @@ public final class ContainerStarter {
                     // a leftover without state (the state file is removed last): clear it the non-recursive way
                     RunRegistry.removeRunDir(runDir);
                 }
-                Files.createDirectory(runDir);
+                // the monitor's socket is in it: only root may reach it
+                Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                        "rwx------")));
             } catch (IOException e) {
                 throw new LxjException("Failed to create run directory \"" + runDir + "\": " + e.getMessage(), e);
             }

@@ -54,6 +54,8 @@ public final class RunRegistry implements StateStore, AutoCloseable {
     private final EventSink events;
     private final BiConsumer<Path, String> ephemeralDestroy;
     private final Map<Path, Thread> watchers = new ConcurrentHashMap<>();
+    /** Exit records of containers cleaned up since their start, for a waiter that lost the race to the watcher. */
+    private final Map<Path, ExitStatus> exits = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** Undoes the storage backend's mount of a rootfs after the container stopped. */
@@ -187,6 +189,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
             s = recorded.get();
             Path dir = layout.dir(lxcpath, name);
             exit = exitRecord(s);
+            exit.ifPresent(x -> exits.put(dir, x));
             if (aborted) {
                 LOG.warn("{}: its monitor is gone without an exit record; cleaning up", name);
                 emit(s, ContainerEvent.Kind.STATE, ContainerState.ABORTING, OptionalInt.empty());
@@ -219,6 +222,11 @@ public final class RunRegistry implements StateStore, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The exit record of the last run of a container cleaned up since, taken once. */
+    public Optional<ExitStatus> takeExit(Path lxcpath, String name) {
+        return Optional.ofNullable(exits.remove(layout.dir(lxcpath, name)));
     }
 
     /** The exit status as a shell reports it: the code, or 128 + the signal. */

@@ -1,10 +1,38 @@
 package org.lxj.core.internal.runtime;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.lxj.api.AttachOptions;
+import org.lxj.api.ContainerState;
+import org.lxj.api.ExecuteOptions;
+import org.lxj.api.StartOptions;
+import org.lxj.api.Stdio;
+import org.lxj.api.StopOptions;
+import org.lxj.core.internal.layout.LxcLayout;
+import org.lxj.core.internal.plan.LaunchRequest;
+import org.lxj.core.internal.run.CommandRunner;
+import org.lxj.core.internal.run.ContainerLocks;
+import org.lxj.core.internal.run.ContainerStarter;
+import org.lxj.core.internal.run.ContainerStopper;
+import org.lxj.core.internal.run.HostProcesses;
+import org.lxj.core.internal.run.MonitorLink;
+import org.lxj.core.internal.run.RunLayout;
+import org.lxj.core.internal.run.RunRegistry;
+import org.lxj.core.internal.run.RunState;
+import org.lxj.core.internal.run.StateWaiter;
+import org.lxj.launcher.LaunchStdio;
+import org.lxj.launcher.Launcher;
+import org.lxj.linux.Syscalls;
+import org.lxj.spi.launch.LaunchContributor;
 
 import org.lxj.api.Container;
 import org.lxj.api.ContainerRuntime;
@@ -19,7 +47,6 @@ import org.lxj.core.internal.config.ConfigParser;
 import org.lxj.core.internal.config.SystemConfigLoader;
 import org.lxj.core.internal.lifecycle.Backends;
 import org.lxj.core.internal.lifecycle.Lifecycle;
-import org.lxj.core.internal.lifecycle.NothingRunsStateStore;
 import org.lxj.core.internal.select.Ranked;
 import org.lxj.spi.host.HostFacts;
 import org.lxj.spi.storage.StorageBackend;
@@ -52,12 +79,17 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     public static final String CONF_PROPERTY = "lxj.conf";
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeComponent.class);
+    private static final int MNT_DETACH = 2;
 
     @ObjectClassDefinition(name = "LXJ runtime", description = "The container runtime of the core bundle")
     public @interface Config {
         @AttributeDefinition(name = "System configuration", description = "Path of lxj.conf (LXC's "
                 + "lxc.system.conf); empty: the framework property lxj.conf, else the built-in defaults")
         String conf() default "";
+
+        @AttributeDefinition(name = "Run directory", description = "Where running containers keep their state, "
+                + "monitor sockets and exit records; empty: /run/lxj")
+        String runRoot() default "";
     }
 
     @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.MULTIPLE,
@@ -76,24 +108,70 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile HostFacts hostFacts;
 
+    @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.MULTIPLE,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<LaunchContributor> contributors = new ArrayList<>();
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Launcher launcher;
+
     private final EventDispatcher events;
+    private final StateWaiter waiter;
     private final Lifecycle lifecycle;
+    private final RunRegistry runs;
+    private final ContainerStarter starter;
+    private final ContainerStopper stopper;
+    private final CommandRunner commands;
 
     @Activate
-    public RuntimeComponent(Config config, BundleContext context) {
-        this(systemConfig(config.conf(), context.getProperty(CONF_PROPERTY)));
+    public RuntimeComponent(Config config, BundleContext context, @Reference Syscalls sys) {
+        this(systemConfig(config.conf(), context.getProperty(CONF_PROPERTY)), sys,
+                new RunLayout(config.runRoot().isBlank() ? RunLayout.DEFAULT_ROOT : Path.of(config.runRoot().trim())));
     }
 
     /**
-     * For tests and embedders without a framework: backends, templates, listeners and host facts are set through
-     * the {@code add…}/{@code setHostFacts} methods.
+     * For tests and embedders without a framework: backends, templates, listeners, contributors, the launcher and
+     * host facts are set through the {@code add…}/{@code set…} methods. Reconciles {@code run} at once.
      */
-    public RuntimeComponent(SystemConfig system) {
+    public RuntimeComponent(SystemConfig system, Syscalls sys, RunLayout run) {
         ConfigParser parser = new ConfigParser();
         this.events = new EventDispatcher(() -> List.copyOf(listeners));
-        this.lifecycle = new Lifecycle(system, this, parser::parse, new NothingRunsStateStore(), events);
-        LOG.info("runtime ready: lxcpath \"{}\"{}", system.lxcpath(),
-                system.source().map(s -> ", system configuration \"" + s + "\"").orElse(""));
+        this.waiter = new StateWaiter(events);
+        HostProcesses procs = new HostProcesses();
+        this.runs = new RunRegistry(run, new ContainerLocks(run), MonitorLink.Factory.launcher(), procs,
+                s -> releaseRootfs(s, sys), waiter,
+                (lxcpath, name) -> lifecycle().destroy(lxcpath, name, new DestroyOptions(true, true)));
+        this.lifecycle = new Lifecycle(system, this, parser::parse, runs, waiter);
+        Supplier<Optional<Launcher>> launcherNow = () -> Optional.ofNullable(launcher);
+        this.starter = new ContainerStarter(runs, this, launcherNow, () -> List.copyOf(contributors), parser::parse);
+        this.stopper = new ContainerStopper(runs, procs);
+        this.commands = new CommandRunner(runs, starter, launcherNow, sys, parser::parse, System.getenv());
+        LOG.info("runtime ready: lxcpath \"{}\"{}, run directory \"{}\"", system.lxcpath(),
+                system.source().map(s -> ", system configuration \"" + s + "\"").orElse(""), run.root());
+        List<RunState> running = runs.reconcile(sys::kill);
+        if (!running.isEmpty()) {
+            LOG.info("{} container(s) found running", running.size());
+        }
+    }
+
+    private Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    private void releaseRootfs(RunState s, Syscalls sys) {
+        if (!s.needsUnmount()) {
+            return;
+        }
+        Optional<StorageBackend> owner = storage().stream().map(Ranked::backend).filter(b -> b.owns(s.rootfsPath()))
+                .findFirst();
+        if (owner.isPresent()) {
+            owner.get().unmount(s.rootfsPath(), s.rootfsTarget());
+            return;
+        }
+        LOG.warn("{}: no storage backend for \"{}\" is installed; detaching its mount \"{}\"", s.name(),
+                s.rootfsPath(), s.rootfsMounted());
+        sys.umount2(s.rootfsMounted().toString(), MNT_DETACH);
     }
 
     static SystemConfig systemConfig(String configured, String frameworkProperty) {
@@ -106,6 +184,7 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
 
     @Deactivate
     void deactivate() {
+        runs.close();
         events.close();
     }
 
@@ -135,8 +214,21 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         hostFacts = facts;
     }
 
-    /** Stops event delivery; for users of the plain constructor. */
+    /** Adds a launch contributor as if registered as a service. */
+    public void addContributor(LaunchContributor contributor) {
+        List<LaunchContributor> copy = new ArrayList<>(contributors);
+        copy.add(contributor);
+        contributors = copy;
+    }
+
+    /** Sets (or, with null, removes) the launcher. */
+    public void setLauncher(Launcher value) {
+        launcher = value;
+    }
+
+    /** Stops the watchers and event delivery; for users of the plain constructor. Containers keep running. */
     public void close() {
+        runs.close();
         events.close();
     }
 
@@ -177,6 +269,10 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
 
     @Override
     public void destroy(Path lxcpath, String name, DestroyOptions options) {
+        if (options.force() && runs.state(lxcpath.toAbsolutePath().normalize(), name).isActive()) {
+            stopper.stop(lxcpath.toAbsolutePath().normalize(), name,
+                    new StopOptions(false, true, false, false, StopOptions.DEFAULT_TIMEOUT));
+        }
         lifecycle.destroy(lxcpath, name, options);
     }
 
@@ -191,28 +287,38 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     }
 
     @Override
-    public void start(Path lxcpath, String name, org.lxj.api.StartOptions options) {
-        throw new org.lxj.api.UnsupportedFeatureException("Starting containers is not built yet");
+    public void start(Path lxcpath, String name, StartOptions options) {
+        Map<String, String> overrides = new LinkedHashMap<>(options.overrides());
+        options.share().forEach((ns, target) -> overrides.put("lxc.namespace.share." + ns, target));
+        LaunchRequest request = new LaunchRequest(LaunchRequest.Mode.START, options.command(), OptionalLong.empty(),
+                OptionalLong.empty(), System.getenv());
+        starter.launch(abs(lxcpath), name, options.configFile(), overrides, request, LaunchStdio.NULL,
+                options.pidFile());
     }
 
     @Override
-    public void stop(Path lxcpath, String name, org.lxj.api.StopOptions options) {
-        throw new org.lxj.api.UnsupportedFeatureException("Stopping containers is not built yet");
+    public void stop(Path lxcpath, String name, StopOptions options) {
+        stopper.stop(abs(lxcpath), name, options);
     }
 
     @Override
-    public int execute(Path lxcpath, String name, org.lxj.api.ExecuteOptions options, org.lxj.api.Stdio stdio) {
-        throw new org.lxj.api.UnsupportedFeatureException("Executing containers is not built yet");
+    public int execute(Path lxcpath, String name, ExecuteOptions options, Stdio stdio) {
+        return commands.execute(abs(lxcpath), name, options, stdio);
     }
 
     @Override
-    public int attach(Path lxcpath, String name, org.lxj.api.AttachOptions options, org.lxj.api.Stdio stdio) {
-        throw new org.lxj.api.UnsupportedFeatureException("Attaching to containers is not built yet");
+    public int attach(Path lxcpath, String name, AttachOptions options, Stdio stdio) {
+        return commands.attach(abs(lxcpath), name, options, stdio);
     }
 
     @Override
-    public boolean waitFor(Path lxcpath, String name, java.util.Set<org.lxj.api.ContainerState> states,
-            java.time.Duration timeout) {
-        throw new org.lxj.api.UnsupportedFeatureException("Waiting for containers is not built yet");
+    public boolean waitFor(Path lxcpath, String name, Set<ContainerState> states, Duration timeout) {
+        Path p = abs(lxcpath);
+        LxcLayout.validateName(name);
+        return waiter.await(p, name, states, timeout, runs::state);
+    }
+
+    private static Path abs(Path lxcpath) {
+        return lxcpath.toAbsolutePath().normalize();
     }
 }

@@ -24,6 +24,8 @@ import org.lxj.api.DestroyOptions;
 import org.lxj.api.config.SystemConfig;
 import org.lxj.core.internal.lifecycle.FakeStorage;
 import org.lxj.core.internal.lifecycle.FakeTemplate;
+import org.lxj.core.internal.run.RunLayout;
+import org.lxj.linux.fake.RecordingSyscalls;
 
 /** The DS component through its plain constructor, with the real config parser. */
 class RuntimeComponentTest {
@@ -35,7 +37,7 @@ class RuntimeComponentTest {
     @BeforeEach
     void setUp() {
         lxcpath = tmp.resolve("lxc");
-        runtime = new RuntimeComponent(SystemConfig.defaults());
+        runtime = new RuntimeComponent(SystemConfig.defaults(), new RecordingSyscalls(), new RunLayout(tmp.resolve("run")));
         runtime.addStorageBackend(new FakeStorage("dir"), 0);
         runtime.addTemplate(new FakeTemplate("busybox"));
     }

@@ -1,0 +1,233 @@
+package org.lxj.core.internal.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.lxj.api.AttachOptions;
+import org.lxj.api.ContainerNotRunningException;
+import org.lxj.api.ExecuteOptions;
+import org.lxj.api.LxjException;
+import org.lxj.api.Stdio;
+import org.lxj.api.UnsupportedFeatureException;
+import org.lxj.api.config.ContainerConfig;
+import org.lxj.core.internal.layout.LxcLayout;
+import org.lxj.core.internal.plan.LaunchRequest;
+import org.lxj.launcher.AttachPlan;
+import org.lxj.launcher.AttachedProcess;
+import org.lxj.launcher.ExitStatus;
+import org.lxj.launcher.LaunchException;
+import org.lxj.launcher.LaunchStdio;
+import org.lxj.launcher.Launcher;
+import org.lxj.linux.Syscalls;
+import org.lxj.spi.launch.Namespace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code lxc-execute} (a launch under the built-in init, waited for) and {@code lxc-attach} (a command joined to a
+ * running container's namespaces), with their standard streams inherited or relayed.
+ */
+public final class CommandRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final Map<String, Namespace> ATTACH_NAMES = Map.of("MOUNT", Namespace.MOUNT, "PID", Namespace.PID,
+            "UTSNAME", Namespace.UTS, "IPC", Namespace.IPC, "USER", Namespace.USER, "NETWORK", Namespace.NET,
+            "CGROUP", Namespace.CGROUP);
+
+    private final RunRegistry registry;
+    private final ContainerStarter starter;
+    private final Supplier<Optional<Launcher>> launcher;
+    private final Syscalls sys;
+    private final Function<Path, ContainerConfig> parser;
+    private final Map<String, String> hostEnv;
+
+    public CommandRunner(RunRegistry registry, ContainerStarter starter, Supplier<Optional<Launcher>> launcher,
+            Syscalls sys, Function<Path, ContainerConfig> parser, Map<String, String> hostEnv) {
+        this.registry = registry;
+        this.starter = starter;
+        this.launcher = launcher;
+        this.sys = sys;
+        this.parser = parser;
+        this.hostEnv = Map.copyOf(hostEnv);
+    }
+
+    /** Runs the command as the container's PID 2 and returns its status (0 at once when daemonized). */
+    public int execute(Path lxcpath, String name, ExecuteOptions o, Stdio stdio) {
+        LaunchRequest req = new LaunchRequest(LaunchRequest.Mode.EXECUTE, o.command(), toLong(o.uid()),
+                toLong(o.gid()), hostEnv);
+        if (o.daemonize()) {
+            starter.launch(lxcpath, name, Optional.empty(), o.overrides(), req, LaunchStdio.NULL, Optional.empty());
+            return 0;
+        }
+        try (StdioRelay relay = StdioRelay.open(sys, registry.layout().stdio(), stdio)) {
+            ContainerStarter.Launched l = starter.launch(lxcpath, name, Optional.empty(), o.overrides(), req,
+                    relay.launchStdio(), Optional.empty());
+            relay.started();
+            Optional<ExitStatus> exit = awaitExit(l.monitor(), l.state());
+            relay.drain();
+            registry.reap(l.state().lxcpath(), name, false);
+            Optional<ExitStatus> recorded = registry.takeExit(l.state().lxcpath(), name);
+            exit = exit.or(() -> recorded);
+            return exit.map(RunRegistry::status).orElseThrow(() -> new LxjException(
+                    "The monitor of \"" + name + "\" is gone without recording how the command ended"));
+        }
+    }
+
+    private Optional<ExitStatus> awaitExit(MonitorLink link, RunState s) {
+        while (true) {
+            try {
+                return Optional.of(link.awaitExit(ContainerStopper.SLICE));
+            } catch (IOException e) {
+                RunRegistry.Status st = registry.probe(s);
+                if (st == RunRegistry.Status.MONITOR_DEAD) {
+                    return Optional.empty();
+                }
+                if (st == RunRegistry.Status.EXITED) {
+                    try {
+                        return link.exitStatus();
+                    } catch (IOException gone) {
+                        return Optional.empty();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Runs a command in the running container's namespaces and returns its status. */
+    public int attach(Path lxcpath, String name, AttachOptions o, Stdio stdio) {
+        LxcLayout layout = new LxcLayout(lxcpath, name);
+        RunState s = registry.live(layout.lxcpath(), name).filter(r -> r.phase().equals(RunState.RUNNING))
+                .orElseThrow(() -> new ContainerNotRunningException(name));
+        Launcher l = launcher.get().orElseThrow(() -> new UnsupportedFeatureException(
+                "Failed to attach to \"" + name + "\": no launcher is installed"));
+        Optional<ContainerConfig> config = layout.isDefined() ? Optional.of(parser.apply(layout.config()))
+                : Optional.empty();
+        long uid = o.uid().isPresent() ? o.uid().getAsInt() : configId(config, "lxc.init.uid");
+        long gid = o.gid().isPresent() ? o.gid().getAsInt() : configId(config, "lxc.init.gid");
+        List<String> argv = o.command().isEmpty() ? List.of(shell(s.rootfsMounted(), uid)) : o.command();
+        boolean keepCaps = o.elevated().stream().anyMatch(e -> e.equalsIgnoreCase("CAP") || e.equalsIgnoreCase("ALL"));
+        AttachPlan plan = new AttachPlan(s.initPid(), s.initStartTime(), namespaces(s.initPid(), o.namespaces()),
+                argv, environment(o), uid, gid, List.of(), Path.of("/"), Optional.empty(), Optional.empty(), keepCaps,
+                o.remountSys());
+        try (StdioRelay relay = StdioRelay.open(sys, registry.layout().stdio(), stdio)) {
+            AttachedProcess p;
+            try {
+                p = l.attach(plan, relay.launchStdio());
+            } catch (LaunchException e) {
+                throw new LxjException(ContainerStarter.message(e), e);
+            }
+            try (p) {
+                relay.started();
+                int status = p.waitFor();
+                relay.drain();
+                LOG.debug("{}: attached command {} exited with {}", name, argv, status);
+                return status;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LxjException("Interrupted while waiting for the attached command in \"" + name + "\"", e);
+            }
+        }
+    }
+
+    /** The requested namespaces (all by default) that the container has of its own; joining the host's fails. */
+    Set<Namespace> namespaces(int initPid, Set<String> requested) {
+        Set<Namespace> wanted = EnumSet.noneOf(Namespace.class);
+        if (requested.isEmpty()) {
+            wanted.addAll(AttachPlan.ALL);
+        }
+        for (String r : requested) {
+            for (String part : r.split("\\|")) {
+                Namespace ns = ATTACH_NAMES.get(part.trim().toUpperCase(Locale.ROOT));
+                if (ns == null) {
+                    throw new LxjException("Invalid namespace \"" + part + "\": expected one of "
+                            + String.join(", ", ATTACH_NAMES.keySet()));
+                }
+                wanted.add(ns);
+            }
+        }
+        wanted.removeIf(ns -> sameAsHost(initPid, ns));
+        return wanted;
+    }
+
+    private static boolean sameAsHost(int pid, Namespace ns) {
+        try {
+            Path theirs = Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", ns.procName()));
+            Path ours = Files.readSymbolicLink(Path.of("/proc/self/ns", ns.procName()));
+            return theirs.equals(ours);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    List<String> environment(AttachOptions o) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (o.clearEnv()) {
+            for (String k : o.keepVars()) {
+                if (hostEnv.containsKey(k)) {
+                    env.put(k, hostEnv.get(k));
+                }
+            }
+        } else {
+            env.putAll(hostEnv);
+        }
+        env.put("container", "lxc");
+        for (String v : o.setVars()) {
+            int eq = v.indexOf('=');
+            if (eq <= 0) {
+                throw new LxjException("Invalid variable \"" + v + "\": expected NAME=VALUE");
+            }
+            env.put(v.substring(0, eq), v.substring(eq + 1));
+        }
+        env.putIfAbsent("PATH", DEFAULT_PATH);
+        List<String> out = new ArrayList<>();
+        env.forEach((k, v) -> out.add(k + "=" + v));
+        return out;
+    }
+
+    /**
+     * The login shell of {@code uid} from the container's {@code /etc/passwd}, else {@code /bin/sh}. A passwd
+     * reached through a symlink is not read: it could point out of the rootfs.
+     */
+    static String shell(Path rootfs, long uid) {
+        Path etc = rootfs.resolve("etc");
+        Path passwd = etc.resolve("passwd");
+        if (Files.isSymbolicLink(etc) || !Files.isRegularFile(passwd, LinkOption.NOFOLLOW_LINKS)) {
+            return "/bin/sh";
+        }
+        try {
+            for (String line : Files.readAllLines(passwd, StandardCharsets.UTF_8)) {
+                String[] f = line.split(":", -1);
+                if (f.length >= 7 && f[2].equals(Long.toString(uid)) && f[6].startsWith("/")) {
+                    return f[6];
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Cannot read {}: {}", passwd, e.toString());
+        }
+        return "/bin/sh";
+    }
+
+    private static long configId(Optional<ContainerConfig> config, String key) {
+        return config.flatMap(c -> c.value(key)).map(String::trim).filter(v -> !v.isEmpty()).map(Long::parseLong)
+                .orElse(0L);
+    }
+
+    private static OptionalLong toLong(java.util.OptionalInt v) {
+        return v.isPresent() ? OptionalLong.of(v.getAsInt()) : OptionalLong.empty();
+    }
+
+}

@@ -1,0 +1,354 @@
+package org.lxj.core.internal.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.lxj.api.AttachOptions;
+import org.lxj.api.ContainerBusyException;
+import org.lxj.api.ContainerNotRunningException;
+import org.lxj.api.ContainerState;
+import org.lxj.api.ExecuteOptions;
+import org.lxj.api.LxjException;
+import org.lxj.api.StartOptions;
+import org.lxj.api.Stdio;
+import org.lxj.api.StopOptions;
+import org.lxj.api.config.SystemConfig;
+import org.lxj.core.internal.runtime.RuntimeComponent;
+import org.lxj.launcher.internal.NativeLauncher;
+import org.lxj.linux.Syscalls;
+import org.lxj.linux.internal.JnaSyscalls;
+import org.lxj.spi.host.CgroupLayout;
+import org.lxj.spi.host.HostFacts;
+
+/**
+ * Real containers (root, real kernel) through the runtime's verbs with the real launcher, on a busybox rootfs made
+ * from the host's static busybox. Facts are read inside the containers through execute and attach. Every test
+ * cleans up after itself: containers killed, mounts detached, run and temp directories removed.
+ */
+class ContainerRootTest {
+    static final Duration BOUND = Duration.ofSeconds(30);
+    static Path base;
+    static Path rootfs;
+    static Syscalls sys;
+
+    Path lxcpath;
+    Path runRoot;
+    RuntimeComponent runtime;
+    final List<RuntimeComponent> runtimes = new ArrayList<>();
+
+    @BeforeAll
+    static void rootAndBusybox() throws IOException {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
+        Path busybox = Path.of("/bin/busybox");
+        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
+        sys = new JnaSyscalls();
+        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-core-root-");
+        rootfs = BusyboxRootfs.make(base.resolve("rootfs"), busybox);
+    }
+
+    @AfterAll
+    static void removeBase() throws IOException {
+        if (base != null) {
+            Cleanup.detachMountsUnder(sys, base);
+            Cleanup.deleteTree(base);
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
+        runRoot = Path.of("/run/lxj-test-" + id);
+        runtime = newRuntime();
+    }
+
+    RuntimeComponent newRuntime() {
+        RuntimeComponent r = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
+        r.addStorageBackend(new BindStorage(sys), 0);
+        r.setLauncher(new NativeLauncher());
+        r.setHostFacts(new HostFacts("test", "x86_64", Set.of(), List.of(), CgroupLayout.NONE, List.of(), false,
+                Set.of(), 0));
+        runtimes.add(r);
+        return r;
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        try {
+            for (String name : names()) {
+                try {
+                    if (runtime.get(lxcpath, name).state().isActive()) {
+                        runtime.stop(lxcpath, name, new StopOptions(false, true, false, false, BOUND));
+                    }
+                } catch (LxjException e) {
+                    System.err.println("teardown: " + name + ": " + e.getMessage());
+                }
+            }
+        } finally {
+            runtimes.forEach(RuntimeComponent::close);
+            Cleanup.detachMountsUnder(sys, runRoot);
+            Cleanup.detachMountsUnder(sys, lxcpath);
+            Cleanup.deleteTree(runRoot);
+            Cleanup.deleteTree(lxcpath);
+        }
+    }
+
+    List<String> names() throws IOException {
+        try (Stream<Path> s = Files.list(lxcpath)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    /** Defines a container on the shared busybox rootfs with a base config plus {@code extra} lines. */
+    void define(String name, String extra) throws IOException {
+        Path dir = Files.createDirectories(lxcpath.resolve(name));
+        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
+                + "lxc.uts.name = " + name + "-host\n"
+                + "lxc.net.0.type = empty\n"
+                + "lxc.mount.auto = proc:mixed sys:ro\n"
+                + extra);
+    }
+
+    static String sleeper() {
+        return "lxc.init.cmd = /bin/sh -c 'trap \"\" PWR; while :; do sleep 1; done'\n";
+    }
+
+    record Result(int status, String out, String err) {
+    }
+
+    Result attach(String name, String script) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = runtime.attach(lxcpath, name, new AttachOptions(List.of("/bin/sh", "-c", script), Set.of(),
+                Set.of(), false, false, List.of(), List.of(), OptionalInt.empty(), OptionalInt.empty()),
+                new Stdio(new ByteArrayInputStream(new byte[0]), out, err));
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    Result execute(String name, String script, Map<String, String> overrides) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c", script), overrides,
+                OptionalInt.empty(), OptionalInt.empty(), false),
+                new Stdio(new ByteArrayInputStream(new byte[0]), out, err));
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    void start(String name) {
+        runtime.start(lxcpath, name, StartOptions.DEFAULT);
+        assertEquals(ContainerState.RUNNING, runtime.get(lxcpath, name).state());
+    }
+
+    @Test
+    void runningContainerIsIsolated() throws IOException {
+        define("iso", sleeper());
+        start("iso");
+        StringBuilder host = new StringBuilder();
+        for (String ns : List.of("pid", "mnt", "uts", "ipc", "net")) {
+            host.append(Files.readSymbolicLink(Path.of("/proc/self/ns", ns))).append('\n');
+        }
+        Result r = attach("iso", "for n in pid mnt uts ipc net; do readlink /proc/self/ns/$n; done");
+        assertEquals(0, r.status(), r.err());
+        String[] inside = r.out().split("\n");
+        String[] outside = host.toString().split("\n");
+        assertEquals(5, inside.length, r.out());
+        for (int i = 0; i < 5; i++) {
+            assertNotEquals(outside[i], inside[i], "namespace " + outside[i] + " is the host's");
+        }
+        assertEquals("iso-host\n", attach("iso", "hostname").out());
+        Result dev = attach("iso", "cat /proc/net/dev");
+        List<String> ifaces = dev.out().lines().filter(l -> l.contains(":")).map(l -> l.split(":")[0].trim()).toList();
+        assertEquals(List.of("lo"), ifaces, dev.out());
+        assertEquals("1\n", attach("iso", "cat /proc/1/cmdline | tr '\\0' '\\n' | grep -c trap").out());
+        long pid = runtime.get(lxcpath, "iso").initPid().orElseThrow();
+        assertTrue(Files.exists(Path.of("/proc", Long.toString(pid))), "initPid is a live host pid");
+    }
+
+    @Test
+    void devHoldsTheStandardNodesAndMaskedPathsReadEmpty() throws IOException {
+        define("dev", sleeper());
+        start("dev");
+        Result ls = attach("dev", "ls /dev");
+        List<String> names = Arrays.asList(ls.out().split("\\s+"));
+        for (String n : List.of("null", "zero", "full", "random", "urandom", "tty", "ptmx", "pts", "shm", "mqueue",
+                "fd", "stdin", "stdout", "stderr")) {
+            assertTrue(names.contains(n), n + " missing in " + names);
+        }
+        assertEquals("1:3\n", attach("dev", "stat -c '%t:%T' /dev/null").out());
+        assertEquals("1:9\n", attach("dev", "stat -c '%t:%T' /dev/urandom").out());
+        assertEquals(0, attach("dev", "echo x > /dev/null && head -c 4 /dev/zero | wc -c | grep -q 4").status());
+        if (Files.exists(Path.of("/proc/keys"))) {
+            Result keys = attach("dev", "cat /proc/keys");
+            assertEquals("", keys.out(), "masked /proc/keys reads empty");
+        }
+        assertNotEquals(0, attach("dev", "echo 1 > /proc/sysrq-trigger").status(), "sysrq-trigger is read-only");
+        assertNotEquals(0, attach("dev", "echo 1 > /proc/sys/kernel/sysrq").status(), "/proc/sys is read-only");
+    }
+
+    @Test
+    void readOnlyRootfs() throws IOException {
+        define("ro", sleeper() + "lxc.rootfs.options = ro\n");
+        start("ro");
+        Result r = attach("ro", "touch /should-fail");
+        assertNotEquals(0, r.status());
+        assertTrue(r.err().contains("Read-only file system"), r.err());
+        assertFalse(Files.exists(rootfs.resolve("should-fail")));
+        assertEquals(0, attach("ro", "touch /dev/shm/ok").status(), "/dev/shm stays writable");
+    }
+
+    @Test
+    void initIdentityEnvironmentLimitsAndSysctl() throws IOException {
+        define("who", """
+                lxc.init.uid = 1000
+                lxc.init.gid = 1001
+                lxc.init.cwd = /tmp
+                lxc.environment = FOO=bar baz
+                lxc.prlimit.nofile = 1000:2000
+                lxc.sysctl.net.ipv4.ip_default_ttl = 33
+                """);
+        Result r = execute("who", "id -u; id -g; pwd; echo \"$FOO\"; echo $container; ulimit -n; "
+                + "cat /proc/sys/net/ipv4/ip_default_ttl", Map.of());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("1000\n1001\n/tmp\nbar baz\nlxc\n1000\n33\n", r.out());
+        define("who-init", sleeper() + "lxc.init.uid = 1000\nlxc.init.gid = 1001\n");
+        start("who-init");
+        long pid = runtime.get(lxcpath, "who-init").initPid().orElseThrow();
+        List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
+        assertTrue(status.stream().anyMatch(l -> l.matches("Uid:\\s+1000\\s+1000\\s+1000\\s+1000")), status.toString());
+        assertTrue(status.stream().anyMatch(l -> l.matches("Gid:\\s+1001\\s+1001\\s+1001\\s+1001")), status.toString());
+    }
+
+    @Test
+    void executeRunsAsPid2AndPropagatesExitStatuses() throws IOException {
+        define("ex", "");
+        assertEquals("2\n", execute("ex", "echo $$", Map.of()).out());
+        for (int code : List.of(0, 1, 42)) {
+            assertEquals(code, execute("ex", "exit " + code, Map.of()).status());
+        }
+        assertEquals(ContainerState.STOPPED, runtime.get(lxcpath, "ex").state());
+        assertEquals("from stdin\n", executeWithInput("ex", "cat", "from stdin\n"));
+        Result over = execute("ex", "echo \"$X\"; hostname; echo err >&2", Map.of("lxc.environment", "X=over",
+                "lxc.uts.name", "overridden"));
+        assertEquals("over\noverridden\n", over.out());
+        assertEquals("err\n", over.err());
+    }
+
+    String executeWithInput(String name, String script, String input) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c", script), Map.of(),
+                OptionalInt.empty(), OptionalInt.empty(), false),
+                new Stdio(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out,
+                        new ByteArrayOutputStream()));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void attachPropagatesExitStatusesAndRefusesStoppedContainers() throws IOException {
+        define("at", sleeper());
+        start("at");
+        for (int code : List.of(0, 1, 42)) {
+            assertEquals(code, attach("at", "exit " + code).status());
+        }
+        assertThrows(ContainerBusyException.class, () -> runtime.start(lxcpath, "at", StartOptions.DEFAULT));
+        runtime.stop(lxcpath, "at", new StopOptions(false, true, false, false, BOUND));
+        assertThrows(ContainerNotRunningException.class, () -> attach("at", "true"));
+    }
+
+    @Test
+    void stopKillsAnInitIgnoringTheHaltSignalAfterTheTimeout() throws IOException {
+        define("stubborn", sleeper());
+        start("stubborn");
+        runtime.stop(lxcpath, "stubborn", new StopOptions(false, false, false, false, Duration.ofSeconds(2)));
+        assertEquals(ContainerState.STOPPED, runtime.get(lxcpath, "stubborn").state());
+        assertFalse(Files.exists(new RunLayout(runRoot).dir(lxcpath, "stubborn")));
+        ContainerNotRunningException e = assertThrows(ContainerNotRunningException.class,
+                () -> runtime.stop(lxcpath, "stubborn", StopOptions.DEFAULT));
+        assertEquals(2, e.exitStatus());
+        assertFalse(Cleanup.mountsUnder(runRoot).iterator().hasNext(), "rootfs unmounted");
+    }
+
+    @Test
+    void shortLivedInitReachesStoppedTwentyTimes() throws IOException {
+        define("brief", "lxc.init.cmd = /bin/true\n");
+        for (int i = 0; i < 20; i++) {
+            runtime.start(lxcpath, "brief", StartOptions.DEFAULT);
+            assertTrue(runtime.waitFor(lxcpath, "brief", Set.of(ContainerState.STOPPED), BOUND), "round " + i);
+        }
+        assertFalse(Files.exists(new RunLayout(runRoot).dir(lxcpath, "brief")));
+        assertFalse(Cleanup.mountsUnder(runRoot).iterator().hasNext());
+    }
+
+    @Test
+    void failedStartsLeaveNothingBehind() throws IOException {
+        define("badmount", sleeper() + "lxc.mount.entry = /nonexistent-lxj-source mnt none bind,create=dir 0 0\n");
+        LxjException e = assertThrows(LxjException.class, () -> runtime.start(lxcpath, "badmount", StartOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("ENOENT"), e.getMessage());
+        assertTrue(e.getMessage().contains("nonexistent-lxj-source"), e.getMessage());
+        assertNothingLeft("badmount");
+        define("noinit", "lxc.init.cmd = /sbin/no-such-init\n");
+        LxjException e2 = assertThrows(LxjException.class, () -> runtime.start(lxcpath, "noinit", StartOptions.DEFAULT));
+        assertTrue(e2.getMessage().contains("ENOENT"), e2.getMessage());
+        assertNothingLeft("noinit");
+    }
+
+    void assertNothingLeft(String name) throws IOException {
+        assertEquals(ContainerState.STOPPED, runtime.get(lxcpath, name).state());
+        assertFalse(Files.exists(new RunLayout(runRoot).dir(lxcpath, name), LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Cleanup.mountsUnder(runRoot).iterator().hasNext(), "no mount left under the run directory");
+        assertFalse(Cleanup.mountsUnder(rootfs).iterator().hasNext(), "no mount left on the rootfs");
+        assertTrue(Cleanup.processesWithCwdOrRootUnder(rootfs).isEmpty(), "no process left in the rootfs");
+    }
+
+    @Test
+    void aRestartedRuntimeFindsRunningContainersAndStopsThem() throws IOException {
+        List<String> names = List.of("r1", "r2", "r3");
+        for (String n : names) {
+            define(n, sleeper());
+            start(n);
+        }
+        List<Long> pids = names.stream().map(n -> runtime.get(lxcpath, n).initPid().orElseThrow()).toList();
+        runtime.close();
+        runtime = newRuntime();
+        for (int i = 0; i < names.size(); i++) {
+            assertEquals(ContainerState.RUNNING, runtime.get(lxcpath, names.get(i)).state());
+            assertEquals(pids.get(i), runtime.get(lxcpath, names.get(i)).initPid().orElseThrow());
+        }
+        for (String n : names) {
+            runtime.stop(lxcpath, n, new StopOptions(false, false, false, false, Duration.ofSeconds(2)));
+            assertEquals(ContainerState.STOPPED, runtime.get(lxcpath, n).state());
+        }
+        for (long pid : pids) {
+            assertFalse(Files.exists(Path.of("/proc", Long.toString(pid))), "init " + pid + " is gone");
+        }
+        assertFalse(Cleanup.mountsUnder(runRoot).iterator().hasNext());
+    }
+
+    static final Comparator<Path> DEEPEST_FIRST = Comparator.reverseOrder();
+}
