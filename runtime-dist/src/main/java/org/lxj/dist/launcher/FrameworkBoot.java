@@ -139,11 +139,20 @@ final class FrameworkBoot {
         }
     }
 
-    private static String resolutionError(Bundle b) {
+    /**
+     * Felix explains a failed resolution only when asked to start the bundle, which it refuses before
+     * checking resolution while the bundle's start level is above the framework's: move the (failing)
+     * bundle to level 1 of a started framework, then ask.
+     */
+    private String resolutionError(Bundle b) {
         try {
-            b.start(Bundle.START_TRANSIENT);   // only to make the resolver explain itself
+            if (framework.getState() != Bundle.ACTIVE) {
+                framework.start();
+            }
+            b.adapt(BundleStartLevel.class).setStartLevel(1);
+            b.start(Bundle.START_TRANSIENT);
             return "does not resolve";
-        } catch (BundleException e) {
+        } catch (BundleException | IllegalStateException e) {
             return e.getMessage();
         }
     }

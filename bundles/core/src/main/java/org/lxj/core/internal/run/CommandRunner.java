@@ -79,7 +79,7 @@ public final class CommandRunner {
             relay.started();
             Optional<ExitStatus> exit = awaitExit(l.monitor(), l.state());
             relay.drain();
-            registry.reap(l.state().lxcpath(), name, false);
+            registry.reap(l.state(), false);
             Optional<ExitStatus> recorded = registry.takeExit(l.state().lxcpath(), name);
             exit = exit.or(() -> recorded);
             return exit.map(RunRegistry::status).orElseThrow(() -> new LxjException(

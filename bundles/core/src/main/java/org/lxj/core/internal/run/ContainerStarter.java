@@ -258,7 +258,7 @@ public final class ContainerStarter {
             } catch (IOException e) {
                 LOG.warn("{}: failed to kill init after a failed start: {}", name, e.getMessage());
             }
-            registry.reap(layout.lxcpath(), name, false);
+            registry.reap(launched.state(), false);
         }
     }
 

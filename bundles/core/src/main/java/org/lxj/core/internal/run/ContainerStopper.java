@@ -51,7 +51,7 @@ public final class ContainerStopper {
             LOG.info("{}: killing (signal {})", name, s.stopSignal());
             send(link, s, s.stopSignal());
             awaitExit(link, s, Optional.empty());
-            registry.reap(lxcpath, name, false);
+            registry.reap(s, false);
             return;
         }
         int halt = s.haltSignal() != 0 ? s.haltSignal()
@@ -73,7 +73,7 @@ public final class ContainerStopper {
             send(link, s, s.stopSignal());
             awaitExit(link, s, Optional.empty());
         }
-        registry.reap(lxcpath, name, false);
+        registry.reap(s, false);
     }
 
     private void send(MonitorLink link, RunState s, int signal) {

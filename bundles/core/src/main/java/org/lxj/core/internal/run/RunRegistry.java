@@ -144,7 +144,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
         if (st == Status.RUNNING || st == Status.STARTING) {
             return s;
         }
-        reap(lxcpath, name, st == Status.MONITOR_DEAD);
+        reap(s.get(), st == Status.MONITOR_DEAD);
         return Optional.empty();
     }
 
@@ -159,7 +159,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
             case STARTING -> ContainerState.STARTING;
             case RUNNING -> ContainerState.RUNNING;
             default -> {
-                reap(lxcpath, name, st == Status.MONITOR_DEAD);
+                reap(s.get(), st == Status.MONITOR_DEAD);
                 yield ContainerState.STOPPED;
             }
         };
@@ -173,16 +173,18 @@ public final class RunRegistry implements StateStore, AutoCloseable {
     /**
      * Cleans up after a container whose init exited or whose monitor died: unmounts the rootfs, removes the run
      * directory (state file last), emits EXITED and STOPPED (ABORTING first when {@code aborted}), and destroys an
-     * ephemeral container. Does nothing when no state is recorded, so the watcher, a stop and a state query may
-     * all try.
+     * ephemeral container. Does nothing when no state of that start is recorded, so the watcher, a stop and a state
+     * query may all try, and a late one never touches a later start of the same container.
      *
      * @return whether this call cleaned up
      */
-    public boolean reap(Path lxcpath, String name, boolean aborted) {
+    public boolean reap(RunState run, boolean aborted) {
+        Path lxcpath = run.lxcpath();
+        String name = run.name();
         Optional<ExitStatus> exit;
         RunState s;
         try (ContainerLocks.Held held = locks.lock(lxcpath, name)) {
-            Optional<RunState> recorded = read(lxcpath, name);
+            Optional<RunState> recorded = read(lxcpath, name).filter(r -> sameRun(r, run));
             if (recorded.isEmpty()) {
                 return false;
             }
@@ -200,7 +202,6 @@ public final class RunRegistry implements StateStore, AutoCloseable {
                 LOG.warn("{}: failed to release rootfs \"{}\": {}", name, s.rootfsMounted(), e.getMessage());
             }
             removeRunDir(dir);
-            watchers.remove(dir);
             LOG.info("{}: stopped{}", name, exit.map(x -> " (" + describe(x) + ")").orElse(""));
         }
         exit.ifPresent(x -> emit(s, ContainerEvent.Kind.EXITED, ContainerState.STOPPED, OptionalInt.of(status(x))));
@@ -214,6 +215,11 @@ public final class RunRegistry implements StateStore, AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Whether two states record the same start (a later start of the container has another init). */
+    static boolean sameRun(RunState a, RunState b) {
+        return a.initPid() == b.initPid() && a.initStartTime() == b.initStartTime();
     }
 
     private Optional<ExitStatus> exitRecord(RunState s) {
@@ -280,11 +286,10 @@ public final class RunRegistry implements StateStore, AutoCloseable {
 
     /** Starts the thread that cleans up after {@code s} once its init exits; one per container. */
     public void watch(RunState s) {
-        Path dir = layout.dir(s.lxcpath(), s.name());
         if (closed) {
             return;
         }
-        watchers.computeIfAbsent(dir, d -> {
+        watchers.computeIfAbsent(watchKey(s), d -> {
             Thread t = new Thread(() -> watchLoop(s), "lxj-watch-" + s.name());
             t.setDaemon(true);
             t.start();
@@ -292,10 +297,14 @@ public final class RunRegistry implements StateStore, AutoCloseable {
         });
     }
 
+    private Path watchKey(RunState s) {
+        return layout.dir(s.lxcpath(), s.name()).resolve(Integer.toString(s.initPid()));
+    }
+
     private void watchLoop(RunState s) {
         MonitorLink link = monitor(s);
         Status st = Status.RUNNING;
-        while (!closed) {
+        while (!closed && read(s.lxcpath(), s.name()).filter(r -> sameRun(r, s)).isPresent()) {
             try {
                 link.awaitExit(WATCH_SLICE);
                 st = Status.EXITED;
@@ -313,15 +322,14 @@ public final class RunRegistry implements StateStore, AutoCloseable {
                 }
             }
         }
-        if (closed) {
-            return;
-        }
         try {
-            reap(s.lxcpath(), s.name(), st == Status.MONITOR_DEAD);
+            if (!closed) {
+                reap(s, st == Status.MONITOR_DEAD);
+            }
         } catch (RuntimeException e) {
             LOG.warn("{}: cleanup after exit failed: {}", s.name(), e.toString());
         } finally {
-            watchers.remove(layout.dir(s.lxcpath(), s.name()));
+            watchers.remove(watchKey(s));
         }
     }
 
@@ -369,12 +377,12 @@ public final class RunRegistry implements StateStore, AutoCloseable {
                 running.add(s);
                 watch(s);
             }
-            case EXITED -> reap(s.lxcpath(), s.name(), false);
+            case EXITED -> reap(s, false);
             default -> {
                 if (procs.isAlive(s.initPid(), s.initStartTime())) {
                     kill.kill(s.initPid(), 9);
                 }
-                reap(s.lxcpath(), s.name(), true);
+                reap(s, true);
             }
         }
     }

@@ -125,7 +125,7 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     private final CommandRunner commands;
 
     @Activate
-    public RuntimeComponent(Config config, BundleContext context, @Reference Syscalls sys) {
+    public RuntimeComponent(Config config, BundleContext context, @Reference(name = "syscalls") Syscalls sys) {
         this(systemConfig(config.conf(), context.getProperty(CONF_PROPERTY)), sys,
                 new RunLayout(config.runRoot().isBlank() ? RunLayout.DEFAULT_ROOT : Path.of(config.runRoot().trim())));
     }
