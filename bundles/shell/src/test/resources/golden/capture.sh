@@ -18,7 +18,6 @@ run create-c2 lxc-create -P $P -n c2 -t none
 run create-exists lxc-create -P $P -n c1 -t none
 run create-noname lxc-create -P $P -t none
 run create-notemplate lxc-create -P $P -n z1
-run create-badB lxc-create -P $P -n z3 -t none -B bogus
 run ls-plain lxc-ls -P $P
 run ls-1 lxc-ls -P $P -1
 run ls-f lxc-ls -P $P -f

@@ -59,6 +59,9 @@ final class GogoRunner {
     }
 
     /** Runs {@code name args...}; returns the exit status. */
+    /** Session variable telling commands that the session's streams are this process's fds 0, 1 and 2. */
+    static final String INHERIT_STDIO_VARIABLE = "lxj.inherit.stdio";
+
     int runCommand(String name, List<String> args) throws LaunchException {
         if (!COMMAND_NAME.matcher(name).matches()) {
             err.println("lxj: \"" + name + "\" is not a command name (use -c for a Gogo script)");
@@ -67,6 +70,8 @@ final class GogoRunner {
         StringBuilder line = new StringBuilder(name);
         Session session = openSession();
         try {
+            // one command on the process's own fds: commands may hand fds 0-2 straight to a container
+            session.put(INHERIT_STDIO_VARIABLE, Boolean.TRUE);
             for (int i = 0; i < args.size(); i++) {
                 session.put(ARG_VARIABLE_PREFIX + i, args.get(i));
                 line.append(" $").append(ARG_VARIABLE_PREFIX).append(i);

@@ -93,7 +93,6 @@ class GoldenTest {
                 Arguments.of("create-exists", false, 0, "lxc-create", "-P /tmp/shell-oracle -n c1 -t none"),
                 Arguments.of("create-noname", false, 0, "lxc-create", "-P /tmp/shell-oracle -t none"),
                 Arguments.of("create-notemplate", false, 0, "lxc-create", "-P /tmp/shell-oracle -n z1"),
-                Arguments.of("create-badB", false, 0, "lxc-create", "-P /tmp/shell-oracle -n z3 -t none -B bogus"),
                 Arguments.of("ls-plain", false, 0, "lxc-ls", "-P /tmp/shell-oracle"),
                 Arguments.of("ls-1", false, 0, "lxc-ls", "-P /tmp/shell-oracle -1"),
                 Arguments.of("ls-f", false, 0, "lxc-ls", "-P /tmp/shell-oracle -f"),
