@@ -1,5 +1,7 @@
 package org.lxj.core.internal.plan;
 
+import java.util.List;
+
 import org.lxj.spi.backend.ContainerContext;
 import org.lxj.spi.launch.LaunchContributor;
 import org.lxj.spi.launch.LaunchPlan;
@@ -19,8 +21,10 @@ final class NetworkContributor implements LaunchContributor {
 
     @Override
     public void contribute(ContainerContext context, LaunchPlan.Builder plan) {
-        boolean shareHost = context.config().entries().stream()
-                .anyMatch(e -> e.key().matches("lxc\\.net\\.\\d+\\.type") && e.value().trim().equals("none"));
+        // as LXC: the host's network only when NICs are configured and every one is of type none
+        List<String> types = context.config().entries().stream()
+                .filter(e -> e.key().matches("lxc\\.net\\.\\d+\\.type")).map(e -> e.value().trim()).toList();
+        boolean shareHost = !types.isEmpty() && types.stream().allMatch("none"::equals);
         if (shareHost && plan.cloneNamespaces().contains(Namespace.NET)) {
             plan.keepNamespace(Namespace.NET);
         }

@@ -49,13 +49,16 @@ public final class StdioRelay implements AutoCloseable {
     }
 
     /**
-     * Makes the fifos for {@code stdio} under {@code parent}; {@link Stdio#INHERIT} needs none.
+     * Makes the fifos for {@code stdio} under {@code parent}; fds handed over ({@link Stdio#INHERIT},
+     * {@link Stdio#ofFds}) need none and go to the launcher as they are.
      *
      * @throws LxjException when a fifo cannot be made or opened
      */
     public static StdioRelay open(Syscalls sys, Path parent, Stdio stdio) {
         StdioRelay r = new StdioRelay(sys, stdio);
-        if (stdio.inherit()) {
+        if (stdio.fds().isPresent()) {
+            Stdio.Fds f = stdio.fds().get();
+            r.launchStdio = new LaunchStdio(f.in(), f.out(), f.err());
             return r;
         }
         Path dir = null;
