@@ -8,6 +8,8 @@ import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.api.config.ConfigEntry;
 import org.lxj.api.config.ContainerConfig;
 import org.lxj.spi.launch.LaunchContributor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refuses, before anything is prepared, a config that asks for a mechanism nothing installed provides: keys
@@ -17,6 +19,8 @@ import org.lxj.spi.launch.LaunchContributor;
 public final class KeyGate {
     private static final Set<String> HARMLESS_APPARMOR = Set.of("unconfined", "unchanged");
     private static final Set<String> NIC_TYPES_BUILT_IN = Set.of("empty", "none");
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyGate.class);
 
     private KeyGate() {
     }
@@ -37,6 +41,12 @@ public final class KeyGate {
             if (m.isPresent() && !m.get().installedIn(installed)) {
                 throw new UnsupportedFeatureException("Config key \"" + e.key() + "\" needs "
                         + m.get().description() + ", and none is installed");
+            }
+            if (e.key().equals("lxc.tty.max") && !value.equals("0")) {
+                // templates (busybox among them) ask for ttys; a container without them still runs, so this
+                // is said rather than refused until the console bundle provides them
+                LOG.info("Config key \"lxc.tty.max\" = {} ({}:{}): ttys need console support, which is not "
+                        + "installed; the container gets none", value, e.file(), e.line());
             }
             missingSupport(e.key(), value).ifPresent(what -> {
                 throw new UnsupportedFeatureException("Config key \"" + e.key() + "\" needs " + what
@@ -83,7 +93,7 @@ public final class KeyGate {
             return Optional.of("a network backend for type \"" + value + "\"");
         }
         boolean zero = value.equals("0");
-        if ((key.equals("lxc.tty.max") && !zero) || key.equals("lxc.tty.dir")
+        if (key.equals("lxc.tty.dir")
                 || (key.equals("lxc.console.path") && !value.equals("none")) || key.equals("lxc.console.logfile")
                 || (key.equals("lxc.console.rotate") && !zero) || (key.equals("lxc.console.buffer.size") && !zero)
                 || (key.equals("lxc.console.size") && !zero)) {
