@@ -60,13 +60,24 @@ static void step_userns(const struct plan *p)
 		die(LXJ_STEP_SETID_ROOT, errno, "Failed to become root in the user namespace: %s", errno_name(errno));
 }
 
-static int step_rootfs(const struct plan *p)
+static void step_propagation(const struct plan *p)
 {
 	if (p->clone_flags & CLONE_NEWNS) {
 		unsigned long prop = p->rootfs_propagation ? p->rootfs_propagation : MS_SLAVE;
 		if (mount(NULL, "/", NULL, MS_REC | prop, NULL) < 0)
 			die(LXJ_STEP_PROPAGATION, errno, "Failed to set the propagation of \"/\": %s", errno_name(errno));
 	}
+}
+
+static void step_hooks(const struct plan *p, uint32_t stage)
+{
+	char err[1024];
+	if (p->n_hooks && run_hooks(p, stage, NULL, err, sizeof(err)) < 0)
+		die(LXJ_STEP_HOOK, errno, "%s", err);
+}
+
+static int step_rootfs(const struct plan *p)
+{
 	if (!p->rootfs) {
 		/* No rootfs: the host's root, seen through the (new or joined) mount namespace. */
 		int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -243,18 +254,25 @@ void container_main(const struct plan *p, int sync)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die(LXJ_STEP_DUMPABLE, errno, "Failed to make the init non-dumpable: %s", errno_name(errno));
 	step_userns(p);
+	step_propagation(p);
+	/* LXC's order: pre-mount before the rootfs, mount after the mounts, autodev after /dev, all before the pivot. */
+	step_hooks(p, LXJ_HOOK_PRE_MOUNT);
 	int root = step_rootfs(p);
 	int devnull = open_verified_devnull();
 	if (devnull < 0 && p->n_masked > 0)
 		die(LXJ_STEP_MASK, errno, "Failed to open a verified /dev/null (char 1:3): %s", errno_name(errno));
 	step_mounts(p, root);
+	step_hooks(p, LXJ_HOOK_MOUNT);
 	step_devices_symlinks(p, root);
+	step_hooks(p, LXJ_HOOK_AUTODEV);
 	step_pivot(p, root);
 	close(root);
 	step_masks(p, devnull);
 	if (devnull >= 0)
 		close(devnull);
 	step_uts_rlimits(p);
+	/* The start hook runs inside, still privileged, just before the identity and filters of init. */
+	step_hooks(p, LXJ_HOOK_START);
 	step_cwd(p);
 	if (!p->no_new_privs)
 		step_seccomp(p); /* without no_new_privs the filter needs CAP_SYS_ADMIN: before the drop */

@@ -44,6 +44,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();
 		if (plan.seccomp && (plan.seccomp_len == 0 || plan.seccomp_len % 8))
 			__builtin_trap();
+		for (size_t i = 0; i < plan.n_hooks; i++)
+			if (plan.hooks[i].n_args == 0 || plan.hooks[i].args[0][0] != '/' ||
+			    plan.hooks[i].args[plan.hooks[i].n_args] != NULL || plan.hooks[i].env[plan.hooks[i].n_env] != NULL ||
+			    (plan.hooks[i].ns_env && plan.hooks[i].stage != 5))
+				__builtin_trap();
 	}
 	return 0;
 }

@@ -52,6 +52,20 @@ int enter_cwd(const char *cwd, char *err, size_t errlen);
 int join_namespaces(const struct plan *p, char *err, size_t errlen);
 /* Attach mode: the launcher stays the JVM's child, joins a running container and forks the command. */
 int attach_main(int ctl);
+/* The container's namespaces as the monitor holds them, for stop hooks (hooks.c). */
+struct hook_namespaces {
+	size_t n;
+	const char *names[8];     /* as in /proc/PID/ns: "mnt", "pid", ... */
+	const char *env_names[8]; /* LXC_MNT_NS, LXC_PID_NS, ... */
+	char paths[8][48];        /* /proc/<monitor>/fd/<n> */
+};
+/* The stage's name as in lxc.hook.<name>. */
+const char *hook_stage_name(uint32_t stage);
+/*
+ * Runs the plan's hooks of one stage in order (ns: namespace references for stop hooks, else NULL). Returns 0, or
+ * -1 with err set (Hook mount "/x" exited with status 3) at the first failure; stop hooks all run.
+ */
+int run_hooks(const struct plan *p, uint32_t stage, const struct hook_namespaces *ns, char *err, size_t errlen);
 int mkpath_in_root(int rootfd, const char *path, uint32_t create);
 int mount_entry(int rootfd, const struct plan_mount *m, char *err, size_t errlen);
 int mask_path(int rootfd, const char *path, int devnull, char *err, size_t errlen);

@@ -3,6 +3,7 @@
  * Re-executes itself from a sealed memfd, detaches as the container's monitor, reads and checks
  * the plan, and hands over to the monitor.
  */
+#include "client.h"
 #include "launcher.h"
 #include "protocol.h"
 
@@ -90,6 +91,8 @@ int main(int argc, char **argv)
 		printf("lxj-launcher protocol %d\n", LXJ_PROTOCOL_VERSION);
 		return LXJ_EXIT_OK;
 	}
+	if (argc > 1 && strcmp(argv[1], "client") == 0)
+		return client_main(argc - 1, argv + 1);
 	int attach = argc == 2 && strcmp(argv[1], "attach") == 0;
 	if ((argc > 1 && !attach) || !is_control_socket(CONTROL_FD)) {
 		fprintf(stderr, "lxj-launcher: started without its control socket on fd %d\n", CONTROL_FD);

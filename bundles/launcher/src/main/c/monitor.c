@@ -33,6 +33,7 @@ struct monitor {
 	int ctl, sync, pidfd, rundir, procfd, listen;
 	pid_t init;
 	int sock_bound;
+	struct hook_namespaces ns; /* held for stop hooks */
 };
 
 static int open_verified_proc(void)
@@ -200,6 +201,39 @@ static int reply_pids(struct monitor *m, uint16_t type)
 	return send_frame(m->ctl, type, buf, (uint32_t)off);
 }
 
+static int has_stop_hooks(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n_hooks; i++)
+		if (p->hooks[i].stage == LXJ_HOOK_STOP)
+			return 1;
+	return 0;
+}
+
+/* Holds init's namespaces open, so stop hooks can still reach them after init exited (LXC's nsfd). */
+static int hold_namespaces(struct monitor *m)
+{
+	static const struct { uint64_t flag; const char *name, *env; } kinds[] = {
+		{ CLONE_NEWUSER, "user", "LXC_USER_NS" }, { CLONE_NEWNS, "mnt", "LXC_MNT_NS" },
+		{ CLONE_NEWPID, "pid", "LXC_PID_NS" },     { CLONE_NEWUTS, "uts", "LXC_UTS_NS" },
+		{ CLONE_NEWIPC, "ipc", "LXC_IPC_NS" },     { CLONE_NEWNET, "net", "LXC_NET_NS" },
+		{ CLONE_NEWCGROUP, "cgroup", "LXC_CGROUP_NS" }, { 0x80 /* CLONE_NEWTIME */, "time", "LXC_TIME_NS" },
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!(m->p->clone_flags & kinds[i].flag))
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "%d/ns/%s", m->init, kinds[i].name);
+		int fd = openat(m->procfd, path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		size_t k = m->ns.n++;
+		m->ns.names[k] = kinds[i].name;
+		m->ns.env_names[k] = kinds[i].env;
+		snprintf(m->ns.paths[k], sizeof(m->ns.paths[k]), "/proc/%d/fd/%d", getpid(), fd);
+	}
+	return 0;
+}
+
 /* The handshake: maps, READY, CREATED, START, exec. Returns 0 when the container runs. */
 static int setup(struct monitor *m)
 {
@@ -288,6 +322,11 @@ static int setup(struct monitor *m)
 			send_error(m->ctl, LXJ_STEP_USERNS_MAPS, errno, "Failed to signal the id maps: %s", errno_name(errno));
 			return abort_setup(m);
 		}
+	}
+	if (has_stop_hooks(p) && hold_namespaces(m) < 0) {
+		send_error(m->ctl, LXJ_STEP_HOOK, errno, "Failed to hold the namespaces of %d for the stop hooks: %s",
+			   m->init, errno_name(errno));
+		return abort_setup(m);
 	}
 	int t = from_init(m, LXJ_STEP_INIT);
 	if (t != LXJ_MSG_READY) {
@@ -446,7 +485,10 @@ static int supervise(struct monitor *m)
 			if (r == m->init)
 				init_status = status;
 		if (init_status != -1) {
-			char line[128], msg[160];
+			char line[128], msg[160], err[1024];
+			/* Before the exit record: the runtime's cleanup (rootfs unmount, post-stop) comes after them. */
+			if (m->ns.n || has_stop_hooks(m->p))
+				run_hooks(m->p, LXJ_HOOK_STOP, &m->ns, err, sizeof(err));
 			write_exit(m, init_status, line, sizeof(line));
 			snprintf(msg, sizeof(msg), "EXITED %s", line);
 			for (int i = 0; i < MAX_CLIENTS; i++)

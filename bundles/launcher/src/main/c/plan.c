@@ -390,6 +390,66 @@ static int parse_rlimit(struct perr *pe, const struct tlv *outer, struct plan_rl
 	return 0;
 }
 
+static int parse_hook(struct perr *pe, const struct tlv *outer, struct plan_hook *h)
+{
+	size_t off = 0;
+	struct tlv t;
+	int r;
+	unsigned seen = 0;
+	memset(h, 0, sizeof(*h));
+	while ((r = tlv_next(outer->payload, outer->len, &off, &t)) > 0) {
+		if (t.flags & ~LXJ_FLAG_OPTIONAL)
+			return fail(pe, EINVAL, "Invalid plan: hook attribute %u has unknown flags 0x%x", t.type, t.flags);
+		switch (t.type) {
+		case LXJ_HOOK_STAGE:
+			if (seen & 1)
+				return fail(pe, EINVAL, "Invalid plan: hook stage appears twice");
+			seen |= 1;
+			if (get_u32(pe, &t, "hook stage", &h->stage))
+				return -1;
+			break;
+		case LXJ_HOOK_NS_ENV:
+			if (seen & 2)
+				return fail(pe, EINVAL, "Invalid plan: hook namespace style appears twice");
+			seen |= 2;
+			if (get_bool(pe, &t, "hook namespace style", &h->ns_env))
+				return -1;
+			break;
+		case LXJ_HOOK_ARG:
+			if (h->n_args >= PLAN_MAX_HOOK_ARGS)
+				return fail(pe, E2BIG, "Invalid plan: more than %d hook arguments", PLAN_MAX_HOOK_ARGS);
+			if (get_str(pe, &t, "hook argument", &h->args[h->n_args]))
+				return -1;
+			h->n_args++;
+			break;
+		case LXJ_HOOK_ENV:
+			if (h->n_env >= PLAN_MAX_HOOK_ENV)
+				return fail(pe, E2BIG, "Invalid plan: more than %d hook environment entries", PLAN_MAX_HOOK_ENV);
+			if (get_str(pe, &t, "hook environment", &h->env[h->n_env]))
+				return -1;
+			if (!strchr(h->env[h->n_env], '=') || h->env[h->n_env][0] == '=')
+				return fail(pe, EINVAL, "Invalid plan: hook environment entry \"%s\" is not NAME=value",
+					    h->env[h->n_env]);
+			h->n_env++;
+			break;
+		default:
+			if (unknown(pe, &t, "hook"))
+				return -1;
+		}
+	}
+	if (r < 0)
+		return fail(pe, EINVAL, "Invalid plan: truncated attribute inside a hook");
+	if (!(seen & 1) || h->stage < LXJ_HOOK_PRE_MOUNT || h->stage > LXJ_HOOK_STOP)
+		return fail(pe, EINVAL, "Invalid plan: hook needs a stage from %d to %d", LXJ_HOOK_PRE_MOUNT, LXJ_HOOK_STOP);
+	if (h->n_args == 0 || h->args[0][0] != '/')
+		return fail(pe, EINVAL, "Invalid plan: hook needs an absolute program");
+	if (h->ns_env && h->stage != LXJ_HOOK_STOP)
+		return fail(pe, EINVAL, "Invalid plan: only stop hooks get namespace references");
+	h->args[h->n_args] = NULL;
+	h->env[h->n_env] = NULL;
+	return 0;
+}
+
 static int add_str(struct perr *pe, const struct tlv *t, const char *what, const char **arr, size_t *n, size_t max)
 {
 	if (*n >= max)
@@ -583,6 +643,13 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 				return -1;
 			p->n_mounts++;
 			break;
+		case LXJ_ATTR_HOOK:
+			if (p->n_hooks >= PLAN_MAX_HOOKS)
+				return fail(&pe, E2BIG, "Invalid plan: more than %d hooks", PLAN_MAX_HOOKS);
+			if (parse_hook(&pe, &t, &p->hooks[p->n_hooks]))
+				return -1;
+			p->n_hooks++;
+			break;
 		case LXJ_ATTR_RLIMIT:
 			if (p->n_rlimits >= PLAN_MAX_RLIMITS)
 				return fail(&pe, E2BIG, "Invalid plan: more than %d rlimits", PLAN_MAX_RLIMITS);
@@ -634,7 +701,8 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 			return fail(&pe, EINVAL, "Invalid plan: attach namespaces 0x%llx name more than namespaces",
 				    (unsigned long long)p->attach_ns);
 		if (p->rootfs || p->run_dir || p->n_mounts || p->n_devices || p->n_symlinks || p->n_joins || p->clone_flags ||
-		    p->uid_map || p->gid_map || p->n_masked || p->n_readonly || p->builtin_init || p->n_proc_writes)
+		    p->uid_map || p->gid_map || p->n_masked || p->n_readonly || p->builtin_init || p->n_proc_writes ||
+		    p->n_hooks)
 			return fail(&pe, EINVAL, "Invalid plan: attach carries container setup attributes");
 		if (p->remount_sys && !(p->attach_ns & CLONE_NEWNS))
 			return fail(&pe, EINVAL, "Invalid plan: remounting /sys needs the mount namespace");
@@ -663,6 +731,10 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 					    (unsigned long long)p->joins[i].ns);
 		if (p->hostname && !(p->clone_flags & CLONE_NEWUTS))
 			return fail(&pe, EINVAL, "Invalid plan: a hostname needs a new UTS namespace");
+		for (size_t i = 0; i < p->n_hooks; i++)
+			if (p->hooks[i].stage != LXJ_HOOK_STOP && p->hooks[i].stage != LXJ_HOOK_START &&
+			    !(p->clone_flags & CLONE_NEWNS))
+				return fail(&pe, EINVAL, "Invalid plan: mount-stage hooks need a new mount namespace");
 	}
 	if (p->has_umask && p->umask > 0777)
 		return fail(&pe, EINVAL, "Invalid plan: umask %o", p->umask);

@@ -18,6 +18,9 @@
 #define PLAN_MAX_GROUPS 64
 #define PLAN_MAX_CGROUP_PROCS 16
 #define PLAN_MAX_SECCOMP (4096 * 8)
+#define PLAN_MAX_HOOKS 32
+#define PLAN_MAX_HOOK_ARGS 64
+#define PLAN_MAX_HOOK_ENV 128
 
 struct plan_mount {
 	const char *source;   /* NULL: none (e.g. "proc") */
@@ -52,6 +55,14 @@ struct plan_join {
 	uint64_t ns; /* one CLONE_NEW* flag */
 	const char *path;
 	uint32_t pid;
+};
+
+struct plan_hook {
+	uint32_t stage; /* LXJ_HOOK_* */
+	int ns_env;     /* stop hooks: namespaces as LXC_<NS>_NS variables rather than arguments */
+	size_t n_args, n_env;
+	const char *args[PLAN_MAX_HOOK_ARGS + 1]; /* NULL-terminated, args[0] absolute */
+	const char *env[PLAN_MAX_HOOK_ENV + 1];   /* NULL-terminated */
 };
 
 struct plan_rlimit {
@@ -103,6 +114,8 @@ struct plan {
 	const char *args[PLAN_MAX_ARGS + 1];  /* NULL-terminated */
 	const char *env[PLAN_MAX_ENV + 1];    /* NULL-terminated */
 	struct plan_rlimit rlimits[PLAN_MAX_RLIMITS];
+	size_t n_hooks;
+	struct plan_hook hooks[PLAN_MAX_HOOKS];
 };
 
 /* One TLV read from a buffer. */

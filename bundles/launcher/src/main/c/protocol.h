@@ -33,6 +33,15 @@
 #define LXJ_MSG_EXITED 10
 #define LXJ_MSG_SIGNAL 11
 
+/*
+ * Client mode (lxj-launcher client, docs/launcher-protocol.md): frames on the runtime's control socket.
+ * REQUEST carries the command line (REQ_* attributes) and the client's fds 0, 1 and 2 (SCM_RIGHTS);
+ * the runtime answers STATUS (REPLY_STATUS) or ERROR (ERR_MESSAGE). SHUTDOWN stops the runtime.
+ */
+#define LXJ_MSG_REQUEST 12
+#define LXJ_MSG_STATUS 13
+#define LXJ_MSG_SHUTDOWN 14
+
 /* Plan attributes. Strings are NUL-terminated inside their payload. */
 #define LXJ_ATTR_VERSION 1
 #define LXJ_ATTR_CONTAINER_ID 2
@@ -77,6 +86,8 @@
 #define LXJ_ATTR_ATTACH_NAMESPACES 41
 #define LXJ_ATTR_ATTACH_CGROUP 42
 #define LXJ_ATTR_REMOUNT_SYS 43
+/* An lxc.hook.* program the container setup (pre-mount, mount, autodev, start) or the monitor (stop) runs. */
+#define LXJ_ATTR_HOOK 44
 
 /* Attributes nested in LXJ_ATTR_MOUNT. */
 #define LXJ_MOUNT_SOURCE 1
@@ -123,6 +134,23 @@
 #define LXJ_RLIMIT_SOFT 2
 #define LXJ_RLIMIT_HARD 3
 
+/*
+ * Attributes nested in LXJ_ATTR_HOOK: STAGE once, ARG repeated (the absolute program first), ENV repeated
+ * (its whole environment), NS_ENV (stop hooks: pass the container's namespaces as LXC_<NS>_NS variables
+ * instead of "<ns>:/proc/<monitor>/fd/<n>" arguments, LXC's lxc.hook.version 1).
+ */
+#define LXJ_HOOK_STAGE 1
+#define LXJ_HOOK_ARG 2
+#define LXJ_HOOK_ENV 3
+#define LXJ_HOOK_NS_ENV 4
+
+/* LXJ_HOOK_STAGE values, in the order they run. */
+#define LXJ_HOOK_PRE_MOUNT 1
+#define LXJ_HOOK_MOUNT 2
+#define LXJ_HOOK_AUTODEV 3
+#define LXJ_HOOK_START 4
+#define LXJ_HOOK_STOP 5
+
 /* Attributes of an ERROR payload and of CREATED/STARTED payloads. */
 #define LXJ_ERR_STEP 1
 #define LXJ_ERR_ERRNO 2
@@ -131,6 +159,20 @@
 #define LXJ_REPLY_INIT_PID 5
 #define LXJ_REPLY_STATUS 6
 #define LXJ_REPLY_DUMPABLE 7
+
+/* Attributes of a REQUEST payload: VERSION u32, ARG string (repeated: the command, then its arguments),
+ * CWD string, TTY u32 (a mask of TTY_*: which of fds 0-2 are terminals), WIDTH u32 (columns, 0: none). */
+#define LXJ_REQ_VERSION 1
+#define LXJ_REQ_ARG 2
+#define LXJ_REQ_CWD 3
+#define LXJ_REQ_TTY 4
+#define LXJ_REQ_WIDTH 5
+#define LXJ_TTY_IN 1
+#define LXJ_TTY_OUT 2
+#define LXJ_TTY_ERR 4
+#define LXJ_MAX_REQUEST_ARGS 4096
+/* A REQUEST comes with exactly this many fds: the client's stdin, stdout and stderr. */
+#define LXJ_REQUEST_FDS 3
 
 /* Steps, in the order the launcher carries them out (reported in ERROR). */
 #define LXJ_STEP_PLAN 1
@@ -167,6 +209,7 @@
 #define LXJ_STEP_PERSONALITY 32
 #define LXJ_STEP_ATTACH 33
 #define LXJ_STEP_UNSUPPORTED 34
+#define LXJ_STEP_HOOK 35
 
 /* Exit codes of the launcher/monitor process itself. */
 #define LXJ_EXIT_OK 0
@@ -175,6 +218,8 @@
 #define LXJ_EXIT_SETUP 66
 #define LXJ_EXIT_REEXEC 67
 #define LXJ_EXIT_INTERNAL 70
+/* The client's exit code when no runtime listens on the control socket (EX_TEMPFAIL): boot one instead. */
+#define LXJ_EXIT_NO_DAEMON 75
 /* Exit codes of the container's command when it could not be started (shell convention). */
 #define LXJ_EXIT_NOT_EXECUTABLE 126
 #define LXJ_EXIT_NOT_FOUND 127

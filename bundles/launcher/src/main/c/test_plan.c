@@ -364,6 +364,104 @@ static void test_refusals(void)
 	CHECK(plan_parse(b.b, LXJ_MAX_MESSAGE + 1, &p, NULL, 0, NULL) == -1);
 }
 
+static void hook(struct buf *b, uint32_t stage, const char *prog, const char *env, int ns_env)
+{
+	struct buf h;
+	h.n = 0;
+	put_u32(&h, LXJ_HOOK_STAGE, stage);
+	if (prog)
+		put_str(&h, LXJ_HOOK_ARG, prog);
+	put_str(&h, LXJ_HOOK_ARG, "c1");
+	if (env)
+		put_str(&h, LXJ_HOOK_ENV, env);
+	if (ns_env >= 0)
+		put_u32(&h, LXJ_HOOK_NS_ENV, (uint32_t)ns_env);
+	put(b, LXJ_ATTR_HOOK, 0, h.b, (uint32_t)h.n);
+}
+
+static void test_hooks(void)
+{
+	struct buf b;
+	char err[256];
+	int e;
+	minimal(&b);
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS | CLONE_NEWPID);
+	hook(&b, LXJ_HOOK_PRE_MOUNT, "/hooks/pre", "LXC_NAME=c1", -1);
+	hook(&b, LXJ_HOOK_START, "/hooks/start", NULL, -1);
+	hook(&b, LXJ_HOOK_STOP, "/hooks/stop", "LXC_HOOK_VERSION=1", 1);
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(p.n_hooks == 3);
+	CHECK(p.hooks[0].stage == LXJ_HOOK_PRE_MOUNT && p.hooks[0].n_args == 2);
+	CHECK(strcmp(p.hooks[0].args[0], "/hooks/pre") == 0 && strcmp(p.hooks[0].args[1], "c1") == 0);
+	CHECK(p.hooks[0].args[2] == NULL && p.hooks[0].n_env == 1 && p.hooks[0].env[1] == NULL);
+	CHECK(strcmp(p.hooks[0].env[0], "LXC_NAME=c1") == 0 && p.hooks[0].ns_env == 0);
+	CHECK(p.hooks[1].stage == LXJ_HOOK_START && p.hooks[1].n_env == 0 && p.hooks[1].env[0] == NULL);
+	CHECK(p.hooks[2].stage == LXJ_HOOK_STOP && p.hooks[2].ns_env == 1);
+
+	minimal(&b);
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS);
+	hook(&b, 0, "/x", NULL, -1);
+	expect_refused(&b, EINVAL, "hook needs a stage");
+
+	minimal(&b);
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS);
+	hook(&b, LXJ_HOOK_STOP + 1, "/x", NULL, -1);
+	expect_refused(&b, EINVAL, "hook needs a stage");
+
+	minimal(&b);
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS);
+	hook(&b, LXJ_HOOK_MOUNT, "relative", NULL, -1);
+	expect_refused(&b, EINVAL, "absolute program");
+
+	minimal(&b);
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS);
+	hook(&b, LXJ_HOOK_MOUNT, "/x", "=bad", -1);
+	expect_refused(&b, EINVAL, "NAME=value");
+
+	minimal(&b);
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS);
+	hook(&b, LXJ_HOOK_MOUNT, "/x", NULL, 1);
+	expect_refused(&b, EINVAL, "only stop hooks");
+
+	minimal(&b);
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS);
+	hook(&b, LXJ_HOOK_STOP, "/x", NULL, 2);
+	expect_refused(&b, EINVAL, "0 or 1");
+
+	minimal(&b); /* a mount-stage hook would run in the host's mount namespace */
+	hook(&b, LXJ_HOOK_AUTODEV, "/x", NULL, -1);
+	expect_refused(&b, EINVAL, "new mount namespace");
+
+	minimal(&b);
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS);
+	for (int i = 0; i <= PLAN_MAX_HOOKS; i++)
+		hook(&b, LXJ_HOOK_MOUNT, "/x", NULL, -1);
+	expect_refused(&b, E2BIG, "more than");
+
+	minimal(&b); /* an unknown nested attribute is refused unless optional */
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS);
+	{
+		struct buf h;
+		h.n = 0;
+		put_u32(&h, LXJ_HOOK_STAGE, LXJ_HOOK_MOUNT);
+		put_str(&h, LXJ_HOOK_ARG, "/x");
+		put_u32(&h, 99, 1);
+		put(&b, LXJ_ATTR_HOOK, 0, h.b, (uint32_t)h.n);
+	}
+	expect_refused(&b, EOPNOTSUPP, "unknown hook attribute");
+
+	minimal(&b); /* truncated nested TLV */
+	put_u64(&b, LXJ_ATTR_CLONE_FLAGS, CLONE_NEWNS);
+	{
+		struct buf h;
+		h.n = 0;
+		put_u32(&h, LXJ_HOOK_STAGE, LXJ_HOOK_MOUNT);
+		put_str(&h, LXJ_HOOK_ARG, "/x");
+		put(&b, LXJ_ATTR_HOOK, 0, h.b, (uint32_t)h.n - 1);
+	}
+	expect_refused(&b, EINVAL, "");
+}
+
 static void test_tlv_next_bounds(void)
 {
 	uint8_t raw[16] = { 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff };
@@ -387,6 +485,7 @@ int main(void)
 	test_new_steps();
 	test_attach();
 	test_tlv_next_bounds();
+	test_hooks();
 	printf("plan_test: %d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;
 }

@@ -117,4 +117,26 @@ public interface ContainerRuntime {
      * @since 1.2
      */
     boolean waitFor(Path lxcpath, String name, java.util.Set<ContainerState> states, java.time.Duration timeout);
+    /**
+     * Delivers, until the subscription is closed, the events that <em>other</em> runtime processes on this host
+     * record for containers of {@code lxcpath} (each one-command {@code ./lxj} run is a process of its own); this
+     * runtime's own events reach the {@link org.lxj.api.event.ContainerListener} whiteboard. Together they are what
+     * {@code lxc-monitor} prints. The listener is called on a thread of the runtime.
+     *
+     * @since 1.3
+     */
+    default org.lxj.api.event.Subscription followJournal(Path lxcpath, org.lxj.api.event.ContainerListener listener) {
+        throw new UnsupportedFeatureException("This runtime keeps no event journal");
+    }
+
+    /**
+     * Runs a command in new namespaces of the host ({@code lxc-unshare}), without a container or a rootfs.
+     *
+     * @return the command's exit status (128 + signal when killed); 0 once it runs with {@code daemonize}
+     * @throws UnsupportedFeatureException for a namespace or option the runtime cannot provide
+     * @since 1.3
+     */
+    default int unshare(UnshareOptions options, Stdio stdio) {
+        throw new UnsupportedFeatureException("lxc-unshare is not supported by this runtime");
+    }
 }

@@ -24,6 +24,10 @@ public final class Protocol {
     public static final int MSG_ATTACHED = 9;
     public static final int MSG_EXITED = 10;
     public static final int MSG_SIGNAL = 11;
+    // Client mode: REQUEST (REQ_* attributes, fds 0-2 attached) answered by STATUS or ERROR; SHUTDOWN.
+    public static final int MSG_REQUEST = 12;
+    public static final int MSG_STATUS = 13;
+    public static final int MSG_SHUTDOWN = 14;
 
     // Plan attributes. Strings are NUL-terminated inside their payload.
     public static final int ATTR_VERSION = 1;
@@ -69,6 +73,7 @@ public final class Protocol {
     public static final int ATTR_ATTACH_NAMESPACES = 41;
     public static final int ATTR_ATTACH_CGROUP = 42;
     public static final int ATTR_REMOUNT_SYS = 43;
+    public static final int ATTR_HOOK = 44;
 
     // Attributes nested in LXJ_ATTR_MOUNT.
     public static final int MOUNT_SOURCE = 1;
@@ -107,6 +112,19 @@ public final class Protocol {
     public static final int RLIMIT_SOFT = 2;
     public static final int RLIMIT_HARD = 3;
 
+    // Attributes nested in LXJ_ATTR_HOOK; NS_ENV: stop hooks get LXC_<NS>_NS variables instead of arguments.
+    public static final int HOOK_STAGE = 1;
+    public static final int HOOK_ARG = 2;
+    public static final int HOOK_ENV = 3;
+    public static final int HOOK_NS_ENV = 4;
+
+    // LXJ_HOOK_STAGE values, in the order they run.
+    public static final int HOOK_PRE_MOUNT = 1;
+    public static final int HOOK_MOUNT = 2;
+    public static final int HOOK_AUTODEV = 3;
+    public static final int HOOK_START = 4;
+    public static final int HOOK_STOP = 5;
+
     // Attributes of an ERROR payload and of CREATED/STARTED payloads.
     public static final int ERR_STEP = 1;
     public static final int ERR_ERRNO = 2;
@@ -115,6 +133,18 @@ public final class Protocol {
     public static final int REPLY_INIT_PID = 5;
     public static final int REPLY_STATUS = 6;
     public static final int REPLY_DUMPABLE = 7;
+
+    // Attributes of a REQUEST payload; TTY is a mask of TTY_*.
+    public static final int REQ_VERSION = 1;
+    public static final int REQ_ARG = 2;
+    public static final int REQ_CWD = 3;
+    public static final int REQ_TTY = 4;
+    public static final int REQ_WIDTH = 5;
+    public static final int TTY_IN = 1;
+    public static final int TTY_OUT = 2;
+    public static final int TTY_ERR = 4;
+    public static final int MAX_REQUEST_ARGS = 4096;
+    public static final int REQUEST_FDS = 3;
 
     // Steps, in the order the launcher carries them out (reported in ERROR).
     public static final int STEP_PLAN = 1;
@@ -151,6 +181,7 @@ public final class Protocol {
     public static final int STEP_PERSONALITY = 32;
     public static final int STEP_ATTACH = 33;
     public static final int STEP_UNSUPPORTED = 34;
+    public static final int STEP_HOOK = 35;
 
     // Exit codes of the launcher/monitor process itself.
     public static final int EXIT_OK = 0;
@@ -159,6 +190,8 @@ public final class Protocol {
     public static final int EXIT_SETUP = 66;
     public static final int EXIT_REEXEC = 67;
     public static final int EXIT_INTERNAL = 70;
+    // The client's exit code when no runtime listens on the control socket (EX_TEMPFAIL).
+    public static final int EXIT_NO_DAEMON = 75;
 
     // Exit codes of the container's command when it could not be started (shell convention).
     public static final int EXIT_NOT_EXECUTABLE = 126;
@@ -212,6 +245,7 @@ public final class Protocol {
             case STEP_PERSONALITY -> "personality";
             case STEP_ATTACH -> "attach";
             case STEP_UNSUPPORTED -> "unsupported";
+            case STEP_HOOK -> "hook";
             default -> "step-" + step;
         };
     }

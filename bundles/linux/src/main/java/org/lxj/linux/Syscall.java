@@ -38,7 +38,19 @@ public enum Syscall {
     MKNOD("create device node \"%s\""),
     SETHOSTNAME("set hostname to \"%s\""),
     LANDLOCK_CREATE_RULESET("query the Landlock ABI version"),
-    LSM_LIST_MODULES("list the active LSMs");
+    LSM_LIST_MODULES("list the active LSMs"),
+    SOCKET("create a socket"),
+    SOCKETPAIR("create a socket pair"),
+    BIND("bind fd %d to \"%s\""),
+    CONNECT("connect fd %d to \"%s\""),
+    LISTEN("listen on fd %d"),
+    ACCEPT4("accept a connection on fd %d"),
+    GETSOCKOPT("read the peer credentials of fd %d"),
+    SENDMSG("send a message on fd %d"),
+    RECVMSG("receive a message on fd %d"),
+    SHUTDOWN("shut down fd %d"),
+    READ("read fd %d"),
+    WRITE("write fd %d");
 
     private final String phrase;
 

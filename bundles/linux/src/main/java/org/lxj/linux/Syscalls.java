@@ -100,4 +100,88 @@ public interface Syscalls {
      * kernel's order. Fails with {@code ENOSYS} on older kernels.
      */
     List<Long> lsmListModules();
+
+    /**
+     * {@code socket(2)}: returns the new fd. Constants in {@link SocketFlags}.
+     *
+     * @since 1.1
+     */
+    int socket(int domain, int type, int protocol);
+
+    /**
+     * {@code socketpair(2)} of {@code AF_UNIX}: returns the two connected fds.
+     *
+     * @since 1.1
+     */
+    int[] socketpair(int type);
+
+    /**
+     * Binds a Unix socket to a filesystem {@code path} (at most {@link SocketFlags#UNIX_PATH_MAX} bytes).
+     *
+     * @since 1.1
+     */
+    void bind(int fd, String path);
+
+    /**
+     * Connects a Unix socket to the socket at {@code path}.
+     *
+     * @since 1.1
+     */
+    void connect(int fd, String path);
+
+    /** @since 1.1 */
+    void listen(int fd, int backlog);
+
+    /**
+     * {@code accept4(2)} without the peer's address: returns the connection's fd. {@code flags}:
+     * {@link SocketFlags#SOCK_CLOEXEC}, {@link SocketFlags#SOCK_NONBLOCK}.
+     *
+     * @since 1.1
+     */
+    int accept(int fd, int flags);
+
+    /**
+     * The credentials of the peer of a connected Unix socket ({@code getsockopt(SO_PEERCRED)}).
+     *
+     * @since 1.1
+     */
+    PeerCredentials peerCredentials(int fd);
+
+    /**
+     * {@code sendmsg(2)} of {@code data[0..length)} with {@code fds} attached ({@code SCM_RIGHTS}; none when
+     * empty). Returns the number of bytes sent. {@code flags} such as {@link SocketFlags#MSG_NOSIGNAL}.
+     *
+     * @since 1.1
+     */
+    int sendmsg(int fd, byte[] data, int length, int[] fds, int flags);
+
+    /**
+     * {@code recvmsg(2)} into {@code buffer}, accepting up to {@code maxFds} descriptors ({@code SCM_RIGHTS}).
+     * {@code flags} such as {@link SocketFlags#MSG_CMSG_CLOEXEC}.
+     *
+     * @since 1.1
+     */
+    ReceivedMessage recvmsg(int fd, byte[] buffer, int maxFds, int flags);
+
+    /**
+     * {@code shutdown(2)}; {@code how} from {@link SocketFlags}. On a listening socket it wakes a blocked
+     * {@link #accept}.
+     *
+     * @since 1.1
+     */
+    void shutdown(int fd, int how);
+
+    /**
+     * {@code read(2)} into {@code buffer[offset..offset+length)}: returns the bytes read, 0 at the end.
+     *
+     * @since 1.1
+     */
+    int read(int fd, byte[] buffer, int offset, int length);
+
+    /**
+     * {@code write(2)} of {@code buffer[offset..offset+length)}: returns the bytes written.
+     *
+     * @since 1.1
+     */
+    int write(int fd, byte[] buffer, int offset, int length);
 }

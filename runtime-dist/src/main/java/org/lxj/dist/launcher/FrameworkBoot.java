@@ -48,10 +48,20 @@ final class FrameworkBoot {
      * @param withShell whether the interactive shell bundle is started (it opens the console)
      */
     Framework start(boolean withShell) throws LaunchException {
+        return start(withShell, Map.of());
+    }
+
+    /**
+     * Starts the framework with {@code extra} framework properties on top of the configured ones.
+     *
+     * @param withShell whether the interactive shell bundle is started (it opens the console)
+     */
+    Framework start(boolean withShell, Map<String, String> extra) throws LaunchException {
         // JLine finds its terminal providers through the TCCL, and falls back to its own loader only
         // when it is null; threads the framework starts inherit it.
         Thread.currentThread().setContextClassLoader(null);
         Map<String, Object> props = config.frameworkProperties();
+        props.putAll(extra);
         storage = createStorage();
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);

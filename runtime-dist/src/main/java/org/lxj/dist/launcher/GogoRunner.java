@@ -120,7 +120,7 @@ final class GogoRunner {
      * its control-flow and builtin commands ({@code if}, {@code each}, {@code set}, ...) are useful to
      * profiles and scripts: register them from its classes.
      */
-    private void registerShellCommands() {
+    void registerShellCommands() {
         for (Bundle b : context.getBundles()) {
             if (!LaunchConfig.SHELL_BSN.equals(b.getSymbolicName())) {
                 continue;

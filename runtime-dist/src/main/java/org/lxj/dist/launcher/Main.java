@@ -17,6 +17,8 @@ import org.osgi.framework.launch.Framework;
  * the runtime and exits with the command's status (see {@link GogoRunner} for the exit status
  * convention and the session variable {@code lxj.exit}). Stdout carries only the command's output.</li>
  * <li>{@code lxj -c SCRIPT} runs a Gogo script the same way.</li>
+ * <li>{@code lxj --daemon} runs the runtime headless as the daemon with its control socket (see {@link Daemon});
+ * {@code bin/lxj daemon} starts it in the background.</li>
  * </ul>
  * The distribution home is the system property {@code lxj.home}, or the parent of the directory holding
  * this launcher's jar. A runtime that cannot start (a bundle that does not resolve) exits with status 1
@@ -54,7 +56,15 @@ public final class Main {
             out.println("Usage: lxj                  start the runtime with its shell (prompt lxj> )");
             out.println("       lxj COMMAND [ARG]... run one command (e.g. lxj lxc-ls -f) and exit with its status");
             out.println("       lxj -c SCRIPT        run a Gogo script and exit with its status");
+            out.println("       lxj --daemon         run the runtime as the daemon (bin/lxj daemon starts it in the background)");
             return 0;
+        }
+        if (!args.isEmpty() && args.get(0).equals("--daemon")) {
+            if (args.size() != 1) {
+                err.println("lxj: --daemon takes no arguments");
+                return 1;
+            }
+            return new Daemon(LaunchConfig.load(home()), err).run(in, out);
         }
         if (!args.isEmpty() && args.get(0).equals("-c") && args.size() != 2) {
             err.println("lxj: -c takes exactly one argument, the script");

@@ -1,6 +1,6 @@
 /** Events the runtime emits as containers are created, change state and are destroyed. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.lxj.api.event;
 
 import org.osgi.annotation.bundle.Export;

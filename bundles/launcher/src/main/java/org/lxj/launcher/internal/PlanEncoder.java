@@ -17,6 +17,7 @@ import org.lxj.launcher.LaunchOptions;
 import org.lxj.spi.launch.CapabilitySets;
 import org.lxj.spi.launch.ConsoleSpec;
 import org.lxj.spi.launch.DeviceNode;
+import org.lxj.spi.launch.Hook;
 import org.lxj.spi.launch.IdMapping;
 import org.lxj.spi.launch.LaunchPlan;
 import org.lxj.spi.launch.MountStep;
@@ -153,6 +154,9 @@ public final class PlanEncoder {
                 e.u32(ATTR_SECCOMP_FLAGS, flags);
             }
         }
+        for (Hook h : plan.hooks()) {
+            e.raw(ATTR_HOOK, hook(h));
+        }
         e.process(plan.process());
         if (options.builtinInit()) {
             e.u32(ATTR_BUILTIN_INIT, 1);
@@ -216,8 +220,11 @@ public final class PlanEncoder {
         if (plan.landlock().isPresent()) {
             throw unsupported("Landlock ruleset");
         }
-        if (!plan.hooks().isEmpty()) {
-            throw unsupported("hook \"lxc.hook." + plan.hooks().get(0).stage().key() + "\"");
+        for (Hook h : plan.hooks()) {
+            if (hookStage(h.stage()) == 0) {
+                throw new LaunchException(STEP_UNSUPPORTED, 95 /* EOPNOTSUPP */, "The launcher does not run host "
+                        + "hooks: \"lxc.hook." + h.stage().key() + "\" is run by the runtime around the launch");
+            }
         }
         if (plan.seccomp().isPresent() && plan.seccomp().get().notifies()) {
             throw unsupported("seccomp notification listener (SECCOMP_FILTER_FLAG_NEW_LISTENER)");
@@ -249,6 +256,30 @@ public final class PlanEncoder {
                 throw unsupported("move mount onto \"" + m.target() + "\"");
             }
         }
+    }
+
+    /** The launcher's stage of a hook, 0 for the host stages the runtime runs itself. */
+    static int hookStage(Hook.Stage stage) {
+        return switch (stage) {
+            case PRE_MOUNT -> HOOK_PRE_MOUNT;
+            case MOUNT -> HOOK_MOUNT;
+            case AUTODEV -> HOOK_AUTODEV;
+            case START -> HOOK_START;
+            case STOP -> HOOK_STOP;
+            case PRE_START, START_HOST, POST_STOP -> 0;
+        };
+    }
+
+    /** A stop hook of {@code lxc.hook.version} 1 gets its namespace references as variables, else as arguments. */
+    private static byte[] hook(Hook h) {
+        PlanEncoder n = new PlanEncoder();
+        n.u32(HOOK_STAGE, hookStage(h.stage()));
+        h.argv().forEach(a -> n.str(HOOK_ARG, a));
+        h.env().forEach(v -> n.str(HOOK_ENV, v));
+        if (h.stage() == Hook.Stage.STOP && h.env().contains("LXC_HOOK_VERSION=1")) {
+            n.u32(HOOK_NS_ENV, 1);
+        }
+        return n.bytes();
     }
 
     private static LaunchException unsupported(String what) {

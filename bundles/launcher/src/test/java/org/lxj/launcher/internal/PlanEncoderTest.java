@@ -125,12 +125,34 @@ class PlanEncoderTest {
         assertEquals(STEP_UNSUPPORTED, pty.step());
         assertTrue(pty.getMessage().contains("console pty"), pty.getMessage());
         LaunchException hook = assertThrows(LaunchException.class, () -> PlanEncoder.encode(
-                base("/bin/true").hook(new Hook(Hook.Stage.START, List.of("/bin/true"), List.of())).build(),
+                base("/bin/true").hook(new Hook(Hook.Stage.PRE_START, List.of("/bin/true"), List.of())).build(),
                 Path.of("/run/x"), OPTIONS));
-        assertTrue(hook.getMessage().contains("lxc.hook.start"), hook.getMessage());
+        assertEquals(STEP_UNSUPPORTED, hook.step());
+        assertTrue(hook.getMessage().contains("lxc.hook.pre-start"), hook.getMessage());
         LaunchException proc = assertThrows(LaunchException.class, () -> PlanEncoder.encode(
                 base("/bin/true").procWrite(new ProcWrite("sysrq-trigger", "b")).build(), Path.of("/run/x"), OPTIONS));
         assertTrue(proc.getMessage().contains("/proc/sysrq-trigger"), proc.getMessage());
+    }
+
+    @Test
+    void launcherHooksAreEncodedInOrderWithTheirStageArgvAndEnvironment() throws Exception {
+        LaunchPlan plan = base("/bin/true")
+                .hook(new Hook(Hook.Stage.MOUNT, List.of("/h/mount", "c1", "lxc", "mount"), List.of("LXC_NAME=c1")))
+                .hook(new Hook(Hook.Stage.START, List.of("/h/start"), List.of("LXC_HOOK_VERSION=1")))
+                .hook(new Hook(Hook.Stage.STOP, List.of("/h/stop0", "c1", "lxc", "stop"), List.of("LXC_HOOK_VERSION=0")))
+                .hook(new Hook(Hook.Stage.STOP, List.of("/h/stop1"), List.of("LXC_HOOK_VERSION=1")))
+                .build();
+        List<Attr> hooks = all(decode(PlanEncoder.encode(plan, Path.of("/run/x"), OPTIONS)), ATTR_HOOK);
+        assertEquals(4, hooks.size());
+        List<Attr> mount = decode(hooks.get(0).value());
+        assertEquals(HOOK_MOUNT, all(mount, HOOK_STAGE).get(0).u32());
+        assertEquals(List.of("/h/mount", "c1", "lxc", "mount"), all(mount, HOOK_ARG).stream().map(Attr::string).toList());
+        assertEquals(List.of("LXC_NAME=c1"), all(mount, HOOK_ENV).stream().map(Attr::string).toList());
+        assertEquals(HOOK_START, all(decode(hooks.get(1).value()), HOOK_STAGE).get(0).u32());
+        assertTrue(all(decode(hooks.get(1).value()), HOOK_NS_ENV).isEmpty(), "only stop hooks get namespaces");
+        assertTrue(all(decode(hooks.get(2).value()), HOOK_NS_ENV).isEmpty(), "version 0: as arguments");
+        assertEquals(1, all(decode(hooks.get(3).value()), HOOK_NS_ENV).get(0).u32());
+        assertEquals(HOOK_STOP, all(decode(hooks.get(3).value()), HOOK_STAGE).get(0).u32());
     }
 
     @Test

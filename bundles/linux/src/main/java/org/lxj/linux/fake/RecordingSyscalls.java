@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.lxj.linux.Errno;
+import org.lxj.linux.PeerCredentials;
+import org.lxj.linux.ReceivedMessage;
 import org.lxj.linux.Stat;
 import org.lxj.linux.Syscall;
 import org.lxj.linux.SyscallException;
@@ -298,5 +300,91 @@ public final class RecordingSyscalls implements Syscalls {
     @SuppressWarnings("unchecked")
     public List<Long> lsmListModules() {
         return List.copyOf((List<Long>) call(Syscall.LSM_LIST_MODULES, c -> fallbackFail(c, Errno.ENOSYS)));
+    }
+
+    /** A new fd, as {@code open} hands them out. */
+    @Override
+    public int socket(int domain, int type, int protocol) {
+        return ((Number) call(Syscall.SOCKET, c -> nextFd++, domain, type, protocol)).intValue();
+    }
+
+    @Override
+    public int[] socketpair(int type) {
+        return (int[]) call(Syscall.SOCKETPAIR, c -> new int[] {nextFd++, nextFd++}, type);
+    }
+
+    @Override
+    public void bind(int fd, String path) {
+        voidCall(Syscall.BIND, fd, path);
+    }
+
+    @Override
+    public void connect(int fd, String path) {
+        voidCall(Syscall.CONNECT, fd, path);
+    }
+
+    @Override
+    public void listen(int fd, int backlog) {
+        voidCall(Syscall.LISTEN, fd, backlog);
+    }
+
+    @Override
+    public int accept(int fd, int flags) {
+        return ((Number) call(Syscall.ACCEPT4, c -> nextFd++, fd, flags)).intValue();
+    }
+
+    /** Unscripted: pid 4242, uid and gid 0, as {@link #getpid} and {@link #getuid} answer. */
+    @Override
+    public PeerCredentials peerCredentials(int fd) {
+        return (PeerCredentials) call(Syscall.GETSOCKOPT, c -> new PeerCredentials(4242, 0, 0), fd);
+    }
+
+    /** Unscripted: the whole message is sent. The fds are recorded as a list. */
+    @Override
+    public int sendmsg(int fd, byte[] data, int length, int[] fds, int flags) {
+        return ((Number) call(Syscall.SENDMSG, c -> length, fd, Arrays.copyOf(data, length),
+                Arrays.stream(fds).boxed().toList(), flags)).intValue();
+    }
+
+    /**
+     * Unscripted: the end of the stream (length 0, no fds). A scripted answer is a {@link ReceivedMessage}
+     * whose bytes are copied into {@code buffer} when the answer is a {@code Scripted} message.
+     */
+    @Override
+    public ReceivedMessage recvmsg(int fd, byte[] buffer, int maxFds, int flags) {
+        Object answer = call(Syscall.RECVMSG, c -> new ReceivedMessage(0, List.of(), false), fd, maxFds, flags);
+        if (answer instanceof ScriptedMessage m) {
+            System.arraycopy(m.data(), 0, buffer, 0, Math.min(m.data().length, buffer.length));
+            return new ReceivedMessage(m.data().length, m.fds(), m.data().length > buffer.length);
+        }
+        return (ReceivedMessage) answer;
+    }
+
+    /**
+     * A message for a scripted {@link #recvmsg}: its bytes and the fds that come with it.
+     *
+     * @param data the bytes received
+     * @param fds  the descriptors received
+     * @since 1.1
+     */
+    public record ScriptedMessage(byte[] data, List<Integer> fds) {
+    }
+
+    @Override
+    public void shutdown(int fd, int how) {
+        voidCall(Syscall.SHUTDOWN, fd, how);
+    }
+
+    /** Unscripted: the end of the file (0). */
+    @Override
+    public int read(int fd, byte[] buffer, int offset, int length) {
+        return intCall(Syscall.READ, 0, fd, offset, length);
+    }
+
+    /** Unscripted: everything is written. The bytes are recorded. */
+    @Override
+    public int write(int fd, byte[] buffer, int offset, int length) {
+        return ((Number) call(Syscall.WRITE, c -> length, fd, Arrays.copyOfRange(buffer, offset, offset + length)))
+                .intValue();
     }
 }

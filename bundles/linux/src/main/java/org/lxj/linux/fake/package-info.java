@@ -1,6 +1,6 @@
 /** A recording, scriptable {@link org.lxj.linux.Syscalls} for unit tests that must not need root. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.lxj.linux.fake;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.lxj.linux.Errno;
 import org.lxj.linux.OpenFlags;
+import org.lxj.linux.PeerCredentials;
+import org.lxj.linux.ReceivedMessage;
+import org.lxj.linux.SocketFlags;
 import org.lxj.linux.Stat;
 import org.lxj.linux.Syscall;
 import org.lxj.linux.SyscallException;
@@ -251,6 +254,93 @@ public final class JnaSyscalls implements Syscalls {
             }
             return out;
         }
+    }
+
+    @Override
+    public int socket(int domain, int type, int protocol) {
+        return call(Syscall.SOCKET, () -> libc.socket(domain, type, protocol), domain, type, protocol);
+    }
+
+    @Override
+    public int[] socketpair(int type) {
+        int[] sv = new int[2];
+        call(Syscall.SOCKETPAIR, () -> libc.socketpair(SocketFlags.AF_UNIX, type, 0, sv), type);
+        return sv;
+    }
+
+    @Override
+    public void bind(int fd, String path) {
+        byte[] addr = SocketMessages.unixAddress(Syscall.BIND, fd, path);
+        call(Syscall.BIND, () -> libc.bind(fd, addr, addr.length), fd, path);
+    }
+
+    @Override
+    public void connect(int fd, String path) {
+        byte[] addr = SocketMessages.unixAddress(Syscall.CONNECT, fd, path);
+        call(Syscall.CONNECT, () -> libc.connect(fd, addr, addr.length), fd, path);
+    }
+
+    @Override
+    public void listen(int fd, int backlog) {
+        call(Syscall.LISTEN, () -> libc.listen(fd, backlog), fd, backlog);
+    }
+
+    @Override
+    public int accept(int fd, int flags) {
+        return call(Syscall.ACCEPT4, () -> libc.accept4(fd, Pointer.NULL, Pointer.NULL, flags), fd, flags);
+    }
+
+    @Override
+    public PeerCredentials peerCredentials(int fd) {
+        byte[] ucred = new byte[12];
+        int[] len = {ucred.length};
+        call(Syscall.GETSOCKOPT, () -> libc.getsockopt(fd, SocketMessages.SOL_SOCKET, SocketMessages.SO_PEERCRED,
+                ucred, len), fd);
+        ByteBuffer b = ByteBuffer.wrap(ucred).order(ByteOrder.nativeOrder());
+        return new PeerCredentials(b.getInt(0), b.getInt(4), b.getInt(8));
+    }
+
+    @Override
+    public int sendmsg(int fd, byte[] data, int length, int[] fds, int flags) {
+        SocketMessages.Header h = new SocketMessages.Header(length, fds.length);
+        h.data.write(0, data, 0, length);
+        if (fds.length > 0) {
+            h.putFds(fds);
+        }
+        return call(Syscall.SENDMSG, () -> libc.sendmsg(fd, h.msg, flags), fd).intValue();
+    }
+
+    @Override
+    public ReceivedMessage recvmsg(int fd, byte[] buffer, int maxFds, int flags) {
+        SocketMessages.Header h = new SocketMessages.Header(buffer.length, maxFds);
+        int n = call(Syscall.RECVMSG, () -> libc.recvmsg(fd, h.msg, flags), fd).intValue();
+        h.data.read(0, buffer, 0, Math.min(n, buffer.length));
+        int got = h.flags();
+        boolean truncated = (got & (SocketFlags.MSG_TRUNC | SocketFlags.MSG_CTRUNC)) != 0;
+        return new ReceivedMessage(n, h.receivedFds(), truncated);
+    }
+
+    @Override
+    public void shutdown(int fd, int how) {
+        call(Syscall.SHUTDOWN, () -> libc.shutdown(fd, how), fd, how);
+    }
+
+    @Override
+    public int read(int fd, byte[] buffer, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, buffer.length);
+        byte[] target = offset == 0 ? buffer : new byte[length];
+        int n = call(Syscall.READ, () -> libc.read(fd, target, new NativeLong(length)), fd).intValue();
+        if (target != buffer && n > 0) {
+            System.arraycopy(target, 0, buffer, offset, n);
+        }
+        return n;
+    }
+
+    @Override
+    public int write(int fd, byte[] buffer, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, buffer.length);
+        byte[] source = offset == 0 ? buffer : Arrays.copyOfRange(buffer, offset, offset + length);
+        return call(Syscall.WRITE, () -> libc.write(fd, source, new NativeLong(length)), fd).intValue();
     }
 
     /** Runs one native call; JNA has read errno on the native side before this sees the exception. */

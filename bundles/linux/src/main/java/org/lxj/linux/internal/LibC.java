@@ -3,6 +3,7 @@ package org.lxj.linux.internal;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 
 /**
  * glibc as JNA maps it. Every call that can fail declares {@link LastErrorException} so JNA reads errno
@@ -65,6 +66,30 @@ public interface LibC extends Library {
     int mknod(String path, int mode, long dev) throws LastErrorException;
 
     int sethostname(byte[] name, NativeLong len) throws LastErrorException;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;
+
+    int bind(int fd, byte[] addr, int addrlen) throws LastErrorException;
+
+    int connect(int fd, byte[] addr, int addrlen) throws LastErrorException;
+
+    int listen(int fd, int backlog) throws LastErrorException;
+
+    int accept4(int fd, Pointer addr, Pointer addrlen, int flags) throws LastErrorException;
+
+    int getsockopt(int fd, int level, int optname, byte[] optval, int[] optlen) throws LastErrorException;
+
+    NativeLong sendmsg(int fd, Pointer msg, int flags) throws LastErrorException;
+
+    NativeLong recvmsg(int fd, Pointer msg, int flags) throws LastErrorException;
+
+    int shutdown(int fd, int how) throws LastErrorException;
+
+    NativeLong read(int fd, byte[] buf, NativeLong count) throws LastErrorException;
+
+    NativeLong write(int fd, byte[] buf, NativeLong count) throws LastErrorException;
 
     /** glibc's {@code syscall(2)}; every argument must be passed as a {@link NativeLong} or a pointer. */
     NativeLong syscall(NativeLong number, Object... args) throws LastErrorException;

@@ -17,6 +17,7 @@ import org.lxj.api.ContainerExistsException;
 import org.lxj.api.ContainerState;
 import org.lxj.api.CreateRequest;
 import org.lxj.api.LxjException;
+import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.api.config.ContainerConfig;
 import org.lxj.api.config.SystemConfig;
 import org.lxj.api.event.ContainerEvent;
@@ -97,6 +98,12 @@ final class ContainerCreator {
             }
             ConfigFiles.write(layout.config(), ConfigFiles.text(lines));
             LOG.debug("{}: config written to \"{}\"", name, layout.config());
+            if (template.isPresent() && template.get() instanceof TemplateScript
+                    && !parser.apply(layout.config()).values("lxc.idmap").isEmpty()) {
+                // LXC runs such a script under lxc-usernsexec with --mapped-uid/--mapped-gid
+                throw new UnsupportedFeatureException("Template script \"" + template.get().type() + "\" cannot run "
+                        + "for \"" + name + "\": scripts for containers with lxc.idmap are not supported");
+            }
             if (template.isPresent()) {
                 StorageBackend owner = made != null ? made.backend() : storage.requireOwner(name, rootfs);
                 install(layout, template.get(), owner, rootfs, request.templateArguments());

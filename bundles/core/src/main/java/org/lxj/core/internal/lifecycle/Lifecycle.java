@@ -44,12 +44,21 @@ public final class Lifecycle {
      */
     public Lifecycle(SystemConfig system, Backends backends, Function<Path, ContainerConfig> parser,
             StateStore states, EventSink events) {
+        this(system, backends, parser, states, events, TemplateScript.LXC_TEMPLATES);
+    }
+
+    /**
+     * @param lxcTemplates where {@code -t NAME} finds LXC's template script {@code lxc-NAME} when no LXJ template of
+     *                     that name is installed
+     */
+    public Lifecycle(SystemConfig system, Backends backends, Function<Path, ContainerConfig> parser,
+            StateStore states, EventSink events, Path lxcTemplates) {
         this.system = system;
         this.parser = parser;
         this.states = states;
         ClaimRegistry claims = new ClaimRegistry();
         OneDeviceRemover remover = new OneDeviceRemover();
-        StorageChoice storage = new StorageChoice(backends);
+        StorageChoice storage = new StorageChoice(backends, lxcTemplates);
         this.sweeper = new LeftoverSweeper(claims, parser, storage, remover);
         this.creator = new ContainerCreator(system, parser, storage, sweeper, claims, remover, events,
                 layout -> container(layout.lxcpath(), layout.name()));

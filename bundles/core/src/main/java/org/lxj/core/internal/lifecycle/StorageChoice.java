@@ -1,5 +1,6 @@
 package org.lxj.core.internal.lifecycle;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,8 +26,16 @@ final class StorageChoice {
     private final BackendSelector<StorageBackend> storage = new BackendSelector<>("storage");
     private final BackendSelector<Template> templates = new BackendSelector<>("template");
 
+    private final Path lxcTemplates;
+
     StorageChoice(Backends backends) {
+        this(backends, TemplateScript.LXC_TEMPLATES);
+    }
+
+    /** @param lxcTemplates where LXC's template scripts ({@code lxc-NAME}) are looked up */
+    StorageChoice(Backends backends, Path lxcTemplates) {
         this.backends = backends;
+        this.lxcTemplates = lxcTemplates;
     }
 
     /** Fails early (before anything is made) when an explicitly named storage type is not installed. */
@@ -72,18 +81,32 @@ final class StorageChoice {
     }
 
     /**
-     * The template {@code -t NAME}. A path names a template script, which this runtime does not run.
+     * The template {@code -t NAME}: an absolute path is a template script run with LXC's calling convention; a name
+     * is an installed LXJ template first, else LXC's script {@code lxc-NAME} in its template directory, as LXC
+     * looks it up.
      *
      * @throws BackendNotFoundException reading {@code no template "NAME" is installed}
      */
     Template template(String name) {
         if (name.indexOf('/') >= 0) {
-            throw new UnsupportedFeatureException("Template scripts are not supported: \"" + name
-                    + "\" is a path; give the name of an installed template instead");
+            if (!name.startsWith("/")) {
+                throw new UnsupportedFeatureException("Template script \"" + name + "\" must be an absolute path");
+            }
+            LOG.info("template script \"{}\" chosen (-t {})", name, name);
+            return script(Path.of(name));
         }
-        Template t = templates.find(backends.templates(), name).orElseThrow(
+        Optional<Template> t = templates.find(backends.templates(), name);
+        if (t.isPresent()) {
+            LOG.info("template \"{}\" chosen (-t {})", t.get().type(), name);
+            return t.get();
+        }
+        Path script = TemplateScript.find(name, lxcTemplates).orElseThrow(
                 () -> BackendNotFoundException.template(name));
-        LOG.info("template \"{}\" chosen (-t {})", t.type(), name);
-        return t;
+        LOG.info("no LXJ template \"{}\" is installed: LXC's template script \"{}\" chosen", name, script);
+        return script(script);
+    }
+
+    private static Template script(Path script) {
+        return new TemplateScript(script, System.getenv(), TemplateScript.unshareTool());
     }
 }

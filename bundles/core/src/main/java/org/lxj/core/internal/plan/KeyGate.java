@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Refuses, before anything is prepared, a config that asks for a mechanism nothing installed provides: keys
  * served by contributor bundles that are missing, and keys whose mechanism this runtime does not have yet
- * (network devices, consoles and ttys, hooks). A key is never silently ignored.
+ * (network devices, consoles and ttys, clone and destroy hooks). A key is never silently ignored.
  */
 public final class KeyGate {
     private static final Set<String> HARMLESS_APPARMOR = Set.of("unconfined", "unchanged");
@@ -99,8 +99,8 @@ public final class KeyGate {
                 || (key.equals("lxc.console.size") && !zero)) {
             return Optional.of("console and tty support");
         }
-        if (key.startsWith("lxc.hook.") && !key.equals("lxc.hook.version")) {
-            return Optional.of("hook support");
+        if (key.equals("lxc.hook.clone") || key.equals("lxc.hook.destroy")) {
+            return Optional.of("clone and destroy hook support (lxc-copy, lxc-destroy)");
         }
         if (key.equals("lxc.sched.core") && !zero) {
             return Optional.of("core scheduling support");

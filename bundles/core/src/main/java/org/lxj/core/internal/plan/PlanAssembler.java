@@ -51,6 +51,7 @@ public final class PlanAssembler {
         all.add(new MountContributor(hostHas));
         all.add(new DeviceContributor());
         all.add(new ProcessContributor(request));
+        all.add(new HookContributor(request));
         all.add(new MaskContributor(hostHas, isDirectory));
         all.addAll(installed);
         all.sort(Comparator.comparingInt(LaunchContributor::order));

@@ -21,6 +21,9 @@ import org.lxj.api.LxjException;
 import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.api.config.ContainerConfig;
 import org.lxj.core.internal.config.Signals;
+import org.lxj.core.internal.hook.ContainerHooks;
+import org.lxj.core.internal.hook.HookFile;
+import org.lxj.core.internal.hook.HostHooks;
 import org.lxj.core.internal.layout.LxcLayout;
 import org.lxj.core.internal.lifecycle.Backends;
 import org.lxj.core.internal.plan.KeyGate;
@@ -33,6 +36,7 @@ import org.lxj.launcher.Launcher;
 import org.lxj.launcher.PreparedLaunch;
 import org.lxj.spi.backend.ContainerContext;
 import org.lxj.spi.host.HostFacts;
+import org.lxj.spi.launch.Hook;
 import org.lxj.spi.launch.LaunchContributor;
 import org.lxj.spi.launch.LaunchPlan;
 import org.lxj.spi.storage.MountedRootfs;
@@ -99,7 +103,8 @@ public final class ContainerStarter {
             KeyGate.check(config, installed);
             HostFacts host = backends.host().orElseThrow(() -> new LxjException(
                     "Failed to start \"" + name + "\": the host's facts are unknown (is the linux bundle active?)"));
-            return new Attempt(layout, config, request, l, installed, host).run(stdio, pidFile);
+            Path file = configFile.orElse(layout.config());
+            return new Attempt(layout, config, file, request, l, installed, host).run(stdio, pidFile);
         }
     }
 
@@ -122,6 +127,7 @@ public final class ContainerStarter {
     private final class Attempt {
         private final LxcLayout layout;
         private final ContainerConfig config;
+        private final Path configFile;
         private final LaunchRequest request;
         private final Launcher launcher;
         private final List<LaunchContributor> installed;
@@ -131,10 +137,11 @@ public final class ContainerStarter {
         private final Path runDir;
         private boolean announced;
 
-        Attempt(LxcLayout layout, ContainerConfig config, LaunchRequest request, Launcher launcher,
+        Attempt(LxcLayout layout, ContainerConfig config, Path configFile, LaunchRequest request, Launcher launcher,
                 List<LaunchContributor> installed, HostFacts host) {
             this.layout = layout;
             this.config = config;
+            this.configFile = configFile;
             this.request = request;
             this.launcher = launcher;
             this.installed = installed;
@@ -150,7 +157,10 @@ public final class ContainerStarter {
                 String rootfsValue = config.rootfsPath().map(String::trim).orElse("");
                 Path target = config.value("lxc.rootfs.mount").map(String::trim).filter(s -> !s.isEmpty())
                         .map(Path::of).orElse(runDir.resolve("rootfs"));
+                // LXC runs pre-start in the host's namespaces before any mount of the container is up
+                HostHooks.run(name, hooks(rootfsValue.isEmpty() ? Path.of("/") : target).of(Hook.Stage.PRE_START));
                 MountedRootfs rootfs = mountRootfs(rootfsValue, target);
+                ContainerHooks hooks = hooks(rootfs.path());
                 ContainerContext ctx = new ContainerContext(name, layout.lxcpath(), config, runDir, rootfs.path(), host);
                 LaunchPlan plan = PlanAssembler.assemble(ctx, request, installed);
                 LOG.debug("{}: plan {}", name, plan);
@@ -164,8 +174,11 @@ public final class ContainerStarter {
                         signal("lxc.signal.halt", 0), signal("lxc.signal.reboot", SIGINT),
                         signal("lxc.signal.stop", SIGKILL), ephemeral(), execute);
                 registry.write(state);
+                writeHooks(hooks.of(Hook.Stage.POST_STOP));
                 announced = true;
                 registry.emit(layout.lxcpath(), name, ContainerState.STARTING);
+                // the container is set up and init waits: LXC's start-host point; a failure undoes the start
+                HostHooks.run(name, hooks.of(Hook.Stage.START_HOST));
                 prepared.start();
                 undo.clear();
                 RunState running = state.withPhase(RunState.RUNNING);
@@ -188,6 +201,20 @@ public final class ContainerStarter {
             } catch (RuntimeException e) {
                 undoAll();
                 throw e;
+            }
+        }
+
+        private ContainerHooks hooks(Path rootfsMount) {
+            return ContainerHooks.of(name, config, configFile, rootfsMount, request.hostEnv());
+        }
+
+        /** The post-stop hooks run at the cleanup, possibly in another runtime process: kept in the run directory. */
+        private void writeHooks(List<Hook> postStop) {
+            Path file = runDir.resolve(HookFile.NAME);
+            try {
+                HookFile.write(file, postStop);
+            } catch (IOException e) {
+                throw new LxjException("Failed to write \"" + file + "\": " + e.getMessage(), e);
             }
         }
 

@@ -22,6 +22,8 @@ import java.util.function.BiConsumer;
 import org.lxj.api.ContainerState;
 import org.lxj.api.LxjException;
 import org.lxj.api.event.ContainerEvent;
+import org.lxj.core.internal.hook.HookFile;
+import org.lxj.core.internal.hook.HostHooks;
 import org.lxj.core.internal.lifecycle.EventSink;
 import org.lxj.core.internal.lifecycle.StateStore;
 import org.lxj.launcher.ExitStatus;
@@ -201,6 +203,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("{}: failed to release rootfs \"{}\": {}", name, s.rootfsMounted(), e.getMessage());
             }
+            postStop(name, dir);
             removeRunDir(dir);
             LOG.info("{}: stopped{}", name, exit.map(x -> " (" + describe(x) + ")").orElse(""));
         }
@@ -217,7 +220,16 @@ public final class RunRegistry implements StateStore, AutoCloseable {
         return true;
     }
 
-    /** Whether two states record the same start (a later start of the container has another init). */
+    /** LXC's post-stop point: the container is down and its rootfs released; failures are logged, not fatal. */
+    private static void postStop(String name, Path dir) {
+        try {
+            HostHooks.runAll(name, HookFile.read(dir.resolve(HookFile.NAME)));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: post-stop hooks not run: {}", name, e.getMessage());
+        }
+    }
+
+        /** Whether two states record the same start (a later start of the container has another init). */
     static boolean sameRun(RunState a, RunState b) {
         return a.initPid() == b.initPid() && a.initStartTime() == b.initStartTime();
     }

@@ -17,6 +17,7 @@ import org.lxj.api.ExecuteOptions;
 import org.lxj.api.StartOptions;
 import org.lxj.api.Stdio;
 import org.lxj.api.StopOptions;
+import org.lxj.api.UnshareOptions;
 import org.lxj.core.internal.layout.LxcLayout;
 import org.lxj.core.internal.plan.LaunchRequest;
 import org.lxj.core.internal.run.CommandRunner;
@@ -29,6 +30,7 @@ import org.lxj.core.internal.run.RunLayout;
 import org.lxj.core.internal.run.RunRegistry;
 import org.lxj.core.internal.run.RunState;
 import org.lxj.core.internal.run.StateWaiter;
+import org.lxj.core.internal.run.Unsharer;
 import org.lxj.launcher.LaunchStdio;
 import org.lxj.launcher.Launcher;
 import org.lxj.linux.Syscalls;
@@ -43,6 +45,9 @@ import org.lxj.api.config.ContainerConfig;
 import org.lxj.core.internal.config.ConfigUpdater;
 import org.lxj.api.config.SystemConfig;
 import org.lxj.api.event.ContainerListener;
+import org.lxj.api.event.Subscription;
+import org.lxj.core.internal.event.EventJournal;
+import org.lxj.core.internal.event.JournalFollower;
 import org.lxj.core.internal.config.ConfigParser;
 import org.lxj.core.internal.config.SystemConfigLoader;
 import org.lxj.core.internal.lifecycle.Backends;
@@ -117,12 +122,14 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     private volatile Launcher launcher;
 
     private final EventDispatcher events;
+    private final RunLayout runLayout;
     private final StateWaiter waiter;
     private final Lifecycle lifecycle;
     private final RunRegistry runs;
     private final ContainerStarter starter;
     private final ContainerStopper stopper;
     private final CommandRunner commands;
+    private final Unsharer unsharer;
 
     @Activate
     public RuntimeComponent(Config config, BundleContext context, @Reference(name = "syscalls") Syscalls sys) {
@@ -137,7 +144,8 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     public RuntimeComponent(SystemConfig system, Syscalls sys, RunLayout run) {
         ConfigParser parser = new ConfigParser();
         this.events = new EventDispatcher(() -> List.copyOf(listeners));
-        this.waiter = new StateWaiter(events);
+        this.runLayout = run;
+        this.waiter = new StateWaiter(new EventJournal(run, events));
         HostProcesses procs = new HostProcesses();
         this.runs = new RunRegistry(run, new ContainerLocks(run), MonitorLink.Factory.launcher(), procs,
                 s -> releaseRootfs(s, sys), waiter,
@@ -147,6 +155,7 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         this.starter = new ContainerStarter(runs, this, launcherNow, () -> List.copyOf(contributors), parser::parse);
         this.stopper = new ContainerStopper(runs, procs);
         this.commands = new CommandRunner(runs, starter, launcherNow, sys, parser::parse, System.getenv());
+        this.unsharer = new Unsharer(run, launcherNow, sys, System.getenv());
         LOG.info("runtime ready: lxcpath \"{}\"{}, run directory \"{}\"", system.lxcpath(),
                 system.source().map(s -> ", system configuration \"" + s + "\"").orElse(""), run.root());
         List<RunState> running = runs.reconcile(sys::kill);
@@ -316,6 +325,17 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         Path p = abs(lxcpath);
         LxcLayout.validateName(name);
         return waiter.await(p, name, states, timeout, runs::state);
+    }
+
+    @Override
+    public int unshare(UnshareOptions options, Stdio stdio) {
+        return unsharer.run(options, stdio);
+    }
+
+    @Override
+    public Subscription followJournal(Path lxcpath, ContainerListener listener) {
+        Path p = abs(lxcpath);
+        return JournalFollower.start(p, EventJournal.file(runLayout, p), ProcessHandle.current().pid(), listener);
     }
 
     private static Path abs(Path lxcpath) {

@@ -52,7 +52,9 @@ class LifecycleTest {
     }
 
     Lifecycle lifecycle(SystemConfig system) {
-        return new Lifecycle(system, backends, LinesConfig::parse, new NothingRunsStateStore(), events::add);
+        // no LXC template scripts: a name must resolve to the fake templates only
+        return new Lifecycle(system, backends, LinesConfig::parse, new NothingRunsStateStore(), events::add,
+                tmp.resolve("no-lxc-templates"));
     }
 
     CreateRequest request(String name, String template, Path configFile, List<String> storage,
@@ -171,12 +173,11 @@ class LifecycleTest {
     }
 
     @Test
-    void aTemplateScriptPathIsRefusedClearly() {
+    void aRelativeTemplateScriptPathIsRefusedClearly() {
         UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
-                () -> runtime.create(request("c1", "/usr/share/lxc/templates/lxc-busybox", null, List.of(),
-                        List.of())));
-        assertTrue(e.getMessage().startsWith("Template scripts are not supported: \"/usr/share/lxc/templates/"),
-                e.getMessage());
+                () -> runtime.create(request("c1", "templates/lxc-busybox", null, List.of(), List.of())));
+        assertEquals("Template script \"templates/lxc-busybox\" must be an absolute path", e.getMessage());
+        assertFalse(Files.exists(lxcpath.resolve("c1")));
     }
 
     @Test

@@ -62,10 +62,10 @@ class KeyGateTest {
     void laterMechanismsAreRefusedByKey() {
         assertEquals("Config key \"lxc.net.0.type\" needs a network backend for type \"veth\", and none is installed",
                 refusal("lxc.net.0.type = veth\n"));
-        assertEquals("Config key \"lxc.tty.max\" needs console and tty support, and none is installed",
-                refusal("lxc.tty.max = 5\n"));
-        assertEquals("Config key \"lxc.hook.pre-start\" needs hook support, and none is installed",
-                refusal("lxc.hook.pre-start = /bin/true\n"));
+        assertEquals("Config key \"lxc.hook.clone\" needs clone and destroy hook support (lxc-copy, lxc-destroy), "
+                + "and none is installed", refusal("lxc.hook.clone = /bin/true\n"));
+        assertEquals("Config key \"lxc.hook.destroy\" needs clone and destroy hook support (lxc-copy, lxc-destroy), "
+                + "and none is installed", refusal("lxc.hook.destroy = /bin/true\n"));
         assertEquals("Config key \"lxc.console.logfile\" needs console and tty support, and none is installed",
                 refusal("lxc.console.logfile = /tmp/log\n"));
     }
@@ -77,9 +77,13 @@ class KeyGateTest {
                 lxc.net.1.type = none
                 lxc.apparmor.profile = unconfined
                 lxc.tty.max = 0
+                lxc.tty.max = 5
                 lxc.console.path = none
                 lxc.cgroup.relative = 0
                 lxc.hook.version = 1
+                lxc.hook.pre-start = /bin/true
+                lxc.hook.mount = /bin/true
+                lxc.hook.post-stop = /bin/true
                 lxc.cap.drop =
                 """), List.of()));
     }

@@ -36,14 +36,21 @@ public final class CapsContributor implements SecurityContributor {
     private static final Logger LOG = LoggerFactory.getLogger(CapsContributor.class);
 
     private final int lastCap;
+    private final long hostBounding;
 
     @Activate
     public CapsContributor() {
-        this(LastCapability.read(LastCapability.PROC_FILE));
+        this(LastCapability.read(LastCapability.PROC_FILE), HostBounding.read(HostBounding.PROC_FILE));
     }
 
     CapsContributor(int lastCap) {
+        this(lastCap, -1L);
+    }
+
+    /** {@code hostBounding}: the runtime's own bounding set, the most any container can be granted. */
+    CapsContributor(int lastCap, long hostBounding) {
         this.lastCap = lastCap;
+        this.hostBounding = hostBounding;
     }
 
     @Override
@@ -67,7 +74,7 @@ public final class CapsContributor implements SecurityContributor {
     public void contribute(ContainerContext context, LaunchPlan.Builder plan) {
         ContainerConfig config = context.config();
         long uid = plan.processSpec().map(ProcessSpec::uid).orElse(0L);
-        Optional<CapabilitySets> sets = CapabilityPolicy.compute(config, lastCap, uid);
+        Optional<CapabilitySets> sets = CapabilityPolicy.compute(config, lastCap, uid).map(this::withinHost);
         sets.ifPresent(s -> {
             plan.capabilities(s);
             LOG.debug("{}: capabilities: bounding {}, permitted {}, effective {} (uid {})", context.name(),
@@ -80,6 +87,11 @@ public final class CapsContributor implements SecurityContributor {
             plan.noNewPrivileges(on);
             LOG.debug("{}: no_new_privs {}", context.name(), on ? "set" : "not set");
         }
+    }
+
+    private CapabilitySets withinHost(CapabilitySets s) {
+        return new CapabilitySets(s.bounding() & hostBounding, s.permitted() & hostBounding,
+                s.effective() & hostBounding, s.inheritable() & hostBounding, s.ambient() & hostBounding);
     }
 
     private static boolean noNewPrivs(ContainerConfig config, String value) {

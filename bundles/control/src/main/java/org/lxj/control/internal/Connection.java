@@ -1,0 +1,194 @@
+package org.lxj.control.internal;
+
+import static org.lxj.launcher.Protocol.MAX_MESSAGE;
+import static org.lxj.launcher.Protocol.MSG_REQUEST;
+import static org.lxj.launcher.Protocol.MSG_SHUTDOWN;
+import static org.lxj.launcher.Protocol.REQUEST_FDS;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.lxj.linux.PeerCredentials;
+import org.lxj.linux.ReceivedMessage;
+import org.lxj.linux.SocketFlags;
+import org.lxj.linux.SyscallException;
+import org.lxj.linux.Syscalls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection, on its own platform thread: checks the peer's uid, receives one request with the
+ * client's fds 0–2, runs it on those fds and answers its exit status. While the command runs, a watcher
+ * thread waits for the client to hang up (Ctrl-C in the client) and then interrupts the command.
+ */
+final class Connection implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    private final Syscalls sys;
+    private final int fd;
+    private final SessionRunner runner;
+    private final Runnable shutdown;
+    private final Object lock = new Object();
+    private boolean finished;
+    private boolean closed;
+    private volatile boolean clientGone;
+    private SessionRunner.Interruptible running;
+
+    Connection(Syscalls sys, int fd, SessionRunner runner, Runnable shutdown) {
+        this.sys = sys;
+        this.fd = fd;
+        this.runner = runner;
+        this.shutdown = shutdown;
+    }
+
+    @Override
+    public void run() {
+        List<Integer> fds = List.of();
+        try {
+            PeerCredentials peer = sys.peerCredentials(fd);
+            // read the message first, whoever sent it: closing a socket with unread data resets the
+            // connection, and the client would never see the answer
+            byte[] buf = new byte[MAX_MESSAGE];
+            ReceivedMessage m = sys.recvmsg(fd, buf, REQUEST_FDS + 1, SocketFlags.MSG_CMSG_CLOEXEC);
+            fds = m.fds();
+            int me = sys.geteuid();
+            if (peer.uid() != me) {
+                LOG.warn("Refused a control connection from pid {}: uid {} is not the runtime's uid {}", peer.pid(),
+                        peer.uid(), me);
+                send(Frames.error("Permission denied: uid " + peer.uid() + " may not use this runtime (uid " + me + ")"));
+                return;
+            }
+            if (m.length() == 0) {
+                return;                                   // a probe: connected and gone
+            }
+            if (m.truncated()) {
+                throw new ProtocolException("The request is longer than " + MAX_MESSAGE + " bytes or has too many fds");
+            }
+            Frames.Frame frame = Frames.frame(buf, m.length());
+            if (frame.type() == MSG_SHUTDOWN) {
+                LOG.info("Shutdown requested by pid {}", peer.pid());
+                send(Frames.status(0));
+                shutdown.run();
+            } else if (frame.type() == MSG_REQUEST) {
+                if (fds.size() != REQUEST_FDS) {
+                    throw new ProtocolException("A request comes with " + REQUEST_FDS + " fds, not " + fds.size());
+                }
+                Request request = Frames.request(frame.payload());
+                LOG.debug("Running {} for pid {}", request.command(), peer.pid());
+                runWatched(request, fds);
+            } else {
+                throw new ProtocolException("Unexpected message type " + frame.type());
+            }
+        } catch (ProtocolException e) {
+            LOG.warn("Refused a control request: {}", e.getMessage());
+            send(Frames.error(e.getMessage()));
+        } catch (SyscallException e) {
+            LOG.warn("Control connection failed: {}", e.getMessage());
+        } finally {
+            for (int f : fds) {
+                closeQuietly(f);
+            }
+            synchronized (lock) {
+                closed = true;
+                closeQuietly(fd);
+            }
+        }
+    }
+
+    /** Runs the request while a watcher waits for the client to hang up; answers the status. */
+    private void runWatched(Request request, List<Integer> fds) {
+        int[] f = {fds.get(0), fds.get(1), fds.get(2)};
+        Thread watcher = new Thread(this::watchHangup, "lxj-control-watch-" + fd);
+        watcher.setDaemon(true);
+        watcher.start();
+        try {
+            int status;
+            try (PrintStream out = new PrintStream(FdStreams.out(sys, f[1], this::hungUp), false, StandardCharsets.UTF_8);
+                    PrintStream err = new PrintStream(FdStreams.out(sys, f[2], this::hungUp), false, StandardCharsets.UTF_8)) {
+                status = runner.run(request, FdStreams.in(sys, f[0]), out, err, f, this::started);
+            } finally {
+                synchronized (lock) {
+                    finished = true;
+                }
+                Thread.interrupted();                     // an interrupt that came too late is not ours to keep
+            }
+            send(Frames.status(status));
+        } finally {
+            hangUp();                                     // ends the watcher's receive
+            try {
+                watcher.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean hungUp() {
+        return clientGone;
+    }
+
+    private void started(SessionRunner.Interruptible handle) {
+        synchronized (lock) {
+            running = handle;
+        }
+    }
+
+    /** Blocks until the client sends anything more or hangs up; while the command runs, that interrupts it. */
+    private void watchHangup() {
+        try {
+            sys.recvmsg(fd, new byte[16], 0, 0);
+        } catch (SyscallException e) {
+            // an error on the connection means the client is gone as well
+        }
+        synchronized (lock) {
+            if (!finished) {
+                clientGone = true;                        // what the command still prints has no reader
+            }
+            if (!finished && running != null) {
+                LOG.info("The client hung up: interrupting the command");
+                running.interrupt();
+            }
+        }
+    }
+
+    private void send(byte[] frame) {
+        try {
+            sys.sendmsg(fd, frame, frame.length, new int[0], SocketFlags.MSG_NOSIGNAL);
+        } catch (SyscallException e) {
+            LOG.debug("Failed to answer the client: {}", e.getMessage());
+        }
+    }
+
+    /** Shuts the connection down (not closing the fd, which stays ours until run ends). */
+    private void hangUp() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            try {
+                sys.shutdown(fd, SocketFlags.SHUT_RDWR);
+            } catch (SyscallException e) {
+                // the client is gone already
+            }
+        }
+    }
+
+    /** When the runtime stops: interrupts the command and hangs up, so the client sees the connection close. */
+    void abort() {
+        synchronized (lock) {
+            if (!finished && running != null) {
+                running.interrupt();
+            }
+        }
+        hangUp();
+    }
+
+    private void closeQuietly(int f) {
+        try {
+            sys.close(f);
+        } catch (SyscallException e) {
+            LOG.debug("Failed to close fd {}: {}", f, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.lxj.control.internal;
+
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.lxj.linux.Errno;
+import org.lxj.linux.SyscallException;
+import org.lxj.linux.Syscalls;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.propertytypes.SatisfyingConditionTarget;
+import org.osgi.service.condition.Condition;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime daemon's control socket. Active only in a runtime started as the daemon (framework property
+ * {@value #DAEMON_PROPERTY} = true), and only once the daemon launcher has registered the OSGi condition
+ * {@value #READY_CONDITION} (the component's satisfying condition) (every bundle started, so a client never meets a half-started runtime); any other
+ * runtime (the interactive shell, one-command mode) listens on nothing. The socket is {@value #DEFAULT_SOCKET} unless the framework property {@value #SOCKET_PROPERTY}
+ * names another. Each connection gets its own platform thread ({@link Connection}). When the socket cannot
+ * be set up the daemon has no purpose: the error is logged and the framework stopped.
+ */
+@Component(immediate = true)
+@SatisfyingConditionTarget("(" + Condition.CONDITION_ID + "=" + ControlServer.READY_CONDITION + ")")
+public final class ControlServer {
+    static final String DAEMON_PROPERTY = "lxj.daemon";
+    static final String SOCKET_PROPERTY = "lxj.control.socket";
+    static final String DEFAULT_SOCKET = "/run/lxj/control.sock";
+    /** Registered by the distribution's daemon launcher once every bundle is started. */
+    static final String READY_CONDITION = "lxj.daemon";
+    private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+    private static final long JOIN_MILLIS = TimeUnit.SECONDS.toMillis(10);
+
+    private final BundleContext context;
+    private final Syscalls sys;
+    private final ControlSocket socket;
+    private final Thread acceptor;
+    private final SessionRunner runner;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger ids = new AtomicInteger();
+    private volatile boolean closing;
+
+    @Activate
+    public ControlServer(BundleContext context, @Reference Syscalls sys, @Reference CommandProcessor processor) {
+        this.context = context;
+        this.sys = sys;
+        String home = context.getProperty("gosh.home");
+        this.runner = new SessionRunner(context, processor, home == null ? null : Path.of(home, "etc", "gosh_profile"));
+        if (!Boolean.parseBoolean(context.getProperty(DAEMON_PROPERTY))) {
+            LOG.debug("Not a daemon: no control socket");
+            socket = null;
+            acceptor = null;
+            return;
+        }
+        String configured = context.getProperty(SOCKET_PROPERTY);
+        Path path = Path.of(configured == null || configured.isBlank() ? DEFAULT_SOCKET : configured);
+        ControlSocket s;
+        try {
+            s = ControlSocket.listen(sys, path);
+        } catch (ControlException | SyscallException e) {
+            LOG.error("{}: stopping the runtime", e.getMessage());
+            socket = null;
+            acceptor = null;
+            stopFramework();
+            return;
+        }
+        socket = s;
+        acceptor = new Thread(this::acceptLoop, "lxj-control");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        LOG.info("Listening on {}", path);
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            int fd;
+            try {
+                fd = socket.accept();
+            } catch (SyscallException e) {
+                if (closing) {
+                    return;
+                }
+                if (!e.is(Errno.EINTR) && !e.is(Errno.ECONNABORTED)) {
+                    // out of fds or memory: let connections finish rather than spin
+                    LOG.warn("{}", e.getMessage());
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+                continue;
+            }
+            Connection c = new Connection(sys, fd, runner, this::stopFramework);
+            connections.add(c);
+            Thread t = new Thread(() -> {
+                try {
+                    c.run();
+                } finally {
+                    connections.remove(c);
+                }
+            }, "lxj-control-" + ids.incrementAndGet());
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** Stops the framework from a thread of its own: a component must not wait for its own deactivation. */
+    private void stopFramework() {
+        Thread t = new Thread(() -> {
+            try {
+                context.getBundle(0).stop();
+            } catch (BundleException | IllegalStateException e) {
+                LOG.error("Failed to stop the runtime: {}", e.getMessage());
+            }
+        }, "lxj-control-shutdown");
+        t.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (socket == null) {
+            return;
+        }
+        closing = true;
+        socket.shutdown();
+        try {
+            acceptor.join(JOIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Connection c : connections) {
+            c.abort();
+        }
+        socket.close();
+        LOG.info("Closed {}", socket.path());
+    }
+}

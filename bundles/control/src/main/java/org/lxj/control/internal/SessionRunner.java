@@ -1,0 +1,171 @@
+package org.lxj.control.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.apache.felix.service.command.Job;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Runs one forwarded command line in a new Gogo session, as the distribution's one-command mode does
+ * ({@code bin/lxj CMD ...}): the shell profile is sourced, each argument is stored in the session variable
+ * {@code lxj_arg_<i>} and the line run is {@code <name> $lxj_arg_0 ...}, so spaces, quotes and semicolons
+ * never reach Gogo's parser. The exit status follows the same convention: the Integer a command left in
+ * {@value #EXIT_VARIABLE}, else the failure's {@code exitStatus()}, else 1 for a failure and 0 otherwise;
+ * a failure is printed to the client's stderr as {@code <command>: <message>}.
+ */
+final class SessionRunner {
+    static final String EXIT_VARIABLE = "lxj.exit";
+    static final String ARG_VARIABLE_PREFIX = "lxj_arg_";
+    /** Read by the shell's CommandIo: the fds behind the session's streams, handed to containers. */
+    static final String FDS_VARIABLE = "lxj.stdio.fds";
+    /** Read by the shell's CommandIo: the client's terminal width when its stdout is a terminal. */
+    static final String WIDTH_VARIABLE = "lxj.terminal.width";
+    private static final String CONTEXT_VARIABLE = ".context";
+    private static final Pattern COMMAND_NAME = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.:-]*");
+
+    /** Where a running command can be interrupted from another thread. */
+    interface Interruptible {
+        void interrupt();
+    }
+
+    private final BundleContext context;
+    private final CommandProcessor processor;
+    private final Path profile;
+
+    SessionRunner(BundleContext context, CommandProcessor processor, Path profile) {
+        this.context = context;
+        this.processor = processor;
+        this.profile = profile;
+    }
+
+    /**
+     * Runs the request with the given streams; {@code fds} are the numbers of the fds behind them.
+     * {@code started} receives a handle that interrupts the command while it runs.
+     */
+    int run(Request request, InputStream in, PrintStream out, PrintStream err, int[] fds,
+            java.util.function.Consumer<Interruptible> started) {
+        String name = request.command();
+        if (!COMMAND_NAME.matcher(name).matches()) {
+            err.println("lxj: \"" + name + "\" is not a command name");
+            err.flush();
+            return 1;
+        }
+        CommandSession session = processor.createSession(in, out, err);
+        Thread caller = Thread.currentThread();
+        started.accept(() -> {
+            Job job = session.foregroundJob();
+            if (job != null) {
+                job.interrupt();
+            }
+            caller.interrupt();
+        });
+        try {
+            session.put(CONTEXT_VARIABLE, context);
+            request.cwd().flatMap(SessionRunner::directory).ifPresent(session::currentDir);
+            source(session, err);
+            session.put(FDS_VARIABLE, fds[0] + "," + fds[1] + "," + fds[2]);
+            if (request.stdoutIsTerminal() && request.width() > 0) {
+                session.put(WIDTH_VARIABLE, request.width());
+            }
+            StringBuilder line = new StringBuilder(name);
+            List<String> args = request.arguments();
+            for (int i = 0; i < args.size(); i++) {
+                session.put(ARG_VARIABLE_PREFIX + i, args.get(i));
+                line.append(" $").append(ARG_VARIABLE_PREFIX).append(i);
+            }
+            Object result;
+            try {
+                result = session.execute(line);
+            } catch (Exception e) {
+                return failed(name, e, out, err);
+            }
+            if (result != null) {
+                out.println(session.format(result, Converter.INSPECT));
+            }
+            out.flush();
+            return exitVariable(session.get(EXIT_VARIABLE));
+        } finally {
+            session.close();
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static java.util.Optional<Path> directory(String cwd) {
+        try {
+            Path p = Path.of(cwd);
+            return p.isAbsolute() ? java.util.Optional.of(p) : java.util.Optional.empty();
+        } catch (InvalidPathException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private void source(CommandSession session, PrintStream err) {
+        if (profile == null || !Files.isRegularFile(profile)) {
+            return;
+        }
+        try {
+            session.execute(Files.readString(profile, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            err.println("lxj: WARNING: Failed to read \"" + profile + "\": " + e.getMessage());
+        } catch (Exception e) {
+            err.println("lxj: WARNING: \"" + profile + "\": " + message(e));
+        }
+    }
+
+    private static int failed(String name, Throwable failure, PrintStream out, PrintStream err) {
+        out.flush();
+        String message = message(failure);
+        err.println(message.startsWith(name + ":") ? message : name + ": " + message);
+        err.flush();
+        Integer status = exitStatus(failure);
+        return status != null ? status : 1;
+    }
+
+    /** The status a command stored in {@value #EXIT_VARIABLE}: an Integer (or a number typed in a script). */
+    static int exitVariable(Object value) {
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        if (value instanceof CharSequence text) {
+            try {
+                return Integer.parseInt(text.toString().trim());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    /** The exit status a failure asks for through a public {@code int exitStatus()}, on it or a cause. */
+    static Integer exitStatus(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            try {
+                Method m = t.getClass().getMethod("exitStatus");
+                if (m.getReturnType() == int.class) {
+                    return (Integer) m.invoke(t);
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // not one of ours: look further down the chain
+            }
+        }
+        return null;
+    }
+
+    static String message(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getName() : m;
+    }
+}

@@ -1,0 +1,44 @@
+/* client.h - client mode: forwards one command line to the runtime's control socket. */
+#ifndef LXJ_CLIENT_H
+#define LXJ_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLIENT_DEFAULT_SOCKET "/run/lxj/control.sock"
+
+enum client_action { CLIENT_RUN, CLIENT_SHUTDOWN, CLIENT_PING };
+
+/* What "lxj-launcher client [--fallback PROGRAM] [--ping | --shutdown | [--] COMMAND [ARG]...]" asks. */
+struct client_options {
+	enum client_action action;
+	const char *fallback;   /* exec'd with the command line when no runtime listens, or NULL */
+	int argc;               /* the command and its arguments (CLIENT_RUN) */
+	char **argv;
+};
+
+/* The command line a REQUEST carries. */
+struct client_request {
+	int argc;
+	char *const *argv;
+	const char *cwd;        /* NULL: not sent */
+	uint32_t tty;           /* LXJ_TTY_* mask */
+	uint32_t width;
+};
+
+/* Parses the arguments after "client". Returns 0, or -1 with a message in err. */
+int client_parse_args(int argc, char **argv, struct client_options *out, char *err, size_t errlen);
+
+/* Writes the whole REQUEST frame into buf. Returns its length, or 0 when it does not fit or has no command. */
+size_t client_encode_request(uint8_t *buf, size_t cap, const struct client_request *r);
+
+/*
+ * Reads the runtime's answer (one whole frame). Returns 0 with *status for STATUS, 1 with the message
+ * for ERROR, -1 for anything else.
+ */
+int client_decode_reply(const uint8_t *buf, size_t len, int *status, char *msg, size_t msglen);
+
+/* The client: argv[0] is "client". Returns the exit code (the command's status). */
+int client_main(int argc, char **argv);
+
+#endif

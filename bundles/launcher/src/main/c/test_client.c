@@ -1,0 +1,186 @@
+/* test_client.c - unit tests of the client's argument parsing, REQUEST encoding and reply decoding. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "plan.h"
+#include "protocol.h"
+
+static int failures, checks;
+
+#define CHECK(cond)                                                                     \
+	do {                                                                            \
+		checks++;                                                               \
+		if (!(cond)) {                                                          \
+			failures++;                                                     \
+			fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, \
+				__func__, #cond);                                       \
+		}                                                                       \
+	} while (0)
+
+static uint8_t buf[LXJ_MAX_MESSAGE + 64];
+
+static void test_parse_args(void)
+{
+	struct client_options o;
+	char err[128];
+	char *run[] = { "client", "lxc-ls", "-f", NULL };
+	CHECK(client_parse_args(3, run, &o, err, sizeof(err)) == 0);
+	CHECK(o.action == CLIENT_RUN && o.fallback == NULL && o.argc == 2);
+	CHECK(strcmp(o.argv[0], "lxc-ls") == 0 && strcmp(o.argv[1], "-f") == 0);
+
+	char *fb[] = { "client", "--fallback", "/opt/lxj/bin/lxj", "--", "--odd", "x", NULL };
+	CHECK(client_parse_args(6, fb, &o, err, sizeof(err)) == 0);
+	CHECK(strcmp(o.fallback, "/opt/lxj/bin/lxj") == 0 && o.argc == 2 && strcmp(o.argv[0], "--odd") == 0);
+
+	char *sd[] = { "client", "--shutdown", NULL };
+	CHECK(client_parse_args(2, sd, &o, err, sizeof(err)) == 0 && o.action == CLIENT_SHUTDOWN && o.argc == 0);
+	char *ping[] = { "client", "--ping", NULL };
+	CHECK(client_parse_args(2, ping, &o, err, sizeof(err)) == 0 && o.action == CLIENT_PING);
+
+	char *none[] = { "client", NULL };
+	CHECK(client_parse_args(1, none, &o, err, sizeof(err)) < 0 && strstr(err, "no command"));
+	char *dangling[] = { "client", "--fallback", NULL };
+	CHECK(client_parse_args(2, dangling, &o, err, sizeof(err)) < 0 && strstr(err, "--fallback"));
+	char *unknown[] = { "client", "--bogus", "x", NULL };
+	CHECK(client_parse_args(3, unknown, &o, err, sizeof(err)) < 0 && strstr(err, "--bogus"));
+	char *extra[] = { "client", "--shutdown", "now", NULL };
+	CHECK(client_parse_args(3, extra, &o, err, sizeof(err)) < 0);
+}
+
+/* Reads the attributes of an encoded REQUEST back. */
+struct decoded {
+	uint32_t version, tty, width;
+	int argc;
+	const char *argv[16];
+	const char *cwd;
+	int unterminated;
+};
+
+static int decode(const uint8_t *b, size_t n, struct decoded *d)
+{
+	memset(d, 0, sizeof(*d));
+	size_t off = 0;
+	struct tlv f, a;
+	if (tlv_next(b, n, &off, &f) != 1 || off != n || f.type != LXJ_MSG_REQUEST || f.flags != 0)
+		return -1;
+	size_t aoff = 0;
+	while (tlv_next(f.payload, f.len, &aoff, &a) == 1) {
+		if (a.type == LXJ_REQ_ARG || a.type == LXJ_REQ_CWD) {
+			if (a.len == 0 || a.payload[a.len - 1] != '\0')
+				d->unterminated = 1;
+			if (a.type == LXJ_REQ_CWD)
+				d->cwd = (const char *)a.payload;
+			else if (d->argc < 16)
+				d->argv[d->argc++] = (const char *)a.payload;
+		} else if (a.len == 4) {
+			uint32_t v;
+			memcpy(&v, a.payload, 4);
+			if (a.type == LXJ_REQ_VERSION)
+				d->version = v;
+			else if (a.type == LXJ_REQ_TTY)
+				d->tty = v;
+			else if (a.type == LXJ_REQ_WIDTH)
+				d->width = v;
+		}
+	}
+	return aoff == f.len ? 0 : -1;
+}
+
+static void test_encode_round_trip(void)
+{
+	char *args[] = { "lxc-info", "-n", "no such \"box\";*", "", "$HOME", NULL };
+	struct client_request r = { .argc = 5, .argv = args, .cwd = "/tmp/a b", .tty = LXJ_TTY_IN | LXJ_TTY_OUT,
+				    .width = 132 };
+	size_t n = client_encode_request(buf, sizeof(buf), &r);
+	CHECK(n > LXJ_TLV_HEADER_SIZE);
+	struct decoded d;
+	CHECK(decode(buf, n, &d) == 0);
+	CHECK(d.version == LXJ_PROTOCOL_VERSION);
+	CHECK(d.argc == 5);
+	for (int i = 0; i < 5 && i < d.argc; i++)
+		CHECK(strcmp(d.argv[i], args[i]) == 0);
+	CHECK(d.cwd && strcmp(d.cwd, "/tmp/a b") == 0);
+	CHECK(d.tty == (LXJ_TTY_IN | LXJ_TTY_OUT) && d.width == 132);
+	CHECK(!d.unterminated);
+
+	r.cwd = NULL;
+	n = client_encode_request(buf, sizeof(buf), &r);
+	CHECK(decode(buf, n, &d) == 0 && d.cwd == NULL && d.argc == 5);
+}
+
+static void test_encode_limits(void)
+{
+	char *args[] = { "lxc-ls", NULL };
+	struct client_request r = { .argc = 0, .argv = args };
+	CHECK(client_encode_request(buf, sizeof(buf), &r) == 0);   /* no command */
+	r.argc = 1;
+	size_t n = client_encode_request(buf, sizeof(buf), &r);
+	CHECK(n > 0);
+	CHECK(client_encode_request(buf, n - 1, &r) == 0);          /* one byte short */
+	CHECK(client_encode_request(buf, n, &r) == n);
+	CHECK(client_encode_request(buf, 4, &r) == 0);
+
+	/* more than the frame limit, even with room in the buffer */
+	static char big[LXJ_MAX_MESSAGE];
+	memset(big, 'x', sizeof(big) - 1);
+	char *bigargs[] = { "lxc-ls", big, NULL };
+	struct client_request b = { .argc = 2, .argv = bigargs };
+	CHECK(client_encode_request(buf, sizeof(buf), &b) == 0);
+
+	/* too many arguments */
+	int many = LXJ_MAX_REQUEST_ARGS + 1;
+	char **margs = calloc((size_t)many, sizeof(char *));
+	for (int i = 0; i < many; i++)
+		margs[i] = "a";
+	struct client_request m = { .argc = many, .argv = margs };
+	CHECK(client_encode_request(buf, sizeof(buf), &m) == 0);
+	m.argc = LXJ_MAX_REQUEST_ARGS;
+	CHECK(client_encode_request(buf, sizeof(buf), &m) > 0);
+	free(margs);
+}
+
+static size_t reply(uint16_t type, uint16_t atype, const void *p, uint32_t len)
+{
+	uint8_t attrs[256];
+	size_t a = len == UINT32_MAX ? 0 : tlv_put(attrs, sizeof(attrs), 0, atype, 0, p, len);
+	return tlv_put(buf, sizeof(buf), 0, type, 0, attrs, (uint32_t)a);
+}
+
+static void test_decode_reply(void)
+{
+	int status = -1;
+	char msg[32] = "";
+	uint32_t v = 42;
+	size_t n = reply(LXJ_MSG_STATUS, LXJ_REPLY_STATUS, &v, 4);
+	CHECK(client_decode_reply(buf, n, &status, msg, sizeof(msg)) == 0 && status == 42);
+	CHECK(client_decode_reply(buf, n - 1, &status, msg, sizeof(msg)) == -1);     /* truncated */
+	CHECK(client_decode_reply(buf, n + 1, &status, msg, sizeof(msg)) == -1);     /* trailing byte */
+
+	n = reply(LXJ_MSG_STATUS, LXJ_REPLY_STATUS, &v, 2);
+	CHECK(client_decode_reply(buf, n, &status, msg, sizeof(msg)) == -1);         /* short status */
+	n = reply(LXJ_MSG_STATUS, 0, NULL, UINT32_MAX);
+	CHECK(client_decode_reply(buf, n, &status, msg, sizeof(msg)) == -1);         /* no status */
+	n = reply(LXJ_MSG_STATUS, 99, &v, 4);
+	CHECK(client_decode_reply(buf, n, &status, msg, sizeof(msg)) == -1);         /* unknown, not optional */
+
+	const char text[] = "Permission denied: uid 1000 may not use the runtime";
+	n = reply(LXJ_MSG_ERROR, LXJ_ERR_MESSAGE, text, sizeof(text));
+	CHECK(client_decode_reply(buf, n, &status, msg, sizeof(msg)) == 1);
+	CHECK(strncmp(msg, text, sizeof(msg) - 1) == 0 && strlen(msg) == sizeof(msg) - 1);  /* cut to fit */
+	n = reply(LXJ_MSG_ERROR, LXJ_ERR_MESSAGE, text, sizeof(text) - 1);
+	CHECK(client_decode_reply(buf, n, &status, msg, sizeof(msg)) == -1);         /* not NUL-terminated */
+	n = reply(LXJ_MSG_PLAN, LXJ_REPLY_STATUS, &v, 4);
+	CHECK(client_decode_reply(buf, n, &status, msg, sizeof(msg)) == -1);         /* wrong message */
+}
+
+int main(void)
+{
+	test_parse_args();
+	test_encode_round_trip();
+	test_encode_limits();
+	test_decode_reply();
+	printf("client_test: %d checks, %d failures\n", checks, failures);
+	return failures ? 1 : 0;
+}
