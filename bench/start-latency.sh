@@ -31,6 +31,8 @@ DAEMON=no
 
 CRUN=$(command -v crun || true)
 CRUN_NOTE=""
+CRUN_NS=$WORK/crun-ns  # a bind mount of itself holding a persistent mount namespace (hybrid hosts only)
+CRUN_CMD=()            # how crun is run: set up in the preparation below
 if [ -z "$CRUN" ]; then
     CRUN_NOTE="crun is not installed (apt-get install crun): the crun column is skipped"
 fi
@@ -39,14 +41,20 @@ fi
 cleanup() {
     set +e
     local n
-    for n in b s $(seq 1 "$DENSITY" | sed 's/^/d/'); do
-        [ -d "$LXJ_P/$n" ] && "$LXJ" lxc-stop -n "$n" -P "$LXJ_P" -k >/dev/null 2>&1
-        [ -d "$LXC_P/$n" ] && lxc-stop -n "$n" -P "$LXC_P" -k >/dev/null 2>&1
+    for n in $("$LXJ" lxc-ls --running -1 -P "$LXJ_P" 2>/dev/null); do
+        "$LXJ" lxc-stop -n "$n" -P "$LXJ_P" -k >/dev/null 2>&1
     done
-    if [ -n "$CRUN" ]; then
-        for n in $("$CRUN" --root "$CRUN_ROOT" list -q 2>/dev/null); do
-            "$CRUN" --root "$CRUN_ROOT" delete -f "$n" >/dev/null 2>&1
+    for n in $(lxc-ls --running -1 -P "$LXC_P" 2>/dev/null); do
+        lxc-stop -n "$n" -P "$LXC_P" -k >/dev/null 2>&1
+    done
+    if [ ${#CRUN_CMD[@]} -gt 0 ]; then
+        for n in $("${CRUN_CMD[@]}" list -q 2>/dev/null); do
+            "${CRUN_CMD[@]}" delete -f "$n" >/dev/null 2>&1
         done
+    fi
+    if [ -e "$CRUN_NS/mnt" ]; then
+        umount "$CRUN_NS/mnt" 2>/dev/null
+        umount "$CRUN_NS" 2>/dev/null
     fi
     # configs only: never lxc-destroy them, their rootfs is b's
     for n in s $(seq 1 "$DENSITY" | sed 's/^/d/'); do rm -rf "${LXJ_P:?}/$n" "${LXC_P:?}/$n"; done
@@ -123,6 +131,20 @@ for n in s $(seq 1 "$DENSITY" | sed 's/^/d/'); do
 done
 
 if [ -n "$CRUN" ]; then
+    # crun 1.8 refuses hybrid hosts ("cgroups in hybrid mode not supported") when the cgroup2 mount at
+    # /sys/fs/cgroup/unified has controllers. It then runs in a mount namespace of its own where that mount
+    # is hidden, with its cgroup manager disabled (LXJ creates no cgroups either; LXC does): nsenter adds
+    # about a millisecond to each crun command.
+    CRUN_CMD=("$CRUN" --root "$CRUN_ROOT")
+    if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = tmpfs ] && grep -q . /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null; then
+        mkdir -p "$CRUN_NS" && touch "$CRUN_NS/mnt" && mount --bind "$CRUN_NS" "$CRUN_NS" &&
+            mount --make-private "$CRUN_NS" && touch "$CRUN_NS/mnt" &&
+            unshare --mount="$CRUN_NS/mnt" --propagation private \
+                mount -t tmpfs -o ro,size=4k lxj-bench-hide-cgroup2 /sys/fs/cgroup/unified ||
+            die "cannot prepare crun's mount namespace for this hybrid cgroup host"
+        CRUN_CMD=(nsenter --mount="$CRUN_NS/mnt" "$CRUN" --cgroup-manager=disabled --root "$CRUN_ROOT")
+        CRUN_NOTE="crun: hybrid cgroup host, so crun runs with --cgroup-manager=disabled through nsenter into a mount namespace that hides /sys/fs/cgroup/unified"
+    fi
     for kind in true sleep; do
         mkdir -p "$CRUN_B/$kind"
         (cd "$CRUN_B/$kind" && "$CRUN" spec) || die "crun spec failed"
@@ -136,6 +158,9 @@ c["process"]["args"] = ["/bin/true"] if kind == "true" else ["/bin/sleep", "1000
 c["hostname"] = "b"
 # the namespaces LXJ and LXC use by default: crun's default set plus cgroup
 c["linux"]["namespaces"].append({"type": "cgroup"})
+# no cgroup mount and no resources: the bench compares launching, and LXJ has no cgroup backend yet
+c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/sys/fs/cgroup"]
+c["linux"].pop("resources", None)
 json.dump(c, open(path, "w"), indent=1)
 EOF
     done
@@ -159,19 +184,19 @@ echo "LXJ: $MODE" >&2
 # Warm-up: one of each, not counted (page cache, JIT of a daemon, LXC's cgroup setup).
 timed warm "$LXJ" lxc-execute -n b -P "$LXJ_P" -- /bin/true
 timed warm lxc-execute -n b -P "$LXC_P" -- /bin/true
-[ -n "$CRUN" ] && timed warm "$CRUN" --root "$CRUN_ROOT" run -b "$CRUN_B/true" warm
+[ -n "$CRUN" ] && timed warm "${CRUN_CMD[@]}" run -b "$CRUN_B/true" warm
 
 # ---- 1 and 2: execute /bin/true, and a detached start→stop cycle, interleaved ---------------------------
 echo "Timing $N interleaved rounds …" >&2
 for i in $(seq 1 "$N"); do
     timed lxj.exec "$LXJ" lxc-execute -n b -P "$LXJ_P" -- /bin/true
     timed lxc.exec lxc-execute -n b -P "$LXC_P" -- /bin/true
-    [ -n "$CRUN" ] && timed crun.exec "$CRUN" --root "$CRUN_ROOT" run -b "$CRUN_B/true" "t$i"
+    [ -n "$CRUN" ] && timed crun.exec "${CRUN_CMD[@]}" run -b "$CRUN_B/true" "t$i"
 
     timed lxj.cycle sh -c '"$0" lxc-start -n s -P "$1" -- /bin/sleep 1000 && "$0" lxc-stop -n s -P "$1" -k' "$LXJ" "$LXJ_P"
     timed lxc.cycle sh -c 'lxc-start -n s -P "$0" -- /bin/sleep 1000 && lxc-stop -n s -P "$0" -k' "$LXC_P"
-    [ -n "$CRUN" ] && timed crun.cycle sh -c '"$0" --root "$1" run -d -b "$2" "s$3" && "$0" --root "$1" delete -f "s$3"' \
-        "$CRUN" "$CRUN_ROOT" "$CRUN_B/sleep" "$i"
+    [ -n "$CRUN" ] && timed crun.cycle sh -c 'b=$1 id=$2; shift 2; "$@" run -d -b "$b" "$id" && "$@" delete -f "$id"' \
+        sh "$CRUN_B/sleep" "s$i" "${CRUN_CMD[@]}"
 done
 
 # ---- 3 and 4: DENSITY sequential detached starts, then the monitors' memory ------------------------------
@@ -183,7 +208,7 @@ density() { # RUNTIME: starts DENSITY containers one after another, then reads t
         case $rt in
             lxj) timed lxj.dstart "$LXJ" lxc-start -n "$n" -P "$LXJ_P" -- /bin/sleep 1000 ;;
             lxc) timed lxc.dstart lxc-start -n "$n" -P "$LXC_P" -- /bin/sleep 1000 ;;
-            crun) timed crun.dstart "$CRUN" --root "$CRUN_ROOT" run -d -b "$CRUN_B/sleep" "$n" ;;
+            crun) timed crun.dstart "${CRUN_CMD[@]}" run -d -b "$CRUN_B/sleep" "$n" ;;
         esac
     done
     echo $(($(us) - t0)) >"$WORK/$rt.dtotal"
@@ -206,7 +231,7 @@ stop_all() { # RUNTIME
         case $1 in
             lxj) "$LXJ" lxc-stop -n "$n" -P "$LXJ_P" -k >/dev/null 2>>"$ERRLOG" ;;
             lxc) lxc-stop -n "$n" -P "$LXC_P" -k >/dev/null 2>>"$ERRLOG" ;;
-            crun) "$CRUN" --root "$CRUN_ROOT" delete -f "$n" >/dev/null 2>>"$ERRLOG" ;;
+            crun) "${CRUN_CMD[@]}" delete -f "$n" >/dev/null 2>>"$ERRLOG" ;;
         esac
     done
 }

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records every event of this runtime in {@code <run>/<lxcpath-id>/events}, one line per event appended under a
+ * Records the state changes and exits of this runtime's containers in {@code <run>/<lxcpath-id>/events}, one line per event appended under a
  * lock, so that {@code lxc-monitor} in another runtime process sees it (each one-command run is its own JVM). A
  * line reads {@code <epoch-ms> <pid> <KIND> <STATE> <exit|-> <name>}; the file starts over once it passes
  * {@link #MAX_SIZE}, which a reader notices by its shrinking. Then the event goes on to {@code delegate}.
@@ -47,6 +47,11 @@ public final class EventJournal implements EventSink {
 
     @Override
     public void emit(ContainerEvent event) {
+        if (event.kind() != ContainerEvent.Kind.STATE && event.kind() != ContainerEvent.Kind.EXITED) {
+            // what lxc-monitor shows; creation and destruction do not put a journal beside lxcpaths never started
+            delegate.emit(event);
+            return;
+        }
         try {
             append(file(layout, event.lxcpath()), line(event, pid));
         } catch (IOException e) {
