@@ -113,7 +113,8 @@ int main(int argc, char **argv)
 	}
 	if (pid > 0)
 		_exit(LXJ_EXIT_OK);
-	if (setsid() < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+	/* The monitor outlives the JVM: it must not pin the JVM's working directory (a mount, a deleted dir). */
+	if (setsid() < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 || chdir("/") < 0) {
 		send_error(CONTROL_FD, LXJ_STEP_MONITOR, errno, "Failed to become the monitor: %s", errno_name(errno));
 		return LXJ_EXIT_SETUP;
 	}

@@ -265,4 +265,17 @@ class ContainerRunIT {
         assertTrue(exe.startsWith("/memfd:"), "monitor " + monitor + " runs " + exe);
         assertTrue(ContainerCli.processesUsing(cli.runDir(C)).contains(monitor), "monitor " + monitor + " holds the run dir");
     }
+
+    /** An attached command gets no capability that init lacks (lxc.cap.drop of the busybox template). */
+    @Test
+    void anAttachedCommandIsBoundedByInitsCapabilities() throws Exception {
+        String init = cli.sh(C, "grep CapBnd /proc/1/status");
+        String attached = cli.sh(C, "grep CapBnd /proc/self/status");
+        assertEquals(init, attached, "bounding set of an attached shell");
+        assertNotEquals(Files.readString(Path.of("/proc/self/status")).lines()
+                .filter(l -> l.startsWith("CapBnd")).findFirst().orElseThrow() + "\n", init,
+                "the template's lxc.cap.drop shrank init's set below the host's");
+        assertEquals("CapInh:\t0000000000000000\n", cli.sh(C, "grep CapInh /proc/self/status"),
+                "no inheritable capabilities by default (CVE-2022-29162)");
+    }
 }

@@ -326,6 +326,8 @@ class LauncherRootTest {
             String exe = Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).toString();
             assertTrue(exe.startsWith("/memfd:lxj-launcher"), pid + " runs " + exe);
         }
+        assertEquals(Path.of("/"), Files.readSymbolicLink(Path.of("/proc/" + l.monitorPid() + "/cwd")),
+                "the monitor does not pin the JVM's working directory");
         assertEquals(0, l.start().awaitExit(TIMEOUT).code());
     }
 

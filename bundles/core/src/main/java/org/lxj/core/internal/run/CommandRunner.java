@@ -1,5 +1,8 @@
 package org.lxj.core.internal.run;
 
+import org.lxj.spi.launch.CapabilitySets;
+import java.util.HashMap;
+import java.io.InputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,6 +110,32 @@ public final class CommandRunner {
         }
     }
 
+    /**
+     * The capability sets an attached command ends with, as LXC gives it: no more than the container's init
+     * may have (its bounding set, which {@code lxc.cap.drop}/{@code keep} shaped), all of it for root, none of
+     * it for another uid; inheritable and ambient as init has them.
+     */
+    static CapabilitySets initCapabilities(int initPid, long uid) {
+        Map<String, Long> sets = new HashMap<>();
+        try (InputStream in = Files.newInputStream(Path.of("/proc/" + initPid + "/status"))) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("Cap") && line.indexOf(':') > 0) {
+                    sets.put(line.substring(0, line.indexOf(':')),
+                            Long.parseUnsignedLong(line.substring(line.indexOf(':') + 1).trim(), 16));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new LxjException("Failed to read the capabilities of init (pid " + initPid + "): " + e.getMessage(), e);
+        }
+        Long bounding = sets.get("CapBnd");
+        if (bounding == null) {
+            throw new LxjException("Failed to read the capabilities of init (pid " + initPid + "): no CapBnd line");
+        }
+        long granted = uid == 0 ? bounding : 0;
+        long inheritable = sets.getOrDefault("CapInh", 0L) & bounding;
+        return new CapabilitySets(bounding, granted, granted, inheritable, sets.getOrDefault("CapAmb", 0L) & granted);
+    }
+
     /** Runs a command in the running container's namespaces and returns its status. */
     public int attach(Path lxcpath, String name, AttachOptions o, Stdio stdio) {
         LxcLayout layout = new LxcLayout(lxcpath, name);
@@ -121,7 +150,8 @@ public final class CommandRunner {
         List<String> argv = o.command().isEmpty() ? List.of(shell(s.rootfsMounted(), uid)) : o.command();
         boolean keepCaps = o.elevated().stream().anyMatch(e -> e.equalsIgnoreCase("CAP") || e.equalsIgnoreCase("ALL"));
         AttachPlan plan = new AttachPlan(s.initPid(), s.initStartTime(), namespaces(s.initPid(), o.namespaces()),
-                argv, environment(o), uid, gid, List.of(), Path.of("/"), Optional.empty(), Optional.empty(), keepCaps,
+                argv, environment(o), uid, gid, List.of(), Path.of("/"), Optional.empty(),
+                keepCaps ? Optional.empty() : Optional.of(initCapabilities(s.initPid(), uid)), keepCaps,
                 o.remountSys());
         try (StdioRelay relay = StdioRelay.open(sys, registry.layout().stdio(), stdio)) {
             AttachedProcess p;

@@ -362,6 +362,9 @@ public final class RunRegistry implements StateStore, AutoCloseable {
                 }
                 try (DirectoryStream<Path> names = Files.newDirectoryStream(id)) {
                     for (Path dir : names) {
+                        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                            continue;   // the lxcpath's event journal and lock files live beside the run dirs
+                        }
                         readFile(dir.resolve(RunLayout.STATE)).ifPresent(s -> reconcileOne(s, kill, running));
                     }
                 }

@@ -197,4 +197,15 @@ class RunRegistryTest {
         assertEquals(ContainerState.STOPPED, registry.state(lxcpath, "bad"));
         assertEquals(List.of(), registry.reconcile((pid, sig) -> { }));
     }
+
+    @Test
+    void filesBesideTheRunDirectoriesAreNotContainers() throws IOException {
+        record("alive", 810, 0, false, Set.of());
+        Path journal = layout.dir(lxcpath, "alive").resolveSibling("events");
+        Files.writeString(journal, "'x' changed state to [RUNNING]\n");
+        List<RunState> running = registry.reconcile((pid, sig) -> { });
+        assertEquals(List.of("alive"), running.stream().map(RunState::name).toList());
+        assertTrue(Files.isRegularFile(journal), "the journal is left alone");
+        stopper.stop(lxcpath, "alive", new StopOptions(false, true, false, false, StopOptions.DEFAULT_TIMEOUT));
+    }
 }
