@@ -272,7 +272,11 @@ class ContainerRunIT {
         String init = cli.sh(C, "grep CapBnd /proc/1/status");
         String attached = cli.sh(C, "grep CapBnd /proc/self/status");
         assertEquals(init, attached, "bounding set of an attached shell");
-        assertNotEquals(Files.readString(Path.of("/proc/self/status")).lines()
+        String hostStatus;
+        try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/self/status"))) {
+            hostStatus = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertNotEquals(hostStatus.lines()
                 .filter(l -> l.startsWith("CapBnd")).findFirst().orElseThrow() + "\n", init,
                 "the template's lxc.cap.drop shrank init's set below the host's");
         assertEquals("CapInh:\t0000000000000000\n", cli.sh(C, "grep CapInh /proc/self/status"),
