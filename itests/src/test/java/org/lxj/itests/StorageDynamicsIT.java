@@ -52,7 +52,7 @@ public class StorageDynamicsIT extends LxjExamSupport {
         props.put(Backend.TYPE_PROPERTY, FakeStorageBackend.TYPE);
         registration = context.registerService(StorageBackend.class, new FakeStorageBackend(), props);
 
-        gogo.run("lxc:create -n f1 -B fake -t none -P $P");
+        gogo.run("lxc:create -n f1 -B fake -t busybox -P $P");
         String config = Files.readString(lxcpath.resolve("f1/config"));
         assertTrue("rootfs from the fake backend: " + config, config.contains("fake:"));
         assertTrue("fake rootfs made", Files.isDirectory(lxcpath.resolve("f1/fake-rootfs")));
@@ -61,7 +61,7 @@ public class StorageDynamicsIT extends LxjExamSupport {
 
         registration.unregister();
         registration = null;
-        String failure = gogo.runFailing("lxc:create -n f2 -B fake -t none -P $P");
+        String failure = gogo.runFailing("lxc:create -n f2 -B fake -t busybox -P $P");
         assertTrue("named error: " + failure, failure.contains("no storage backend \"fake\" is installed"));
         assertFalse("nothing left of f2", Files.exists(lxcpath.resolve("f2")));
     }

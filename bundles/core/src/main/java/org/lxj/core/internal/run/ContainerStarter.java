@@ -26,6 +26,7 @@ import org.lxj.core.internal.hook.HookFile;
 import org.lxj.core.internal.hook.HostHooks;
 import org.lxj.core.internal.layout.LxcLayout;
 import org.lxj.core.internal.lifecycle.Backends;
+import org.lxj.core.internal.plan.CgroupContributor;
 import org.lxj.core.internal.plan.KeyGate;
 import org.lxj.core.internal.plan.LaunchRequest;
 import org.lxj.core.internal.plan.PlanAssembler;
@@ -36,6 +37,7 @@ import org.lxj.launcher.Launcher;
 import org.lxj.launcher.PreparedLaunch;
 import org.lxj.spi.backend.ContainerContext;
 import org.lxj.spi.host.HostFacts;
+import org.lxj.spi.launch.CgroupPlacement;
 import org.lxj.spi.launch.Hook;
 import org.lxj.spi.launch.LaunchContributor;
 import org.lxj.spi.launch.LaunchPlan;
@@ -62,6 +64,7 @@ public final class ContainerStarter {
     private final Supplier<Optional<Launcher>> launcher;
     private final Supplier<List<LaunchContributor>> contributors;
     private final BiFunction<String, Path, ContainerConfig> textParser;
+    private final CgroupSetup cgroups;
 
     /** A container whose init was released. */
     public record Launched(RunState state, MonitorLink monitor) {
@@ -72,6 +75,14 @@ public final class ContainerStarter {
      */
     public ContainerStarter(RunRegistry registry, Backends backends, Supplier<Optional<Launcher>> launcher,
             Supplier<List<LaunchContributor>> contributors, BiFunction<String, Path, ContainerConfig> textParser) {
+        this(registry, backends, launcher, contributors, textParser, CgroupSetup.none());
+    }
+
+    /** @param cgroups the container's cgroups through the installed cgroup backends */
+    public ContainerStarter(RunRegistry registry, Backends backends, Supplier<Optional<Launcher>> launcher,
+            Supplier<List<LaunchContributor>> contributors, BiFunction<String, Path, ContainerConfig> textParser,
+            CgroupSetup cgroups) {
+        this.cgroups = cgroups;
         this.registry = registry;
         this.backends = backends;
         this.launcher = launcher;
@@ -100,9 +111,13 @@ public final class ContainerStarter {
             }
             ContainerConfig config = load(configFile.orElse(layout.config()), overrides);
             List<LaunchContributor> installed = contributors.get();
-            KeyGate.check(config, installed);
+            boolean withCgroups = cgroups.installed();
+            KeyGate.check(config, withCgroups ? with(installed, new CgroupContributor(CgroupPlacement.NONE)) : installed);
             HostFacts host = backends.host().orElseThrow(() -> new LxjException(
                     "Failed to start \"" + name + "\": the host's facts are unknown (is the linux bundle active?)"));
+            if (withCgroups) {
+                cgroups.check(config, host);
+            }
             Path file = configFile.orElse(layout.config());
             return new Attempt(layout, config, file, request, l, installed, host).run(stdio, pidFile);
         }
@@ -162,7 +177,17 @@ public final class ContainerStarter {
                 MountedRootfs rootfs = mountRootfs(rootfsValue, target);
                 ContainerHooks hooks = hooks(rootfs.path());
                 ContainerContext ctx = new ContainerContext(name, layout.lxcpath(), config, runDir, rootfs.path(), host);
-                LaunchPlan plan = PlanAssembler.assemble(ctx, request, installed);
+                String cgroupRecord = "";
+                List<LaunchContributor> contributing = installed;
+                if (cgroups.installed()) {
+                    long t0 = System.nanoTime();
+                    CgroupSetup.Made made = cgroups.create(name, config, host);
+                    undo.push(() -> cgroups.remove(made.records(), true));
+                    LOG.debug("{}: cgroups made in {} us", name, (System.nanoTime() - t0) / 1000);
+                    cgroupRecord = CgroupRecord.encode(made.records());
+                    contributing = with(installed, new CgroupContributor(made.placement()));
+                }
+                LaunchPlan plan = PlanAssembler.assemble(ctx, request, contributing);
                 LOG.debug("{}: plan {}", name, plan);
                 boolean execute = request.mode() == LaunchRequest.Mode.EXECUTE;
                 PreparedLaunch prepared = launcher.prepare(plan, runDir, stdio, new LaunchOptions(name, execute));
@@ -172,7 +197,7 @@ public final class ContainerStarter {
                 RunState state = new RunState(name, layout.lxcpath(), RunState.STARTING, prepared.initPid(), startTime,
                         prepared.monitorPid(), rootfsValue, rootfs.path(), target, rootfs.needsUnmount(),
                         signal("lxc.signal.halt", 0), signal("lxc.signal.reboot", SIGINT),
-                        signal("lxc.signal.stop", SIGKILL), ephemeral(), execute);
+                        signal("lxc.signal.stop", SIGKILL), ephemeral(), execute, cgroupRecord);
                 registry.write(state);
                 writeHooks(hooks.of(Hook.Stage.POST_STOP));
                 announced = true;
@@ -287,6 +312,12 @@ public final class ContainerStarter {
             }
             registry.reap(launched.state(), false);
         }
+    }
+
+    private static List<LaunchContributor> with(List<LaunchContributor> installed, LaunchContributor more) {
+        List<LaunchContributor> all = new java.util.ArrayList<>(installed);
+        all.add(more);
+        return all;
     }
 
     private static void writePid(Path file, int pid) {

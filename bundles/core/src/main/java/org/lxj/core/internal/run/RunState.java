@@ -24,10 +24,12 @@ import java.util.Objects;
  * @param stopSignal    the signal for a forced stop
  * @param ephemeral     destroy the container after it stopped ({@code lxc.ephemeral})
  * @param execute       started by {@code lxc-execute}
+ * @param cgroups       the cgroups made for this start, as {@link CgroupRecord#encode} writes them; empty when
+ *                      none (and in state files written before cgroups were recorded)
  */
 public record RunState(String name, Path lxcpath, String phase, int initPid, long initStartTime, int monitorPid,
         String rootfsPath, Path rootfsMounted, Path rootfsTarget, boolean needsUnmount, int haltSignal,
-        int rebootSignal, int stopSignal, boolean ephemeral, boolean execute) {
+        int rebootSignal, int stopSignal, boolean ephemeral, boolean execute, String cgroups) {
 
     public static final String STARTING = "STARTING";
     public static final String RUNNING = "RUNNING";
@@ -39,12 +41,27 @@ public record RunState(String name, Path lxcpath, String phase, int initPid, lon
         Objects.requireNonNull(rootfsPath, "rootfsPath");
         Objects.requireNonNull(rootfsMounted, "rootfsMounted");
         Objects.requireNonNull(rootfsTarget, "rootfsTarget");
+        Objects.requireNonNull(cgroups, "cgroups");
+    }
+
+    /** A state without cgroups. */
+    public RunState(String name, Path lxcpath, String phase, int initPid, long initStartTime, int monitorPid,
+            String rootfsPath, Path rootfsMounted, Path rootfsTarget, boolean needsUnmount, int haltSignal,
+            int rebootSignal, int stopSignal, boolean ephemeral, boolean execute) {
+        this(name, lxcpath, phase, initPid, initStartTime, monitorPid, rootfsPath, rootfsMounted, rootfsTarget,
+                needsUnmount, haltSignal, rebootSignal, stopSignal, ephemeral, execute, "");
+    }
+
+    /** The same state with the cgroups of this start recorded. */
+    public RunState withCgroups(String encoded) {
+        return new RunState(name, lxcpath, phase, initPid, initStartTime, monitorPid, rootfsPath, rootfsMounted,
+                rootfsTarget, needsUnmount, haltSignal, rebootSignal, stopSignal, ephemeral, execute, encoded);
     }
 
     /** The same state in another phase. */
     public RunState withPhase(String newPhase) {
         return new RunState(name, lxcpath, newPhase, initPid, initStartTime, monitorPid, rootfsPath, rootfsMounted,
-                rootfsTarget, needsUnmount, haltSignal, rebootSignal, stopSignal, ephemeral, execute);
+                rootfsTarget, needsUnmount, haltSignal, rebootSignal, stopSignal, ephemeral, execute, cgroups);
     }
 
     /** The JSON text of {@code state.json}. */
@@ -66,6 +83,7 @@ public record RunState(String name, Path lxcpath, String phase, int initPid, lon
         m.put("stopSignal", stopSignal);
         m.put("ephemeral", ephemeral);
         m.put("execute", execute);
+        m.put("cgroups", cgroups);
         return FlatJson.write(m);
     }
 
@@ -82,7 +100,7 @@ public record RunState(String name, Path lxcpath, String phase, int initPid, lon
                 Path.of(req(m, "rootfsTarget")), Boolean.parseBoolean(req(m, "needsUnmount")),
                 Integer.parseInt(req(m, "haltSignal")), Integer.parseInt(req(m, "rebootSignal")),
                 Integer.parseInt(req(m, "stopSignal")), Boolean.parseBoolean(req(m, "ephemeral")),
-                Boolean.parseBoolean(req(m, "execute")));
+                Boolean.parseBoolean(req(m, "execute")), m.getOrDefault("cgroups", ""));
     }
 
     private static String req(Map<String, String> m, String key) {

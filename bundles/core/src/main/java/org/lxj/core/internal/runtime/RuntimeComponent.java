@@ -20,6 +20,7 @@ import org.lxj.api.StopOptions;
 import org.lxj.api.UnshareOptions;
 import org.lxj.core.internal.layout.LxcLayout;
 import org.lxj.core.internal.plan.LaunchRequest;
+import org.lxj.core.internal.run.CgroupSetup;
 import org.lxj.core.internal.run.CommandRunner;
 import org.lxj.core.internal.run.ContainerLocks;
 import org.lxj.core.internal.run.ContainerStarter;
@@ -53,6 +54,7 @@ import org.lxj.core.internal.config.SystemConfigLoader;
 import org.lxj.core.internal.lifecycle.Backends;
 import org.lxj.core.internal.lifecycle.Lifecycle;
 import org.lxj.core.internal.select.Ranked;
+import org.lxj.spi.cgroup.CgroupBackend;
 import org.lxj.spi.host.HostFacts;
 import org.lxj.spi.storage.StorageBackend;
 import org.lxj.spi.template.Template;
@@ -121,6 +123,10 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Launcher launcher;
 
+    @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.MULTIPLE,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<CgroupBackend> cgroupBackends = new ArrayList<>();
+
     private final EventDispatcher events;
     private final RunLayout runLayout;
     private final StateWaiter waiter;
@@ -147,12 +153,14 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         this.runLayout = run;
         this.waiter = new StateWaiter(new EventJournal(run, events));
         HostProcesses procs = new HostProcesses();
+        CgroupSetup cgroups = new CgroupSetup(() -> List.copyOf(cgroupBackends), system);
         this.runs = new RunRegistry(run, new ContainerLocks(run), MonitorLink.Factory.launcher(), procs,
-                s -> releaseRootfs(s, sys), waiter,
+                s -> release(s, sys, cgroups), waiter,
                 (lxcpath, name) -> lifecycle().destroy(lxcpath, name, new DestroyOptions(true, true)));
         this.lifecycle = new Lifecycle(system, this, parser::parse, runs, waiter);
         Supplier<Optional<Launcher>> launcherNow = () -> Optional.ofNullable(launcher);
-        this.starter = new ContainerStarter(runs, this, launcherNow, () -> List.copyOf(contributors), parser::parse);
+        this.starter = new ContainerStarter(runs, this, launcherNow, () -> List.copyOf(contributors), parser::parse,
+                cgroups);
         this.stopper = new ContainerStopper(runs, procs);
         this.commands = new CommandRunner(runs, starter, launcherNow, sys, parser::parse, System.getenv());
         this.unsharer = new Unsharer(run, launcherNow, sys, System.getenv());
@@ -166,6 +174,15 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
 
     private Lifecycle lifecycle() {
         return lifecycle;
+    }
+
+    /** After the stop: the rootfs, then the cgroups, which are removed even when the unmount failed. */
+    private void release(RunState s, Syscalls sys, CgroupSetup cgroups) {
+        try {
+            releaseRootfs(s, sys);
+        } finally {
+            cgroups.release(s);
+        }
     }
 
     private void releaseRootfs(RunState s, Syscalls sys) {
@@ -228,6 +245,13 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         List<LaunchContributor> copy = new ArrayList<>(contributors);
         copy.add(contributor);
         contributors = copy;
+    }
+
+    /** Adds a cgroup backend as if registered as a service. */
+    public void addCgroupBackend(CgroupBackend backend) {
+        List<CgroupBackend> copy = new ArrayList<>(cgroupBackends);
+        copy.add(backend);
+        cgroupBackends = copy;
     }
 
     /** Sets (or, with null, removes) the launcher. */

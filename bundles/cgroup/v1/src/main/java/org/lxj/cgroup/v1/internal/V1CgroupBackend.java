@@ -1,0 +1,332 @@
+package org.lxj.cgroup.v1.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.lxj.api.ContainerBusyException;
+import org.lxj.api.UnsupportedFeatureException;
+import org.lxj.linux.SyscallException;
+import org.lxj.linux.Syscalls;
+import org.lxj.spi.backend.Backend;
+import org.lxj.spi.backend.BackendException;
+import org.lxj.spi.backend.Detection;
+import org.lxj.spi.cgroup.CgroupBackend;
+import org.lxj.spi.cgroup.CgroupCapability;
+import org.lxj.spi.cgroup.CgroupHandle;
+import org.lxj.spi.cgroup.CgroupRequest;
+import org.lxj.spi.cgroup.CgroupSetting;
+import org.lxj.spi.cgroup.CgroupStats;
+import org.lxj.spi.host.CgroupHierarchy;
+import org.lxj.spi.host.HostFacts;
+import org.lxj.spi.launch.CgroupPlacement;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code v1} cgroup backend: one directory per mounted v1 hierarchy (named ones such as {@code name=systemd}
+ * included, for membership), limits from {@code lxc.cgroup.<controller>.<file>}, init placed by the monitor writing
+ * its pid to every payload {@code cgroup.procs} before init runs anything of the container's. Serves legacy hosts
+ * and the v1 half of hybrid ones; the mount points come from {@link HostFacts#cgroups()}.
+ */
+@Component(service = CgroupBackend.class, property = Backend.TYPE_PROPERTY + "=" + V1CgroupBackend.TYPE)
+public final class V1CgroupBackend implements CgroupBackend {
+    static final String TYPE = "v1";
+    static final String SELF_CGROUP = "/proc/self/cgroup";
+
+    private static final Logger LOG = LoggerFactory.getLogger(V1CgroupBackend.class);
+
+    private final Syscalls sys;
+    private final HostFacts host;
+    private final CgroupFiles files;
+    private final Path selfCgroup;
+    private final Drain drain;
+
+    @Activate
+    public V1CgroupBackend(@Reference Syscalls sys, @Reference HostFacts host) {
+        this(sys, host, Path.of(SELF_CGROUP), Drain.DEFAULT);
+    }
+
+    /** For tests: the {@code /proc/self/cgroup} to read for {@code lxc.cgroup.relative}, and the removal bound. */
+    V1CgroupBackend(Syscalls sys, HostFacts host, Path selfCgroup, Drain drain) {
+        this.sys = sys;
+        this.host = host;
+        this.files = new CgroupFiles(sys);
+        this.selfCgroup = selfCgroup;
+        this.drain = drain;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Detection detect(HostFacts facts) {
+        List<CgroupHierarchy> v1 = facts.cgroups().stream().filter(h -> h.version() == 1).toList();
+        if (v1.isEmpty()) {
+            return Detection.unavailable("no cgroup v1 hierarchy is mounted (layout " + facts.cgroupLayout() + ")");
+        }
+        return Detection.available(v1.size() + " cgroup v1 hierarchies mounted (layout " + facts.cgroupLayout() + ")");
+    }
+
+    @Override
+    public Set<CgroupCapability> capabilities() {
+        boolean freezer = hierarchies().stream().anyMatch(h -> h.controllers().contains("freezer"));
+        boolean devices = hierarchies().stream().anyMatch(h -> h.controllers().contains("devices"));
+        Set<CgroupCapability> out = new java.util.HashSet<>();
+        if (freezer) {
+            out.add(CgroupCapability.FREEZE);
+        }
+        if (devices) {
+            out.add(CgroupCapability.DEVICES);
+        }
+        return Set.copyOf(out);
+    }
+
+    @Override
+    public List<String> controllers() {
+        TreeSet<String> out = new TreeSet<>();
+        hierarchies().forEach(h -> h.controllers().stream().filter(c -> !c.startsWith("name=")).forEach(out::add));
+        return List.copyOf(out);
+    }
+
+    /** The v1 hierarchies this backend manages. */
+    List<CgroupHierarchy> hierarchies() {
+        return host.cgroups().stream().filter(h -> h.version() == 1).toList();
+    }
+
+    private List<CgroupHierarchy> used(CgroupRequest request) {
+        if (request.controllers().isEmpty()) {
+            return hierarchies();
+        }
+        return hierarchies().stream().filter(h -> h.controllers().stream().anyMatch(request.controllers()::contains))
+                .toList();
+    }
+
+    @Override
+    public CgroupHandle create(CgroupRequest request) {
+        String payload = CgroupPaths.clean(request.payloadPath());
+        String monitor = CgroupPaths.clean(request.monitorPath());
+        List<Path> payloadDirs = new ArrayList<>();
+        List<Path> monitorDirs = new ArrayList<>();
+        List<Path> made = new ArrayList<>();
+        String payloadRel = payload;
+        String monitorRel = monitor;
+        try {
+            for (CgroupHierarchy h : used(request)) {
+                String base = request.relative() ? CgroupPaths.ownCgroup(files, selfCgroup, h) : "";
+                payloadRel = CgroupPaths.join(base, payload);
+                monitorRel = CgroupPaths.join(base, monitor);
+                Path p = h.mountPoint().resolve(payloadRel);
+                Path m = h.mountPoint().resolve(monitorRel);
+                makeFresh(h, p, request.containerName(), made);
+                makeFresh(h, m, request.containerName(), made);
+                payloadDirs.add(p);
+                monitorDirs.add(m);
+            }
+        } catch (RuntimeException e) {
+            for (int i = made.size() - 1; i >= 0; i--) {
+                try {
+                    files.rmdir(made.get(i));
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        LOG.debug("{}: cgroup v1 payload {} monitor {}", request.containerName(), payloadDirs, monitorDirs);
+        return new CgroupHandle(request.containerName(), payloadRel, monitorRel, payloadDirs, monitorDirs);
+    }
+
+    /**
+     * Creates {@code dir} and any missing parent below the mount point; an existing one holding processes is busy,
+     * an empty leftover of an earlier crash is replaced.
+     */
+    private void makeFresh(CgroupHierarchy h, Path dir, String name, List<Path> made) {
+        if (CgroupFiles.isDirectory(dir)) {
+            if (!files.pids(dir).isEmpty()) {
+                throw new ContainerBusyException("Cgroup \"" + dir + "\" of \"" + name + "\" still holds processes");
+            }
+            LOG.warn("{}: removing the leftover cgroup \"{}\"", name, dir);
+            remove(List.of(dir));
+        }
+        List<Path> missing = new ArrayList<>();
+        for (Path d = dir; d != null && !d.equals(h.mountPoint()) && !CgroupFiles.isDirectory(d); d = d.getParent()) {
+            missing.add(0, d);
+        }
+        for (Path d : missing) {
+            files.mkdir(d);
+            made.add(d);
+            if (h.controllers().contains("cpuset")) {
+                inheritCpuset(d);
+            }
+        }
+    }
+
+    /** A new v1 cpuset starts with no cpus and mems, and no task can join it: copy the parent's, as LXC does. */
+    private void inheritCpuset(Path dir) {
+        for (String f : List.of("cpuset.cpus", "cpuset.mems")) {
+            Path file = dir.resolve(f);
+            if (files.read(file).isBlank()) {
+                String parent = files.read(dir.getParent().resolve(f)).trim();
+                if (!parent.isEmpty()) {
+                    files.write(file, parent, null);
+                }
+            }
+        }
+    }
+
+    @Override
+    public CgroupHandle reopen(String containerName, String payload, String monitor) {
+        List<Path> p = new ArrayList<>();
+        List<Path> m = new ArrayList<>();
+        for (CgroupHierarchy h : hierarchies()) {
+            Path pd = h.mountPoint().resolve(CgroupPaths.clean(payload));
+            if (CgroupFiles.isDirectory(pd)) {
+                p.add(pd);
+            }
+            Path md = h.mountPoint().resolve(CgroupPaths.clean(monitor));
+            if (CgroupFiles.isDirectory(md)) {
+                m.add(md);
+            }
+        }
+        return new CgroupHandle(containerName, payload, monitor, p, m);
+    }
+
+    @Override
+    public void apply(CgroupHandle handle, List<CgroupSetting> settings) {
+        for (CgroupSetting s : settings) {
+            if (s.version() != 1) {
+                LOG.debug("{}: \"{}\" is a cgroup v{} key; the v1 backend leaves it to that version's backend",
+                        handle.containerName(), s.sourceKey(), s.version());
+                continue;
+            }
+            Path dir = directoryOf(handle, s.controller()).orElseThrow(() -> new BackendException("Config key \""
+                    + s.sourceKey() + "\" needs cgroup v1 controller \"" + s.controller()
+                    + "\", which is not mounted as a v1 hierarchy on this host (v1 controllers: "
+                    + String.join(", ", controllers()) + ")"));
+            files.write(dir.resolve(s.file()), s.value(), s.sourceKey());
+            LOG.debug("{}: {} = {}", handle.containerName(), dir.resolve(s.file()), s.value());
+        }
+    }
+
+    /** The payload directory in the hierarchy that holds {@code controller}. */
+    Optional<Path> directoryOf(CgroupHandle handle, String controller) {
+        for (CgroupHierarchy h : hierarchies()) {
+            if (h.controllers().contains(controller)) {
+                for (Path d : handle.payloadDirectories()) {
+                    if (d.startsWith(h.mountPoint())) {
+                        return Optional.of(d);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public CgroupPlacement placement(CgroupHandle handle) {
+        return new CgroupPlacement(Optional.empty(),
+                handle.payloadDirectories().stream().map(d -> d.resolve("cgroup.procs")).toList());
+    }
+
+    @Override
+    public void attach(CgroupHandle handle, int pid) {
+        for (Path d : handle.payloadDirectories()) {
+            files.write(d.resolve("cgroup.procs"), Integer.toString(pid), null);
+        }
+    }
+
+    private Path freezer(CgroupHandle handle) {
+        return directoryOf(handle, "freezer").orElseThrow(() -> new UnsupportedFeatureException(
+                "Freezing \"" + handle.containerName() + "\" needs the cgroup v1 freezer controller, which is not "
+                        + "mounted on this host"));
+    }
+
+    @Override
+    public void freeze(CgroupHandle handle) {
+        Path state = freezer(handle).resolve("freezer.state");
+        files.write(state, "FROZEN", null);
+        if (!drain.await(() -> files.read(state).trim().equals("FROZEN"))) {
+            throw new BackendException("Failed to freeze \"" + handle.containerName() + "\": \"" + state
+                    + "\" still reads " + files.read(state).trim());
+        }
+    }
+
+    @Override
+    public void thaw(CgroupHandle handle) {
+        Path state = freezer(handle).resolve("freezer.state");
+        files.write(state, "THAWED", null);
+        if (!drain.await(() -> files.read(state).trim().equals("THAWED"))) {
+            throw new BackendException("Failed to thaw \"" + handle.containerName() + "\": \"" + state
+                    + "\" still reads " + files.read(state).trim());
+        }
+    }
+
+    @Override
+    public boolean frozen(CgroupHandle handle) {
+        return directoryOf(handle, "freezer").map(d -> files.read(d.resolve("freezer.state")).trim())
+                .map(s -> s.equals("FROZEN")).orElse(false);
+    }
+
+    @Override
+    public void kill(CgroupHandle handle, int signal) {
+        boolean canFreeze = directoryOf(handle, "freezer").isPresent();
+        if (canFreeze) {
+            freeze(handle);
+        }
+        try {
+            for (int pid : pids(handle)) {
+                try {
+                    sys.kill(pid, signal);
+                } catch (SyscallException e) {
+                    LOG.debug("{}: kill {} {}: {}", handle.containerName(), pid, signal, e.getMessage());
+                }
+            }
+        } finally {
+            if (canFreeze) {
+                thaw(handle);
+            }
+        }
+    }
+
+    @Override
+    public List<Integer> pids(CgroupHandle handle) {
+        if (handle.payloadDirectories().isEmpty()) {
+            return List.of();
+        }
+        return files.pids(handle.payloadDirectories().get(0));
+    }
+
+    @Override
+    public CgroupStats stats(CgroupHandle handle) {
+        return new V1Stats(files).of(this, handle);
+    }
+
+    @Override
+    public void destroy(CgroupHandle handle) {
+        List<Path> all = new ArrayList<>(handle.payloadDirectories());
+        all.addAll(handle.monitorDirectories());
+        remove(all);
+        LOG.debug("{}: cgroup v1 directories removed", handle.containerName());
+    }
+
+    /** Removes each directory leaf-first, waiting (bounded) while exited tasks drain from it. */
+    private void remove(List<Path> dirs) {
+        for (Path dir : dirs) {
+            for (Path d : CgroupFiles.leafFirst(dir)) {
+                if (!drain.await(() -> files.rmdir(d))) {
+                    throw new ContainerBusyException("Failed to remove cgroup \"" + d + "\": processes "
+                            + files.pids(d) + " are still in it");
+                }
+            }
+        }
+    }
+}

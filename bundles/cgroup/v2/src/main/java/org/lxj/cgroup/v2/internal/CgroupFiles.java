@@ -1,0 +1,162 @@
+package org.lxj.cgroup.v2.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import org.lxj.linux.Errno;
+import org.lxj.linux.OpenFlags;
+import org.lxj.linux.SyscallException;
+import org.lxj.linux.Syscalls;
+import org.lxj.spi.backend.BackendException;
+
+/**
+ * Reads and writes cgroup files and directories through {@link Syscalls}, so every failure carries the file and
+ * the errno: {@code Failed to write "64Q" to "/sys/fs/cgroup/lxc.payload.c/memory.max"
+ * (lxc.cgroup2.memory.max): EINVAL}.
+ */
+final class CgroupFiles {
+    private static final int READ_CHUNK = 8192;
+    private static final int DIR_MODE = 0755;
+
+    private final Syscalls sys;
+
+    CgroupFiles(Syscalls sys) {
+        this.sys = sys;
+    }
+
+    /** Writes {@code value} to {@code file} in one write, as the kernel wants; {@code key} names its source. */
+    void write(Path file, String value, String key) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        int fd;
+        try {
+            fd = sys.open(file.toString(), OpenFlags.O_WRONLY | OpenFlags.O_CLOEXEC, 0);
+        } catch (SyscallException e) {
+            throw failed(value, file, key, e);
+        }
+        try {
+            int n = sys.write(fd, bytes, 0, bytes.length);
+            if (n != bytes.length) {
+                throw new BackendException("Failed to write \"" + value + "\" to \"" + file + "\"" + source(key)
+                        + ": short write of " + n + " bytes");
+            }
+        } catch (SyscallException e) {
+            throw failed(value, file, key, e);
+        } finally {
+            sys.close(fd);
+        }
+    }
+
+    private static BackendException failed(String value, Path file, String key, SyscallException e) {
+        return new BackendException("Failed to write \"" + value + "\" to \"" + file + "\"" + source(key) + ": "
+                + errno(e), e);
+    }
+
+    private static String source(String key) {
+        return key == null ? "" : " (" + key + ")";
+    }
+
+    /** The errno's name, as LXC's messages print it. */
+    static String errno(SyscallException e) {
+        return e.errno().map(Errno::name).orElse("errno " + e.errnoNumber());
+    }
+
+    /** The file's text. */
+    String read(Path file) {
+        int fd;
+        try {
+            fd = sys.open(file.toString(), OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);
+        } catch (SyscallException e) {
+            throw new BackendException("Failed to read \"" + file + "\": " + errno(e), e);
+        }
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[READ_CHUNK];
+            int n;
+            while ((n = sys.read(fd, buf, 0, buf.length)) > 0) {
+                out.write(buf, 0, n);
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (SyscallException e) {
+            throw new BackendException("Failed to read \"" + file + "\": " + errno(e), e);
+        } finally {
+            sys.close(fd);
+        }
+    }
+
+    /** The file's text, empty when it does not exist (a controller that is not there). */
+    Optional<String> readIfPresent(Path file) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        return Optional.of(read(file));
+    }
+
+    static boolean isDirectory(Path p) {
+        return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Creates one directory. */
+    void mkdir(Path dir) {
+        try {
+            sys.mkdir(dir.toString(), DIR_MODE);
+        } catch (SyscallException e) {
+            throw new BackendException("Failed to create cgroup \"" + dir + "\": " + errno(e), e);
+        }
+    }
+
+    /** Removes one directory; false when the kernel says it is busy (tasks still draining). */
+    boolean rmdir(Path dir) {
+        try {
+            sys.rmdir(dir.toString());
+            return true;
+        } catch (SyscallException e) {
+            Optional<Errno> errno = e.errno();
+            if (errno.isPresent() && errno.get() == Errno.ENOENT) {
+                return true;
+            }
+            if (errno.isPresent() && errno.get() == Errno.EBUSY) {
+                return false;
+            }
+            throw new BackendException("Failed to remove cgroup \"" + dir + "\": " + errno(e), e);
+        }
+    }
+
+    /** The cgroup directories below {@code dir}, deepest first, then {@code dir} itself. */
+    static List<Path> leafFirst(Path dir) {
+        List<Path> out = new ArrayList<>();
+        collect(dir, out);
+        return out;
+    }
+
+    private static void collect(Path dir, List<Path> out) {
+        if (!isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> isDirectory(p))) {
+            for (Path child : ds) {
+                collect(child, out);
+            }
+        } catch (IOException e) {
+            throw new BackendException("Failed to list cgroup \"" + dir + "\": " + e.getMessage(), e);
+        }
+        out.add(dir);
+    }
+
+    /** The pids in {@code cgroup.procs} of {@code dir} and every cgroup below it, sorted. */
+    List<Integer> pids(Path dir) {
+        TreeSet<Integer> out = new TreeSet<>();
+        for (Path d : leafFirst(dir)) {
+            readIfPresent(d.resolve("cgroup.procs")).ifPresent(text -> text.lines().map(String::trim)
+                    .filter(s -> !s.isEmpty()).forEach(s -> out.add(Integer.parseInt(s))));
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,205 @@
+package org.lxj.core.internal.run;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.lxj.api.LxjException;
+import org.lxj.api.UnsupportedFeatureException;
+import org.lxj.api.config.ContainerConfig;
+import org.lxj.api.config.SystemConfig;
+import org.lxj.spi.cgroup.CgroupBackend;
+import org.lxj.spi.cgroup.CgroupHandle;
+import org.lxj.spi.cgroup.CgroupRequest;
+import org.lxj.spi.cgroup.CgroupSetting;
+import org.lxj.spi.host.CgroupHierarchy;
+import org.lxj.spi.host.HostFacts;
+import org.lxj.spi.launch.CgroupPlacement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A container's cgroups through every installed cgroup backend that detects its layout (on a hybrid host v1 and
+ * v2 serve together): the check of {@code lxc.cgroup.*} and {@code lxc.cgroup2.*} keys against the host before
+ * anything starts, the payload and monitor cgroups with their limits before init exists, init's placement for the
+ * plan, and their removal after the stop from what {@code state.json} recorded.
+ */
+public final class CgroupSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(CgroupSetup.class);
+    private static final int SIGKILL = 9;
+    /** Keys of cgroup features this runtime does not have yet; refused rather than ignored. */
+    private static final Set<String> UNSUPPORTED = Set.of("lxc.cgroup.dir.container.inner",
+            "lxc.cgroup.dir.monitor.pivot");
+
+    private final Supplier<List<CgroupBackend>> backends;
+    private final SystemConfig system;
+
+    public CgroupSetup(Supplier<List<CgroupBackend>> backends, SystemConfig system) {
+        this.backends = backends;
+        this.system = system;
+    }
+
+    /** No backends: nothing is made, nothing is removed. */
+    public static CgroupSetup none() {
+        return new CgroupSetup(List::of, SystemConfig.defaults());
+    }
+
+    /** Whether any cgroup backend is installed. */
+    public boolean installed() {
+        return !backends.get().isEmpty();
+    }
+
+    /** The cgroups of one start, and init's placement in them. */
+    public record Made(List<CgroupRecord> records, CgroupPlacement placement) {
+    }
+
+    private List<CgroupBackend> serving(HostFacts host) {
+        List<CgroupBackend> out = new ArrayList<>();
+        for (CgroupBackend b : backends.get()) {
+            if (b.detect(host).available()) {
+                out.add(b);
+            } else {
+                LOG.debug("cgroup backend \"{}\" does not serve this host: {}", b.type(), b.detect(host).reason());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Refuses a cgroup key the host's layout cannot serve, naming the key, the controller and where that
+     * controller lives on this host.
+     *
+     * @throws UnsupportedFeatureException for the first such key
+     */
+    public void check(ContainerConfig config, HostFacts host) {
+        for (String key : UNSUPPORTED) {
+            if (config.value(key).map(String::trim).filter(v -> !v.isEmpty()).isPresent()) {
+                throw new UnsupportedFeatureException("Config key \"" + key + "\" is not supported by this runtime");
+            }
+        }
+        List<CgroupBackend> serving = serving(host);
+        for (CgroupSetting s : CgroupSetting.fromConfig(config)) {
+            String c = s.controller();
+            if (s.version() == 2 && c.equals("devices")) {
+                throw new UnsupportedFeatureException("Config key \"" + s.sourceKey() + "\" needs a cgroup2 device "
+                        + "program, which this runtime does not load yet");
+            }
+            if (s.version() == 2 && c.equals("cgroup")) {
+                continue;
+            }
+            Optional<CgroupHierarchy> home = host.cgroups().stream()
+                    .filter(h -> h.version() == s.version() && h.controllers().contains(c)).findFirst();
+            if (home.isEmpty()) {
+                throw new UnsupportedFeatureException("Config key \"" + s.sourceKey() + "\" needs "
+                        + (s.version() == 1 ? "cgroup v1" : "cgroup2") + " controller \"" + c + "\", but " + where(c,
+                                host));
+            }
+            if (serving.stream().noneMatch(b -> b.controllers().contains(c))) {
+                throw new UnsupportedFeatureException("Config key \"" + s.sourceKey() + "\" needs controller \"" + c
+                        + "\" (" + home.get().mountPoint() + "), and no installed cgroup backend serves it");
+            }
+        }
+    }
+
+    private static String where(String controller, HostFacts host) {
+        List<CgroupHierarchy> homes = host.cgroups().stream().filter(h -> h.controllers().contains(controller))
+                .toList();
+        if (homes.isEmpty()) {
+            return "this host has no \"" + controller + "\" controller (cgroup layout " + host.cgroupLayout() + ")";
+        }
+        return "on this host \"" + controller + "\" is " + homes.stream().map(h -> h.version() == 1
+                ? "a cgroup v1 controller mounted at " + h.mountPoint()
+                : "in the cgroup2 hierarchy at " + h.mountPoint()).collect(Collectors.joining(" and "))
+                + " (cgroup layout " + host.cgroupLayout() + ")";
+    }
+
+    /** Where the container's cgroups go, from the system and container configuration. */
+    CgroupRequest request(String name, ContainerConfig config) {
+        Optional<String> dir = nonEmpty(config, "lxc.cgroup.dir");
+        Optional<String> containerDir = nonEmpty(config, "lxc.cgroup.dir.container")
+                .or(() -> dir.map(d -> d + "/lxc.payload." + name));
+        Optional<String> monitorDir = nonEmpty(config, "lxc.cgroup.dir.monitor")
+                .or(() -> dir.map(d -> d + "/lxc.monitor." + name));
+        boolean relative = nonEmpty(config, "lxc.cgroup.relative").map(v -> v.equals("1")).orElse(false);
+        Set<String> use = Arrays.stream(system.cgroupUse().split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet());
+        return new CgroupRequest(name, system.cgroupPattern(), containerDir, monitorDir, relative, use);
+    }
+
+    private static Optional<String> nonEmpty(ContainerConfig config, String key) {
+        return config.value(key).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    /**
+     * Makes the container's cgroups in every serving backend and applies the configured settings, before init
+     * exists. A failure removes what was made.
+     */
+    public Made create(String name, ContainerConfig config, HostFacts host) {
+        List<CgroupSetting> settings = CgroupSetting.fromConfig(config);
+        CgroupRequest request = request(name, config);
+        List<CgroupRecord> made = new ArrayList<>();
+        Optional<java.nio.file.Path> cloneInto = Optional.empty();
+        List<java.nio.file.Path> procs = new ArrayList<>();
+        try {
+            for (CgroupBackend b : serving(host)) {
+                CgroupHandle h = b.create(request);
+                made.add(new CgroupRecord(b.type(), h));
+                b.apply(h, settings);
+                CgroupPlacement p = b.placement(h);
+                if (cloneInto.isEmpty()) {
+                    cloneInto = p.cloneInto();
+                } else if (p.cloneInto().isPresent()) {
+                    procs.add(p.cloneInto().get().resolve("cgroup.procs"));
+                }
+                procs.addAll(p.procsFiles());
+                LOG.debug("{}: cgroups made by \"{}\": {}", name, b.type(), h.payloadDirectories());
+            }
+        } catch (RuntimeException e) {
+            remove(made, false);
+            throw e;
+        }
+        return new Made(List.copyOf(made), new CgroupPlacement(cloneInto, procs));
+    }
+
+    /**
+     * Removes the recorded cgroups of a stopped container; a process left behind in one is killed first. Failures
+     * are logged: the stop itself has happened.
+     */
+    public void release(RunState s) {
+        List<CgroupRecord> records;
+        try {
+            records = CgroupRecord.decode(s.cgroups());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}: cannot read its recorded cgroups: {}", s.name(), e.getMessage());
+            return;
+        }
+        remove(records, true);
+    }
+
+    /** Removes {@code records} in reverse order of making. */
+    void remove(List<CgroupRecord> records, boolean killLeftovers) {
+        for (int i = records.size() - 1; i >= 0; i--) {
+            CgroupRecord r = records.get(i);
+            Optional<CgroupBackend> b = backends.get().stream().filter(x -> x.type().equals(r.type())).findFirst();
+            if (b.isEmpty()) {
+                LOG.warn("{}: no cgroup backend \"{}\" is installed to remove {} and {}", r.handle().containerName(),
+                        r.type(), r.handle().payloadDirectories(), r.handle().monitorDirectories());
+                continue;
+            }
+            try {
+                if (killLeftovers && !b.get().pids(r.handle()).isEmpty()) {
+                    LOG.warn("{}: killing processes left in its cgroups: {}", r.handle().containerName(),
+                            b.get().pids(r.handle()));
+                    b.get().kill(r.handle(), SIGKILL);
+                }
+                b.get().destroy(r.handle());
+            } catch (LxjException | IllegalArgumentException e) {
+                LOG.warn("{}: failed to remove its cgroups: {}", r.handle().containerName(), e.getMessage());
+            }
+        }
+    }
+}

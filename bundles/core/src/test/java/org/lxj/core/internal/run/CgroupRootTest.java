@@ -1,0 +1,394 @@
+package org.lxj.core.internal.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.lxj.api.ContainerState;
+import org.lxj.api.ExecuteOptions;
+import org.lxj.api.LxjException;
+import org.lxj.api.StartOptions;
+import org.lxj.api.Stdio;
+import org.lxj.api.StopOptions;
+import org.lxj.api.UnsupportedFeatureException;
+import org.lxj.api.config.SystemConfig;
+import org.lxj.cgroup.v1.internal.V1CgroupBackend;
+import org.lxj.cgroup.v2.internal.V2CgroupBackend;
+import org.lxj.core.internal.runtime.RuntimeComponent;
+import org.lxj.launcher.internal.NativeLauncher;
+import org.lxj.linux.Syscalls;
+import org.lxj.linux.internal.JnaSyscalls;
+import org.lxj.spi.cgroup.CgroupBackend;
+import org.lxj.spi.cgroup.CgroupHandle;
+import org.lxj.spi.cgroup.CgroupRequest;
+import org.lxj.spi.cgroup.CgroupSetting;
+import org.lxj.spi.host.CgroupHierarchy;
+import org.lxj.spi.host.CgroupLayout;
+import org.lxj.spi.host.HostFacts;
+
+/**
+ * Real cgroups on this host (root): limits in force inside real containers started through the runtime with the
+ * installed v1 and v2 backends, freezing, and nothing left in any hierarchy after the stop. Each test removes
+ * its own containers and any cgroup named after them, even on failure.
+ */
+class CgroupRootTest {
+    static final Duration BOUND = Duration.ofSeconds(30);
+    static Path base;
+    static Path rootfs;
+    static Syscalls sys;
+    static HostFacts host;
+
+    Path lxcpath;
+    Path runRoot;
+    RuntimeComponent runtime;
+    V1CgroupBackend v1;
+    V2CgroupBackend v2;
+    final List<String> names = new ArrayList<>();
+
+    @BeforeAll
+    static void rootBusyboxAndCgroups() throws IOException {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
+        Path busybox = Path.of("/bin/busybox");
+        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
+        host = hostFacts();
+        assumeTrue(host.cgroups().stream().anyMatch(h -> h.version() == 1 && h.controllers().contains("memory"))
+                && host.cgroups().stream().anyMatch(h -> h.version() == 1 && h.controllers().contains("pids")),
+                "needs v1 memory and pids hierarchies (a legacy or hybrid host)");
+        sys = new JnaSyscalls();
+        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-cgroup-root-");
+        rootfs = BusyboxRootfs.make(base.resolve("rootfs"), busybox);
+    }
+
+    /** The host's cgroup mounts, read from mountinfo as the linux bundle does. */
+    static HostFacts hostFacts() throws IOException {
+        List<CgroupHierarchy> found = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] halves = line.split(" - ");
+            if (halves.length != 2) {
+                continue;
+            }
+            String[] left = halves[0].split(" ");
+            String[] right = halves[1].split(" ");
+            Path mount = Path.of(left[4]);
+            if (right[0].equals("cgroup")) {
+                List<String> ctl = Arrays.stream(right[2].split(",")).filter(o -> !Set.of("rw", "ro", "xattr",
+                        "noprefix", "clone_children", "cpuset_v2_mode").contains(o) && !o.startsWith("release_agent"))
+                        .toList();
+                found.add(new CgroupHierarchy(1, mount, ctl));
+            } else if (right[0].equals("cgroup2")) {
+                String ctl = Files.readString(mount.resolve("cgroup.controllers")).trim();
+                found.add(new CgroupHierarchy(2, mount, ctl.isEmpty() ? List.of() : List.of(ctl.split("\\s+"))));
+            }
+        }
+        boolean hasV1 = found.stream().anyMatch(h -> h.version() == 1);
+        boolean hasV2 = found.stream().anyMatch(h -> h.version() == 2);
+        CgroupLayout layout = hasV1 && hasV2 ? CgroupLayout.HYBRID : hasV1 ? CgroupLayout.LEGACY
+                : hasV2 ? CgroupLayout.UNIFIED : CgroupLayout.NONE;
+        String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        return new HostFacts(release, "x86_64", Set.of(), List.of(), layout, found, false, Set.of(), 0);
+    }
+
+    @AfterAll
+    static void removeBase() throws IOException {
+        if (base != null) {
+            Cleanup.detachMountsUnder(sys, base);
+            Cleanup.deleteTree(base);
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
+        runRoot = Path.of("/run/lxj-cgtest-" + id);
+        runtime = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
+        runtime.addStorageBackend(new BindStorage(sys), 0);
+        runtime.setLauncher(new NativeLauncher());
+        runtime.setHostFacts(host);
+        v1 = new V1CgroupBackend(sys, host);
+        v2 = new V2CgroupBackend(sys, host);
+        runtime.addCgroupBackend(v1);
+        runtime.addCgroupBackend(v2);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        try {
+            for (String name : names) {
+                try {
+                    if (runtime.get(lxcpath, name).state().isActive()) {
+                        runtime.stop(lxcpath, name, new StopOptions(false, true, false, false, BOUND));
+                    }
+                } catch (LxjException e) {
+                    System.err.println("teardown: " + name + ": " + e.getMessage());
+                }
+            }
+        } finally {
+            runtime.close();
+            for (String name : names) {
+                removeCgroupsOf(name);
+            }
+            Cleanup.detachMountsUnder(sys, runRoot);
+            Cleanup.detachMountsUnder(sys, lxcpath);
+            Cleanup.deleteTree(runRoot);
+            Cleanup.deleteTree(lxcpath);
+        }
+    }
+
+    /** Only this test's cgroups: leaf-first rmdir of lxc.payload.NAME and lxc.monitor.NAME in every hierarchy. */
+    static void removeCgroupsOf(String name) throws IOException {
+        for (Path dir : cgroupsOf(name)) {
+            List<Path> dirs;
+            try (Stream<Path> s = Files.walk(dir)) {
+                dirs = s.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+            }
+            for (Path d : dirs) {
+                for (String pid : Files.readString(d.resolve("cgroup.procs")).split("\\s+")) {
+                    if (!pid.isEmpty()) {
+                        sys.kill(Integer.parseInt(pid), 9);
+                    }
+                }
+                boolean gone = await(() -> {
+                    try {
+                        Files.deleteIfExists(d);
+                        return true;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+                if (!gone) {
+                    System.err.println("teardown: cgroup " + d + " could not be removed");
+                }
+            }
+        }
+    }
+
+    /** The cgroup directories of {@code name} that exist in any hierarchy. */
+    static List<Path> cgroupsOf(String name) {
+        List<Path> out = new ArrayList<>();
+        for (CgroupHierarchy h : host.cgroups()) {
+            for (String d : List.of("lxc.payload." + name, "lxc.monitor." + name)) {
+                if (Files.isDirectory(h.mountPoint().resolve(d))) {
+                    out.add(h.mountPoint().resolve(d));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Polls {@code done} for up to {@link #BOUND}. */
+    static boolean await(BooleanSupplier done) {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(20_000_000L);
+        }
+        return true;
+    }
+
+    String define(String prefix, String extra) throws IOException {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 6);
+        names.add(name);
+        Path dir = Files.createDirectories(lxcpath.resolve(name));
+        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
+                + "lxc.uts.name = " + name + "\n"
+                + "lxc.net.0.type = empty\n"
+                + "lxc.mount.auto = proc:mixed sys:ro\n"
+                + extra);
+        return name;
+    }
+
+    static Path v1Dir(String controller, String name) {
+        CgroupHierarchy h = host.cgroups().stream().filter(x -> x.version() == 1 && x.controllers().contains(controller))
+                .findFirst().orElseThrow();
+        return h.mountPoint().resolve("lxc.payload." + name);
+    }
+
+    static long keyed(Path file, String key) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 2 && f[0].equals(key)) {
+                    return Long.parseLong(f[1]);
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    void assertNothingLeft(String name) {
+        assertTrue(await(() -> cgroupsOf(name).isEmpty()), "cgroups left: " + cgroupsOf(name));
+    }
+
+    void stop(String name) {
+        runtime.stop(lxcpath, name, new StopOptions(false, true, false, false, BOUND));
+        assertEquals(ContainerState.STOPPED, runtime.get(lxcpath, name).state());
+    }
+
+    @Test
+    void initRunsInItsCgroupsInEveryHierarchyAndNothingRemainsAfterStop() throws IOException {
+        String name = define("cgm", "lxc.init.cmd = /bin/sh -c 'while :; do sleep 1; done'\n");
+        runtime.start(lxcpath, name, StartOptions.DEFAULT);
+        long init = runtime.get(lxcpath, name).initPid().orElseThrow();
+        String cg = Files.readString(Path.of("/proc", Long.toString(init), "cgroup"));
+        for (CgroupHierarchy h : host.cgroups()) {
+            String tag = h.version() == 2 ? "" : String.join(",", h.controllers());
+            assertTrue(cg.lines().anyMatch(l -> l.endsWith(":" + tag + ":/lxc.payload." + name)),
+                    "init not in lxc.payload." + name + " of " + h.mountPoint() + ":\n" + cg);
+        }
+        assertTrue(Files.readString(v1Dir("memory", name).resolve("cgroup.procs")).contains(Long.toString(init)));
+        assertTrue(Files.isDirectory(v1Dir("memory", name).resolveSibling("lxc.monitor." + name)));
+        stop(name);
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void aProcessAllocatingPastTheMemoryLimitIsOomKilledInside() throws IOException {
+        String name = define("cgo", "lxc.cgroup.memory.limit_in_bytes = 64M\n"
+                + "lxc.init.cmd = /bin/sh -c 'dd if=/dev/zero of=/dev/null bs=300M count=1; while :; do sleep 1; done'\n");
+        runtime.start(lxcpath, name, StartOptions.DEFAULT);
+        Path mem = v1Dir("memory", name);
+        assertEquals(64L * 1024 * 1024, Long.parseLong(Files.readString(mem.resolve("memory.limit_in_bytes")).trim()));
+        assertTrue(await(() -> keyed(mem.resolve("memory.oom_control"), "oom_kill") >= 1),
+                "no OOM kill recorded in " + mem.resolve("memory.oom_control"));
+        // the container's init survives: only the allocating process was killed
+        assertEquals(ContainerState.RUNNING, runtime.get(lxcpath, name).state());
+        assertTrue(Long.parseLong(Files.readString(mem.resolve("memory.max_usage_in_bytes")).trim())
+                <= 64L * 1024 * 1024);
+        stop(name);
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void executeReportsTheOomKilledCommand() {
+        String name;
+        try {
+            name = define("cge", "lxc.cgroup.memory.limit_in_bytes = 32M\n");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c",
+                "dd if=/dev/zero of=/dev/null bs=200M count=1 2>/dev/null; echo status=$?"), Map.of(), OptionalInt.empty(),
+                OptionalInt.empty(), false), new Stdio(new ByteArrayInputStream(new byte[0]), out,
+                        new ByteArrayOutputStream()));
+        assertEquals(0, status);
+        assertEquals("status=137\n", out.toString(StandardCharsets.UTF_8), "dd killed by SIGKILL");
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void aForkBombStopsAtPidsMax() throws IOException {
+        String name = define("cgp", "lxc.cgroup.pids.max = 20\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // the bomb runs in a subshell that dies at the first refused fork; the pipeline's tail was forked before
+        int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c",
+                "( i=0; while [ $i -lt 60 ]; do sleep 1000 & i=$((i+1)); echo started $i; done ) 2>&1 | tail -n 2"),
+                Map.of(), OptionalInt.empty(), OptionalInt.empty(), false),
+                new Stdio(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream()));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, text);
+        assertTrue(text.contains("can't fork"), text);
+        int started = text.lines().filter(l -> l.startsWith("started ")).mapToInt(l -> Integer.parseInt(l.substring(8)))
+                .max().orElse(0);
+        assertTrue(started > 0 && started < 20, "sleeps started under pids.max 20: " + started + "\n" + text);
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void theV1FreezerFreezesAndThawsEveryTask() throws IOException {
+        assumeTrue(host.cgroups().stream().anyMatch(h -> h.version() == 1 && h.controllers().contains("freezer")),
+                "needs the v1 freezer");
+        String name = define("cgf", "lxc.init.cmd = /bin/sh -c 'sleep 1000 & while :; do sleep 1; done'\n");
+        runtime.start(lxcpath, name, StartOptions.DEFAULT);
+        CgroupHandle h = v1.reopen(name, "lxc.payload." + name, "lxc.monitor." + name);
+        assertTrue(await(() -> v1.pids(h).size() >= 2), "tasks " + v1.pids(h));
+        try {
+            v1.freeze(h);
+            assertTrue(v1.frozen(h));
+            assertEquals("FROZEN", Files.readString(v1Dir("freezer", name).resolve("freezer.state")).trim());
+        } finally {
+            v1.thaw(h);
+        }
+        assertFalse(v1.frozen(h));
+        stop(name);
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void aKeyTheLayoutCannotServeFailsBeforeAnythingStarts() throws IOException {
+        Optional<CgroupHierarchy> unified = host.cgroups().stream().filter(h -> h.version() == 2).findFirst();
+        assumeTrue(unified.isPresent() && !unified.get().controllers().contains("memory"),
+                "needs a hybrid host whose cgroup2 hierarchy lacks memory");
+        String name = define("cgk", "lxc.cgroup2.memory.max = 64M\n");
+        UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
+                () -> runtime.start(lxcpath, name, StartOptions.DEFAULT));
+        assertTrue(e.getMessage().startsWith("Config key \"lxc.cgroup2.memory.max\" needs cgroup2 controller "
+                + "\"memory\", but on this host \"memory\" is a cgroup v1 controller mounted at "), e.getMessage());
+        assertEquals(ContainerState.STOPPED, runtime.get(lxcpath, name).state());
+        assertTrue(cgroupsOf(name).isEmpty(), "made " + cgroupsOf(name));
+    }
+
+    @Test
+    void setupCostPerStart() {
+        List<CgroupBackend> both = List.of(v1, v2);
+        List<CgroupSetting> settings = List.of(CgroupSetting.of("lxc.cgroup.memory.limit_in_bytes", "256M"),
+                CgroupSetting.of("lxc.cgroup.pids.max", "100"));
+        String name = "cgb" + UUID.randomUUID().toString().substring(0, 6);
+        names.add(name);
+        int rounds = 20;
+        long total = 0;
+        for (int i = 0; i < rounds; i++) {
+            List<CgroupHandle> made = new ArrayList<>();
+            long t0 = System.nanoTime();
+            try {
+                for (CgroupBackend b : both) {
+                    CgroupHandle h = b.create(new CgroupRequest(name, "lxc.payload.%n", Optional.empty(),
+                            Optional.empty(), false, Set.of()));
+                    made.add(h);
+                    b.apply(h, settings);
+                    b.placement(h);
+                }
+                total += System.nanoTime() - t0;
+            } finally {
+                for (int j = made.size() - 1; j >= 0; j--) {
+                    both.get(j).destroy(made.get(j));
+                }
+            }
+        }
+        System.out.printf("cgroup setup per start (v1 + v2, %d hierarchies, 2 limits): %.3f ms%n",
+                host.cgroups().size(), total / 1e6 / rounds);
+        assertTrue(cgroupsOf(name).isEmpty());
+    }
+}
