@@ -312,9 +312,10 @@ class CgroupRootTest {
     void aForkBombStopsAtPidsMax() throws IOException {
         String name = define("cgp", "lxc.cgroup.pids.max = 20\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        // the bomb runs in a subshell that dies at the first refused fork; the pipeline's tail was forked before
+        // the bomb runs in a subshell that dies at the first refused fork (tail was forked before it); the sleeps
+        // keep no end of the pipe, so tail sees its end
         int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c",
-                "( i=0; while [ $i -lt 60 ]; do sleep 1000 & i=$((i+1)); echo started $i; done ) 2>&1 | tail -n 2"),
+                "( i=0; while [ $i -lt 60 ]; do sleep 1000 >/dev/null 2>&1 & i=$((i+1)); echo started $i; done ) 2>&1 | tail -n 2"),
                 Map.of(), OptionalInt.empty(), OptionalInt.empty(), false),
                 new Stdio(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream()));
         String text = out.toString(StandardCharsets.UTF_8);

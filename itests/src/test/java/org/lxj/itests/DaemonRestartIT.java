@@ -1,0 +1,217 @@
+package org.lxj.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Containers outlive a killed daemon: three busybox containers started through a daemon on a private control
+ * socket, {@code kill -9} of the daemon's JVM, a new daemon on the same socket (over the dead one's socket file
+ * and pid file), and through it {@code lxc-ls -f} shows all three RUNNING with the PIDs they had; they all stop
+ * cleanly and leave no mount, run directory or monitor behind. The daemon is stopped afterwards whatever
+ * happens: {@code bin/lxj shutdown}, then SIGKILL to the pid of its pid file.
+ */
+class DaemonRestartIT {
+    private static final int COUNT = 3;
+    private static final long TIMEOUT_SECONDS = 120;
+    private static final Path LXJ = LxjExamSupport.DIST.resolve("bin/lxj");
+
+    private static Path dir;
+    private static Path socket;
+    private static Path pidFile;
+    private static ContainerCli cli;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        assumeTrue(ContainerCli.usable(), ContainerCli.skipReason());
+        assumeTrue(Files.isExecutable(LxjExamSupport.DIST.resolve("libexec/lxj-launcher")),
+                "the distribution has no native client");
+        dir = Files.createTempDirectory("lxj-it-drestart-");
+        socket = dir.resolve("control.sock");
+        pidFile = dir.resolve("daemon.pid");
+        cli = ContainerCli.create("lxj-it-drestart-lxc-");
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (dir == null) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        try {
+            if (Files.exists(socket)) {
+                run("shutdown");
+            }
+        } finally {
+            Optional<ProcessHandle> left = daemonPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+            if (left.isPresent()) {
+                problems.add("daemon " + left.get().pid() + " survived shutdown: killed");
+                left.get().destroyForcibly();
+                left.get().onExit().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            problems.addAll(cli.destroyAll());
+            LxjExamSupport.deleteTree(dir);
+        }
+        assertEquals(List.of(), problems, "cleanup of " + cli.lxcpath);
+    }
+
+    @Test
+    void containersSurviveAKilledDaemonAndStopCleanlyThroughItsSuccessor() throws Exception {
+        long first = startDaemon();
+        Map<String, Long> inits = new LinkedHashMap<>();
+        Map<String, Long> monitors = new LinkedHashMap<>();
+        String p = cli.lxcpath.toString();
+        for (int i = 1; i <= COUNT; i++) {
+            String name = "d" + i;
+            run("lxc-create", "-n", name, "-t", "busybox", "-P", p).assertSuccess();
+            run("lxc-start", "-n", name, "-P", p, "-s", "lxc.net.0.type=empty").assertSuccess();
+        }
+        Map<String, Long> before = runningPids(run("lxc-ls", "-f", "-F", "NAME,STATE,PID", "-P", p));
+        for (int i = 1; i <= COUNT; i++) {
+            String name = "d" + i;
+            long init = before.get(name);
+            inits.put(name, init);
+            monitors.put(name, ContainerCli.parentOf(init));
+            assertNotEquals(first, monitors.get(name), "the monitor of " + name + " is not the daemon");
+        }
+
+        ProcessHandle daemon = ProcessHandle.of(first).orElseThrow(() -> new AssertionError("daemon " + first + " is gone"));
+        assertTrue(daemon.destroyForcibly(), "SIGKILL to daemon " + first);
+        try {
+            daemon.onExit().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("daemon " + first + " still alive " + TIMEOUT_SECONDS + " s after SIGKILL");
+        }
+        for (Map.Entry<String, Long> m : monitors.entrySet()) {
+            assertTrue(ProcessHandle.of(m.getValue()).map(ProcessHandle::isAlive).orElse(false),
+                    "the monitor of " + m.getKey() + " outlives the daemon");
+        }
+
+        long second = startDaemon();
+        assertNotEquals(first, second, "a new daemon");
+        Result ls = run("lxc-ls", "-f", "-F", "NAME,STATE,PID", "-P", p);
+        assertEquals(inits, runningPids(ls), "every container RUNNING with its PID through the new daemon: " + ls);
+
+        for (String name : inits.keySet()) {
+            Result stop = run("lxc-stop", "-n", name, "-P", p);
+            assertEquals(0, stop.status, stop.toString());
+            assertFalse(Files.exists(cli.runDir(name)), "the run directory of " + name + " is removed: " + cli.runDir(name));
+        }
+        for (String name : inits.keySet()) {
+            awaitExit("init of " + name, inits.get(name));
+            awaitExit("monitor of " + name, monitors.get(name));
+        }
+        Result after = run("lxc-ls", "-f", "-F", "NAME,STATE", "-P", p);
+        after.assertSuccess();
+        assertEquals(COUNT, Pattern.compile("(?m)^d\\d\\s+STOPPED\\s*$").matcher(after.out).results().count(), after.toString());
+        assertEquals(List.of(), cli.strayMounts(), "mounts left under " + cli.lxcpath);
+        Path runRoot = cli.runDir("d1").getParent();
+        assertEquals(List.of(), ContainerCli.processesUsing(runRoot), "processes using " + runRoot);
+        if (Files.exists(runRoot)) {
+            try (var left = Files.list(runRoot)) {
+                assertEquals(List.of(), left.filter(Files::isDirectory).toList(), "run directories under " + runRoot);
+            }
+        }
+        assertTrue(ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false), "the new daemon is still up");
+    }
+
+    /** {@code bin/lxj daemon}, which returns once the daemon listens; the daemon's pid from its pid file. */
+    private static long startDaemon() throws IOException, InterruptedException {
+        Result started = run("daemon");
+        assertEquals(0, started.status, started.toString());
+        assertTrue(started.err.contains("listening on " + socket), started.toString());
+        long pid = daemonPid().orElseThrow(() -> new AssertionError("no pid in " + pidFile + ": " + started));
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "daemon " + pid + " is alive");
+        return pid;
+    }
+
+    /** Bounded wait for a process of a stopped container to be gone (a monitor exits just after it reports). */
+    private static void awaitExit(String what, long pid) throws Exception {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isPresent()) {
+            try {
+                h.get().onExit().get(ContainerCli.STATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError(what + " (" + pid + ") still alive " + ContainerCli.STATE_TIMEOUT_SECONDS
+                        + " s after lxc-stop returned");
+            }
+        }
+    }
+
+    /** NAME -> PID of the RUNNING rows of {@code lxc-ls -f -F NAME,STATE,PID}. */
+    private static Map<String, Long> runningPids(Result ls) {
+        ls.assertSuccess();
+        Map<String, Long> pids = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+RUNNING\\s+(\\d+)\\s*$").matcher(ls.out);
+        while (m.find()) {
+            pids.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+        assertEquals(COUNT, pids.size(), "RUNNING rows: " + ls);
+        return pids;
+    }
+
+    private static Optional<Long> daemonPid() {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidFile).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code bin/lxj ARGS} with the private socket and pid file: through the daemon when one listens. */
+    private static Result run(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(LXJ.toString());
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().remove("LXJ_NO_DAEMON");
+        pb.environment().put("LXJ_CONTROL_SOCKET", socket.toString());
+        pb.environment().put("LXJ_PID_FILE", pidFile.toString());
+        Process proc = pb.start();
+        if (!proc.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            proc.destroyForcibly();
+            proc.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            throw new AssertionError("bin/lxj " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
+        }
+        Result r = new Result(String.join(" ", args), proc.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    private record Result(String command, int status, String out, String err) {
+        void assertSuccess() {
+            assertEquals(0, status, toString());
+        }
+
+        @Override
+        public String toString() {
+            return "lxj " + command + " -> exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+}
