@@ -139,4 +139,14 @@ public interface ContainerRuntime {
     default int unshare(UnshareOptions options, Stdio stdio) {
         throw new UnsupportedFeatureException("lxc-unshare is not supported by this runtime");
     }
+
+    /**
+     * The resource use of a running container ({@code lxc-info -S}); empty when it is not running or has no
+     * cgroups (no cgroup backend is installed).
+     *
+     * @since 1.4
+     */
+    default Optional<ContainerStats> stats(Path lxcpath, String name) {
+        return Optional.empty();
+    }
 }

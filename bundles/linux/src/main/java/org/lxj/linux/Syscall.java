@@ -50,7 +50,9 @@ public enum Syscall {
     RECVMSG("receive a message on fd %d"),
     SHUTDOWN("shut down fd %d"),
     READ("read fd %d"),
-    WRITE("write fd %d");
+    WRITE("write fd %d"),
+    IOCTL("ioctl 0x%2$x on fd %1$d"),
+    FTRUNCATE("truncate fd %d to %d bytes");
 
     private final String phrase;
 

@@ -184,4 +184,27 @@ public interface Syscalls {
      * @since 1.1
      */
     int write(int fd, byte[] buffer, int offset, int length);
+
+    /**
+     * {@code ioctl(2)} with an integer argument ({@code LOOP_CTL_GET_FREE}, {@code LOOP_SET_FD},
+     * {@code LOOP_CLR_FD}): returns the call's non-negative result.
+     *
+     * @since 1.2
+     */
+    int ioctl(int fd, long request, long arg);
+
+    /**
+     * {@code ioctl(2)} with a pointer to {@code buffer}, which the kernel may read and write
+     * ({@code LOOP_SET_STATUS64}, {@code BTRFS_IOC_SUBVOL_CREATE}): returns the call's non-negative result.
+     *
+     * @since 1.2
+     */
+    int ioctlBuffer(int fd, long request, byte[] buffer);
+
+    /**
+     * {@code ftruncate(2)}: sets the size of the open regular file {@code fd}; growing leaves a hole.
+     *
+     * @since 1.2
+     */
+    void ftruncate(int fd, long length);
 }

@@ -387,4 +387,38 @@ public final class RecordingSyscalls implements Syscalls {
         return ((Number) call(Syscall.WRITE, c -> length, fd, Arrays.copyOfRange(buffer, offset, offset + length)))
                 .intValue();
     }
+
+    /** Recorded as {@code (fd, request, arg)}; answers 0 unless scripted. */
+    @Override
+    public int ioctl(int fd, long request, long arg) {
+        return intCall(Syscall.IOCTL, 0, fd, request, arg);
+    }
+
+    /**
+     * Recorded as {@code (fd, request, copy of buffer)}; answers 0 unless scripted. A scripted answer may fill
+     * the caller's buffer through {@link #ioctlBufferOf(SyscallCall)}.
+     */
+    @Override
+    public int ioctlBuffer(int fd, long request, byte[] buffer) {
+        return ((Number) call(Syscall.IOCTL, c -> 0, fd, request, buffer.clone(), new BufferRef(buffer)))
+                .intValue();
+    }
+
+    /** The caller's own buffer of a recorded {@link #ioctlBuffer} call, for a scripted answer to fill. */
+    public static byte[] ioctlBufferOf(SyscallCall call) {
+        return ((BufferRef) call.arg(3)).buffer();
+    }
+
+    /** The caller's buffer of an {@link #ioctlBuffer} call, kept apart from the recorded copy. */
+    public record BufferRef(byte[] buffer) {
+        @Override
+        public String toString() {
+            return "buffer[" + buffer.length + "]";
+        }
+    }
+
+    @Override
+    public void ftruncate(int fd, long length) {
+        voidCall(Syscall.FTRUNCATE, fd, length);
+    }
 }

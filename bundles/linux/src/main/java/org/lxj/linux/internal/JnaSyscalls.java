@@ -343,6 +343,21 @@ public final class JnaSyscalls implements Syscalls {
         return call(Syscall.WRITE, () -> libc.write(fd, source, new NativeLong(length)), fd).intValue();
     }
 
+    @Override
+    public int ioctl(int fd, long request, long arg) {
+        return call(Syscall.IOCTL, () -> libc.ioctl(fd, new NativeLong(request), new NativeLong(arg)), fd, request);
+    }
+
+    @Override
+    public int ioctlBuffer(int fd, long request, byte[] buffer) {
+        return call(Syscall.IOCTL, () -> libc.ioctl(fd, new NativeLong(request), buffer), fd, request);
+    }
+
+    @Override
+    public void ftruncate(int fd, long length) {
+        call(Syscall.FTRUNCATE, () -> libc.ftruncate(fd, length), fd, length);
+    }
+
     /** Runs one native call; JNA has read errno on the native side before this sees the exception. */
     private static <T> T call(Syscall call, Supplier<T> nativeCall, Object... args) {
         try {

@@ -93,4 +93,10 @@ public interface LibC extends Library {
 
     /** glibc's {@code syscall(2)}; every argument must be passed as a {@link NativeLong} or a pointer. */
     NativeLong syscall(NativeLong number, Object... args) throws LastErrorException;
+
+    int ioctl(int fd, NativeLong request, NativeLong arg) throws LastErrorException;
+
+    int ioctl(int fd, NativeLong request, byte[] buffer) throws LastErrorException;
+
+    int ftruncate(int fd, long length) throws LastErrorException;
 }

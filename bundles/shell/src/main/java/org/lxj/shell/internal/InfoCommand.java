@@ -12,6 +12,7 @@ import org.lxj.api.ConfigException;
 import org.lxj.api.Container;
 import org.lxj.api.ContainerRuntime;
 import org.lxj.api.ContainerState;
+import org.lxj.api.ContainerStats;
 import org.lxj.api.config.ContainerConfig;
 import org.lxj.shell.internal.cli.Option;
 import org.lxj.shell.internal.cli.ParsedArgs;
@@ -24,8 +25,9 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * {@code lxc-info}: a container's state and, while it runs, its init PID, as {@code %-15s} field lines;
- * configuration items with {@code -c}. Statistics and addresses of running containers come from later
- * runtime APIs; until then {@code -i} and {@code -S} print nothing, as LXC does for a stopped container.
+ * configuration items with {@code -c}; the statistics of a running container ({@code CPU use}, {@code BlkIO use},
+ * {@code Memory use}, {@code KMem use}) when a cgroup backend made its cgroups. Addresses come from a later
+ * runtime API; until then {@code -i} prints nothing, as LXC does for a stopped container.
  */
 @Component(service = Function.class, property = { "osgi.command.scope=lxc", "osgi.command.function=info" })
 public final class InfoCommand extends OptionCommand {
@@ -100,7 +102,10 @@ public final class InfoCommand extends OptionCommand {
         if (format.isPresent() && format.get().equals("json")) {
             io.out().print(Json.write(json(io, container.get(), config, selection, args.all("config"))));
         } else {
-            printText(io, container.get(), config, selection, args);
+            Optional<ContainerStats> stats = container.get().state().isActive()
+                    && (selection.name() || args.has("stats")) ? runtime.stats(lxcpath(io, args), name.get())
+                            : Optional.empty();
+            printText(io, container.get(), config, selection, args, stats);
         }
         return 0;
     }
@@ -115,7 +120,7 @@ public final class InfoCommand extends OptionCommand {
     }
 
     private static void printText(CommandIo io, Container c, ContainerConfig config, Selection selection,
-            ParsedArgs args) {
+            ParsedArgs args, Optional<ContainerStats> stats) {
         Fields fields = new Fields();
         ContainerState state = c.state();
         if (selection.name()) {
@@ -127,12 +132,36 @@ public final class InfoCommand extends OptionCommand {
         if (state.isActive() && selection.pid() && c.initPid().isPresent()) {
             fields.add("PID:", c.initPid().getAsLong());
         }
+        boolean humanize = !args.has("no-humanize");
+        stats.ifPresent(st -> {
+            st.cpuNanos().ifPresent(n -> fields.add("CPU use:", humanize
+                    ? String.format(java.util.Locale.ROOT, "%.2f seconds", n / 1_000_000_000.0f) : Long.toString(n)));
+            st.blkioBytes().ifPresent(n -> fields.add("BlkIO use:", humanize ? sizeHumanize(n) : Long.toString(n)));
+            st.memoryBytes().ifPresent(n -> fields.add("Memory use:", humanize ? sizeHumanize(n) : Long.toString(n)));
+            st.kmemBytes().ifPresent(n -> fields.add("KMem use:", humanize ? sizeHumanize(n) : Long.toString(n)));
+        });
         io.out().print(fields);
         List<String> keys = args.all("config");
         boolean bare = args.has("no-humanize") && keys.size() == 1;
         for (String key : keys) {
             printItem(io, config, key, bare);
         }
+    }
+
+    /** A byte count as LXC's {@code size_humanize} writes it: {@code 1.50 MiB}, {@code 12.00 KiB}, {@code 7 bytes}. */
+    static String sizeHumanize(long val) {
+        if (val > 1L << 30) {
+            return String.format(java.util.Locale.ROOT, "%d.%02d GiB", val >> 30, (val & ((1L << 30) - 1)) / 10737419);
+        }
+        if (val > 1L << 20) {
+            long x = val + 5243;
+            return String.format(java.util.Locale.ROOT, "%d.%02d MiB", x >> 20, ((x & ((1L << 20) - 1)) * 100) >> 20);
+        }
+        if (val > 1L << 10) {
+            long x = val + 5;
+            return String.format(java.util.Locale.ROOT, "%d.%02d KiB", x >> 10, ((x & ((1L << 10) - 1)) * 100) >> 10);
+        }
+        return val + " bytes";
     }
 
     /** One {@code -c KEY}: {@code KEY = VALUE}, only the value with {@code -H} and a single key. */

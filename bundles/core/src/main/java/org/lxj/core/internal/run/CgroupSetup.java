@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.lxj.api.ContainerStats;
 import org.lxj.api.LxjException;
 import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.api.config.ContainerConfig;
@@ -16,6 +18,7 @@ import org.lxj.spi.cgroup.CgroupBackend;
 import org.lxj.spi.cgroup.CgroupHandle;
 import org.lxj.spi.cgroup.CgroupRequest;
 import org.lxj.spi.cgroup.CgroupSetting;
+import org.lxj.spi.cgroup.CgroupStats;
 import org.lxj.spi.host.CgroupHierarchy;
 import org.lxj.spi.host.HostFacts;
 import org.lxj.spi.launch.CgroupPlacement;
@@ -178,6 +181,37 @@ public final class CgroupSetup {
             return;
         }
         remove(records, true);
+    }
+
+    /**
+     * The resource use recorded cgroups show, each value from the first backend that has it (on a hybrid host
+     * v1 has memory and cpuacct); empty when no cgroups were recorded.
+     */
+    public Optional<ContainerStats> stats(RunState s) {
+        List<CgroupRecord> records;
+        try {
+            records = CgroupRecord.decode(s.cgroups());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (records.isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalLong[] v = {OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty()};
+        for (CgroupRecord r : records) {
+            Optional<CgroupBackend> b = backends.get().stream().filter(x -> x.type().equals(r.type())).findFirst();
+            if (b.isEmpty()) {
+                continue;
+            }
+            CgroupStats st = b.get().stats(r.handle());
+            OptionalLong[] got = {st.cpuNanos(), st.blkioBytes(), st.memoryBytes(), st.kmemBytes()};
+            for (int i = 0; i < v.length; i++) {
+                if (v[i].isEmpty()) {
+                    v[i] = got[i];
+                }
+            }
+        }
+        return Optional.of(new ContainerStats(v[0], v[1], v[2], v[3]));
     }
 
     /** Removes {@code records} in reverse order of making. */

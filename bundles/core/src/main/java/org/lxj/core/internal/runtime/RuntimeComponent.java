@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import org.lxj.api.AttachOptions;
 import org.lxj.api.ContainerState;
+import org.lxj.api.ContainerStats;
 import org.lxj.api.ExecuteOptions;
 import org.lxj.api.StartOptions;
 import org.lxj.api.Stdio;
@@ -136,6 +137,7 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     private final ContainerStopper stopper;
     private final CommandRunner commands;
     private final Unsharer unsharer;
+    private final CgroupSetup cgroups;
 
     @Activate
     public RuntimeComponent(Config config, BundleContext context, @Reference(name = "syscalls") Syscalls sys) {
@@ -154,6 +156,7 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         this.waiter = new StateWaiter(new EventJournal(run, events));
         HostProcesses procs = new HostProcesses();
         CgroupSetup cgroups = new CgroupSetup(() -> List.copyOf(cgroupBackends), system);
+        this.cgroups = cgroups;
         this.runs = new RunRegistry(run, new ContainerLocks(run), MonitorLink.Factory.launcher(), procs,
                 s -> release(s, sys, cgroups), waiter,
                 (lxcpath, name) -> lifecycle().destroy(lxcpath, name, new DestroyOptions(true, true)));
@@ -245,6 +248,11 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         List<LaunchContributor> copy = new ArrayList<>(contributors);
         copy.add(contributor);
         contributors = copy;
+    }
+
+    @Override
+    public Optional<ContainerStats> stats(Path lxcpath, String name) {
+        return runs.live(lxcpath, name).flatMap(cgroups::stats);
     }
 
     /** Adds a cgroup backend as if registered as a service. */

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lxj.api.ContainerState;
+import org.lxj.api.ContainerStats;
 import org.lxj.api.ExecuteOptions;
 import org.lxj.api.LxjException;
 import org.lxj.api.StartOptions;
@@ -269,7 +270,12 @@ class CgroupRootTest {
         }
         assertTrue(Files.readString(v1Dir("memory", name).resolve("cgroup.procs")).contains(Long.toString(init)));
         assertTrue(Files.isDirectory(v1Dir("memory", name).resolveSibling("lxc.monitor." + name)));
+        ContainerStats st = runtime.stats(lxcpath, name).orElseThrow();
+        assertTrue(st.memoryBytes().orElseThrow() > 0, st.toString());
+        assertTrue(st.cpuNanos().orElseThrow() > 0, st.toString());
+        assertTrue(st.blkioBytes().isPresent(), st.toString());
         stop(name);
+        assertTrue(runtime.stats(lxcpath, name).isEmpty());
         assertNothingLeft(name);
     }
 

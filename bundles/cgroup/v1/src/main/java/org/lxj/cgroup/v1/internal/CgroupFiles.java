@@ -112,7 +112,27 @@ final class CgroupFiles {
         }
     }
 
-    /** Removes one directory; false when the kernel says it is busy (tasks still draining). */
+    /**
+     * Creates one directory; the errno when it exists ({@code EEXIST}) or its parent does not ({@code ENOENT}), so
+     * the common case costs one call.
+     */
+    Optional<Errno> tryMkdir(Path dir) {
+        try {
+            sys.mkdir(dir.toString(), DIR_MODE);
+            return Optional.empty();
+        } catch (SyscallException e) {
+            Optional<Errno> errno = e.errno();
+            if (errno.isPresent() && (errno.get() == Errno.EEXIST || errno.get() == Errno.ENOENT)) {
+                return errno;
+            }
+            throw new BackendException("Failed to create cgroup \"" + dir + "\": " + errno(e), e);
+        }
+    }
+
+    /**
+     * Removes one directory; false when the kernel says it is busy (tasks still draining, or child cgroups:
+     * EBUSY on cgroupfs, ENOTEMPTY elsewhere).
+     */
     boolean rmdir(Path dir) {
         try {
             sys.rmdir(dir.toString());
@@ -122,7 +142,7 @@ final class CgroupFiles {
             if (errno.isPresent() && errno.get() == Errno.ENOENT) {
                 return true;
             }
-            if (errno.isPresent() && errno.get() == Errno.EBUSY) {
+            if (errno.isPresent() && (errno.get() == Errno.EBUSY || errno.get() == Errno.ENOTEMPTY)) {
                 return false;
             }
             throw new BackendException("Failed to remove cgroup \"" + dir + "\": " + errno(e), e);

@@ -2,13 +2,16 @@ package org.lxj.cgroup.v1.internal;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 import org.lxj.api.ContainerBusyException;
 import org.lxj.api.UnsupportedFeatureException;
+import org.lxj.linux.Errno;
 import org.lxj.linux.SyscallException;
 import org.lxj.linux.Syscalls;
 import org.lxj.spi.backend.Backend;
@@ -39,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class V1CgroupBackend implements CgroupBackend {
     static final String TYPE = "v1";
     static final String SELF_CGROUP = "/proc/self/cgroup";
+    static final List<String> CPUSET_FILES = List.of("cpuset.cpus", "cpuset.mems");
 
     private static final Logger LOG = LoggerFactory.getLogger(V1CgroupBackend.class);
 
@@ -126,8 +130,9 @@ public final class V1CgroupBackend implements CgroupBackend {
                 monitorRel = CgroupPaths.join(base, monitor);
                 Path p = h.mountPoint().resolve(payloadRel);
                 Path m = h.mountPoint().resolve(monitorRel);
-                makeFresh(h, p, request.containerName(), made);
-                makeFresh(h, m, request.containerName(), made);
+                Map<Path, List<String>> cpus = new HashMap<>();
+                makeFresh(h, p, request.containerName(), made, cpus);
+                makeFresh(h, m, request.containerName(), made, cpus);
                 payloadDirs.add(p);
                 monitorDirs.add(m);
             }
@@ -147,10 +152,16 @@ public final class V1CgroupBackend implements CgroupBackend {
 
     /**
      * Creates {@code dir} and any missing parent below the mount point; an existing one holding processes is busy,
-     * an empty leftover of an earlier crash is replaced.
+     * an empty leftover of an earlier crash is replaced. The common case, a parent that exists, is one mkdir.
      */
-    private void makeFresh(CgroupHierarchy h, Path dir, String name, List<Path> made) {
-        if (CgroupFiles.isDirectory(dir)) {
+    private void makeFresh(CgroupHierarchy h, Path dir, String name, List<Path> made, Map<Path, List<String>> cpus) {
+        Optional<Errno> failed = files.tryMkdir(dir);
+        if (failed.isEmpty()) {
+            made.add(dir);
+            fill(h, dir, cpus);
+            return;
+        }
+        if (failed.get() == Errno.EEXIST) {
             if (!files.pids(dir).isEmpty()) {
                 throw new ContainerBusyException("Cgroup \"" + dir + "\" of \"" + name + "\" still holds processes");
             }
@@ -164,21 +175,23 @@ public final class V1CgroupBackend implements CgroupBackend {
         for (Path d : missing) {
             files.mkdir(d);
             made.add(d);
-            if (h.controllers().contains("cpuset")) {
-                inheritCpuset(d);
-            }
+            fill(h, d, cpus);
         }
     }
 
-    /** A new v1 cpuset starts with no cpus and mems, and no task can join it: copy the parent's, as LXC does. */
-    private void inheritCpuset(Path dir) {
-        for (String f : List.of("cpuset.cpus", "cpuset.mems")) {
-            Path file = dir.resolve(f);
-            if (files.read(file).isBlank()) {
-                String parent = files.read(dir.getParent().resolve(f)).trim();
-                if (!parent.isEmpty()) {
-                    files.write(file, parent, null);
-                }
+    /**
+     * A new v1 cpuset starts with no cpus and mems, and no task can join it: the parent's are copied, as LXC does
+     * (read once per parent: payload and monitor are siblings).
+     */
+    private void fill(CgroupHierarchy h, Path dir, Map<Path, List<String>> cpus) {
+        if (!h.controllers().contains("cpuset")) {
+            return;
+        }
+        List<String> parent = cpus.computeIfAbsent(dir.getParent(), p -> CPUSET_FILES.stream()
+                .map(f -> files.read(p.resolve(f)).trim()).toList());
+        for (int i = 0; i < CPUSET_FILES.size(); i++) {
+            if (!parent.get(i).isEmpty()) {
+                files.write(dir.resolve(CPUSET_FILES.get(i)), parent.get(i), null);
             }
         }
     }
@@ -321,6 +334,10 @@ public final class V1CgroupBackend implements CgroupBackend {
     /** Removes each directory leaf-first, waiting (bounded) while exited tasks drain from it. */
     private void remove(List<Path> dirs) {
         for (Path dir : dirs) {
+            if (files.rmdir(dir)) {
+                continue;
+            }
+            // busy: child cgroups the container made, or tasks still leaving
             for (Path d : CgroupFiles.leafFirst(dir)) {
                 if (!drain.await(() -> files.rmdir(d))) {
                     throw new ContainerBusyException("Failed to remove cgroup \"" + d + "\": processes "

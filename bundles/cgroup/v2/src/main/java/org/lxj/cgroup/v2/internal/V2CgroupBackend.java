@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.lxj.api.ContainerBusyException;
 import org.lxj.api.UnsupportedFeatureException;
+import org.lxj.linux.Errno;
 import org.lxj.linux.SyscallException;
 import org.lxj.linux.Syscalls;
 import org.lxj.spi.backend.Backend;
@@ -148,7 +149,12 @@ public final class V2CgroupBackend implements CgroupBackend {
     }
 
     private void makeFresh(CgroupHierarchy h, Path dir, String name, List<Path> made) {
-        if (CgroupFiles.isDirectory(dir)) {
+        Optional<Errno> failed = files.tryMkdir(dir);
+        if (failed.isEmpty()) {
+            made.add(dir);
+            return;
+        }
+        if (failed.get() == Errno.EEXIST) {
             if (!files.pids(dir).isEmpty()) {
                 throw new ContainerBusyException("Cgroup \"" + dir + "\" of \"" + name + "\" still holds processes");
             }
@@ -326,6 +332,10 @@ public final class V2CgroupBackend implements CgroupBackend {
 
     private void remove(List<Path> dirs) {
         for (Path dir : dirs) {
+            if (files.rmdir(dir)) {
+                continue;
+            }
+            // busy: child cgroups the container made, or tasks still leaving
             for (Path d : CgroupFiles.leafFirst(dir)) {
                 if (!drain.await(() -> files.rmdir(d))) {
                     throw new ContainerBusyException("Failed to remove cgroup \"" + d + "\": processes "
