@@ -143,12 +143,21 @@ class CgroupRootTest {
     void tearDown() throws IOException {
         try {
             for (String name : names) {
+                if (!Files.isDirectory(lxcpath.resolve(name))) {
+                    continue;
+                }
                 try {
                     if (runtime.get(lxcpath, name).state().isActive()) {
                         runtime.stop(lxcpath, name, new StopOptions(false, true, false, false, BOUND));
                     }
                 } catch (LxjException e) {
                     System.err.println("teardown: " + name + ": " + e.getMessage());
+                }
+            }
+            // execute returns when the command exits; the watcher's cleanup emits STOPPED last
+            for (String name : names) {
+                if (Files.isDirectory(lxcpath.resolve(name))) {
+                    runtime.waitFor(lxcpath, name, Set.of(ContainerState.STOPPED), BOUND);
                 }
             }
         } finally {
