@@ -240,6 +240,10 @@ final class ContainerCli {
         }
         if (mounts.isEmpty()) {
             LxjExamSupport.deleteTree(lxcpath);
+            // the lxcpath's event journal and lock files; the machine is reused, so nothing of ours stays in /run
+            Path runRoot = runDir("x").getParent();
+            LxjExamSupport.deleteTree(runRoot);
+            LxjExamSupport.deleteTree(RUN_ROOT.resolve("locks").resolve(runRoot.getFileName()));
         }
         LxjExamSupport.deleteTree(scratch);
         return problems;

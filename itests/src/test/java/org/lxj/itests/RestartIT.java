@@ -77,6 +77,11 @@ class RestartIT {
         info.assertSuccess();
         assertTrue(Pattern.compile("(?m)^State:\\s+STOPPED$").matcher(info.out()).find(), "after its monitor died: " + info);
         assertFalse(Files.exists(cli.runDir(victim)), "the run directory of " + victim + " is cleaned up");
+        try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            List<Path> left = hierarchies.map(h -> h.resolve("lxc.payload." + victim))
+                    .filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+            assertEquals(List.of(), left, "cgroups of " + victim + " after its monitor was killed");
+        }
         cli.awaitState(victim, "STOPPED");
         assertFalse(ProcessHandle.of(init).map(ProcessHandle::isAlive).orElse(false), "init " + init + " of " + victim + " is gone");
 

@@ -22,6 +22,9 @@ final class StorageChoice {
     record Made(StorageBackend backend, String rootfsPath) {
     }
 
+    /** The storage type {@code lxc-create} uses when no {@code -B} is given, as LXC's. */
+    static final String DEFAULT_TYPE = "dir";
+
     private final Backends backends;
     private final BackendSelector<StorageBackend> storage = new BackendSelector<>("storage");
     private final BackendSelector<Template> templates = new BackendSelector<>("template");
@@ -38,6 +41,19 @@ final class StorageChoice {
         this.lxcTemplates = lxcTemplates;
     }
 
+    /**
+     * The types to try: those asked for, else LXC's default {@value #DEFAULT_TYPE} when it is installed (a more
+     * specific backend with a higher ranking must not capture plain {@code lxc-create}), else empty, which
+     * leaves the choice to ranking and detection.
+     */
+    List<String> orDefault(List<String> asked) {
+        if (!asked.isEmpty()) {
+            return asked;
+        }
+        boolean defaultHere = backends.storage().stream().anyMatch(r -> r.backend().type().equals(DEFAULT_TYPE));
+        return defaultHere ? List.of(DEFAULT_TYPE) : asked;
+    }
+
     /** Fails early (before anything is made) when an explicitly named storage type is not installed. */
     void checkInstalled(List<String> explicit) {
         if (!explicit.isEmpty()) {
@@ -49,7 +65,8 @@ final class StorageChoice {
      * Creates the rootfs with the first candidate that succeeds; a failed candidate removed what it made (the
      * SPI contract), so the next one starts clean.
      */
-    Made create(String name, List<String> explicit, StorageRequest request) {
+    Made create(String name, List<String> asked, StorageRequest request) {
+        List<String> explicit = orDefault(asked);
         List<StorageBackend> candidates = storage.candidates(backends.storage(), explicit, backends.host());
         LxjException failure = null;
         for (StorageBackend b : candidates) {

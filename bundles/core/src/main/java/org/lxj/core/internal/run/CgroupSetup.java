@@ -183,6 +183,17 @@ public final class CgroupSetup {
         remove(records, true);
     }
 
+    /** Whether a backend of every type {@code s} recorded cgroups with is installed. */
+    public boolean canRelease(RunState s) {
+        try {
+            List<CgroupBackend> installed = backends.get();
+            return CgroupRecord.decode(s.cgroups()).stream()
+                    .allMatch(r -> installed.stream().anyMatch(b -> b.type().equals(r.type())));
+        } catch (IllegalArgumentException e) {
+            return true;   // unreadable records: release() says so and moves on
+        }
+    }
+
     /**
      * The resource use recorded cgroups show, each value from the first backend that has it (on a hybrid host
      * v1 has memory and cpuacct); empty when no cgroups were recorded.

@@ -41,6 +41,21 @@ public class HostProcesses {
         }
     }
 
+    /**
+     * Whether the process that started at {@code startTime} has been reaped: {@code /proc/PID} is gone or now
+     * belongs to another process. Unlike {@link #isAlive}, a zombie still counts as there: it stays in its
+     * cgroups until its parent reaps it.
+     */
+    public boolean reaped(int pid, long startTime) {
+        try {
+            String stat = Files.readString(proc.resolve(Integer.toString(pid)).resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            return f.length < 20 || Long.parseLong(f[19]) != startTime;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
     /** Whether {@code pid} is the process that started at {@code startTime}. */
     public boolean isAlive(int pid, long startTime) {
         OptionalLong t = startTime(pid);

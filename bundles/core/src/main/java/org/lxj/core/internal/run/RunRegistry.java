@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,9 +57,16 @@ public final class RunRegistry implements StateStore, AutoCloseable {
     private final EventSink events;
     private final BiConsumer<Path, String> ephemeralDestroy;
     private final Map<Path, Thread> watchers = new ConcurrentHashMap<>();
+    /** Watchers inside a cleanup, which {@link #close()} lets finish. */
+    private final Set<Thread> cleaning = ConcurrentHashMap.newKeySet();
+    /** How long {@link #close()} waits for cleanups in progress. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
     /** Exit records of containers cleaned up since their start, for a waiter that lost the race to the watcher. */
     private final Map<Path, ExitStatus> exits = new ConcurrentHashMap<>();
     private volatile boolean closed;
+
+    /** How long a cleanup waits for the host's init to reap an orphaned container init. */
+    static final Duration ORPHAN_REAP_WAIT = Duration.ofSeconds(20);
 
     /** Undoes the storage backend's mount of a rootfs after the container stopped. */
     @FunctionalInterface
@@ -197,6 +205,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
             if (aborted) {
                 LOG.warn("{}: its monitor is gone without an exit record; cleaning up", name);
                 emit(s, ContainerEvent.Kind.STATE, ContainerState.ABORTING, OptionalInt.empty());
+                awaitReaped(s);
             }
             try {
                 rootfs.release(s);
@@ -218,6 +227,21 @@ public final class RunRegistry implements StateStore, AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * An init whose monitor died was re-parented to the host's init, which reaps it in its own time; until then
+     * the zombie keeps its cgroups populated and they cannot be removed. Waits for that, bounded.
+     */
+    private void awaitReaped(RunState s) {
+        long deadline = System.nanoTime() + ORPHAN_REAP_WAIT.toNanos();
+        while (!procs.reaped(s.initPid(), s.initStartTime())) {
+            if (System.nanoTime() - deadline >= 0) {
+                LOG.warn("{}: init {} is not reaped yet; its cgroups may stay until it is", s.name(), s.initPid());
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
     }
 
     /** LXC's post-stop point: the container is down and its rootfs released; failures are logged, not fatal. */
@@ -334,6 +358,8 @@ public final class RunRegistry implements StateStore, AutoCloseable {
                 }
             }
         }
+        Thread me = Thread.currentThread();
+        cleaning.add(me);   // before the check, so that close() either sees this thread or stops it here
         try {
             if (!closed) {
                 reap(s, st == Status.MONITOR_DEAD);
@@ -341,6 +367,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("{}: cleanup after exit failed: {}", s.name(), e.toString());
         } finally {
+            cleaning.remove(me);
             watchers.remove(watchKey(s));
         }
     }
@@ -354,6 +381,15 @@ public final class RunRegistry implements StateStore, AutoCloseable {
      * @return the containers found running
      */
     public List<RunState> reconcile(PidKiller kill) {
+        return reconcile(kill, s -> true);
+    }
+
+    /**
+     * As {@link #reconcile(PidKiller)}, but a stopped container is cleaned up only when {@code canClean} says
+     * what it needs to undo (its storage and cgroup backends) is installed; otherwise its state stays for the
+     * next query of it, which cleans up then. A runtime reconciles while its backends are still arriving.
+     */
+    public List<RunState> reconcile(PidKiller kill, java.util.function.Predicate<RunState> canClean) {
         List<RunState> running = new ArrayList<>();
         try (DirectoryStream<Path> ids = Files.newDirectoryStream(layout.root())) {
             for (Path id : ids) {
@@ -365,7 +401,8 @@ public final class RunRegistry implements StateStore, AutoCloseable {
                         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                             continue;   // the lxcpath's event journal and lock files live beside the run dirs
                         }
-                        readFile(dir.resolve(RunLayout.STATE)).ifPresent(s -> reconcileOne(s, kill, running));
+                        readFile(dir.resolve(RunLayout.STATE))
+                                .ifPresent(s -> reconcileOne(s, kill, canClean, running));
                     }
                 }
             }
@@ -377,7 +414,8 @@ public final class RunRegistry implements StateStore, AutoCloseable {
         return running;
     }
 
-    private void reconcileOne(RunState s, PidKiller kill, List<RunState> running) {
+    private void reconcileOne(RunState s, PidKiller kill, java.util.function.Predicate<RunState> canClean,
+            List<RunState> running) {
         Status st = probe(s);
         if (st == Status.RUNNING) {
             try {
@@ -392,12 +430,22 @@ public final class RunRegistry implements StateStore, AutoCloseable {
                 running.add(s);
                 watch(s);
             }
-            case EXITED -> reap(s, false);
+            case EXITED -> {
+                if (canClean.test(s)) {
+                    reap(s, false);
+                } else {
+                    LOG.info("{}: exited; its cleanup waits until its backends are installed", s.name());
+                }
+            }
             default -> {
                 if (procs.isAlive(s.initPid(), s.initStartTime())) {
                     kill.kill(s.initPid(), 9);
                 }
-                reap(s, true);
+                if (canClean.test(s)) {
+                    reap(s, true);
+                } else {
+                    LOG.info("{}: its monitor is gone; its cleanup waits until its backends are installed", s.name());
+                }
             }
         }
     }
@@ -408,9 +456,26 @@ public final class RunRegistry implements StateStore, AutoCloseable {
         void kill(int pid, int signal);
     }
 
-    /** Stops the watchers (they end within one slice); running containers are left to their monitors. */
+    /**
+     * Stops the watchers (they end within one slice) after the cleanups in progress have finished; running
+     * containers are left to their monitors.
+     */
     @Override
     public void close() {
         closed = true;
+        // a watcher in the middle of a cleanup finishes it: leave nothing half-removed behind
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Thread t : List.copyOf(cleaning)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || t == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                t.join(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

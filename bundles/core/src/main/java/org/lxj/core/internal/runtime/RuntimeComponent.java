@@ -169,7 +169,7 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         this.unsharer = new Unsharer(run, launcherNow, sys, System.getenv());
         LOG.info("runtime ready: lxcpath \"{}\"{}, run directory \"{}\"", system.lxcpath(),
                 system.source().map(s -> ", system configuration \"" + s + "\"").orElse(""), run.root());
-        List<RunState> running = runs.reconcile(sys::kill);
+        List<RunState> running = runs.reconcile(sys::kill, this::canRelease);
         if (!running.isEmpty()) {
             LOG.info("{} container(s) found running", running.size());
         }
@@ -177,6 +177,17 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
 
     private Lifecycle lifecycle() {
         return lifecycle;
+    }
+
+    /**
+     * Whether the backends that undo {@code s} are here: the storage backend of a mounted rootfs and every cgroup
+     * backend it recorded. A runtime that reconciles before its backends are bound leaves such a container to
+     * the next query of it.
+     */
+    private boolean canRelease(RunState s) {
+        boolean storageHere = !s.needsUnmount()
+                || storage().stream().map(Ranked::backend).anyMatch(b -> b.owns(s.rootfsPath()));
+        return storageHere && cgroups.canRelease(s);
     }
 
     /** After the stop: the rootfs, then the cgroups, which are removed even when the unmount failed. */

@@ -190,6 +190,15 @@ class LifecycleTest {
     }
 
     @Test
+    void withoutDashBTheDefaultIsDirEvenWhenAnotherBackendRanksHigher() {
+        FakeStorage overlay = new FakeStorage("overlay");
+        backends.add(overlay, 100);
+        Container c = runtime.create(request("c1", "busybox", null, List.of(), List.of()));
+        assertEquals(Optional.of("dir:" + lxcpath.resolve("c1/rootfs")), c.config().rootfsPath());
+        assertTrue(overlay.created.isEmpty(), "lxc-create without -B uses dir, as LXC does");
+    }
+
+    @Test
     void aRootfsGivenInTheConfigIsUsedAndMustExist() throws IOException {
         Path root = Files.createDirectory(tmp.resolve("myroot"));
         Path ok = file("ok.conf", "lxc.rootfs.path = dir:" + root + "\n");

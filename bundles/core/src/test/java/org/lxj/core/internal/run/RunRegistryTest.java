@@ -208,4 +208,22 @@ class RunRegistryTest {
         assertTrue(Files.isRegularFile(journal), "the journal is left alone");
         stopper.stop(lxcpath, "alive", new StopOptions(false, true, false, false, StopOptions.DEFAULT_TIMEOUT));
     }
+
+    @Test
+    void reconciliationLeavesCleanupToLaterWhenBackendsAreMissing() throws IOException {
+        record("orphan", 820, 0, false, Set.of());
+        FakeMonitors.Fake orphan = monitors.byDir.get(layout.dir(lxcpath, "orphan"));
+        orphan.monitorDead = true;
+        List<Integer> killed = new ArrayList<>();
+        assertEquals(List.of(), registry.reconcile((pid, sig) -> {
+            killed.add(pid);
+            orphan.exited.countDown();   // init dies of the SIGKILL
+        }, s -> false));
+        assertEquals(List.of(820), killed, "the orphan's init is killed at once");
+        assertTrue(Files.exists(layout.state(lxcpath, "orphan")), "its state stays for a later cleanup");
+        assertTrue(released.isEmpty(), "nothing released without its backends");
+        assertEquals(ContainerState.STOPPED, registry.state(lxcpath, "orphan"));
+        assertFalse(Files.exists(layout.dir(lxcpath, "orphan")), "the next query cleans up");
+        assertEquals(1, released.size());
+    }
 }
