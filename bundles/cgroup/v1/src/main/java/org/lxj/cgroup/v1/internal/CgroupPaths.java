@@ -1,5 +1,6 @@
 package org.lxj.cgroup.v1.internal;
 
+import org.lxj.linux.CgroupFs;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -38,7 +39,7 @@ final class CgroupPaths {
     }
 
     /** This process's cgroup in hierarchy {@code h}, relative to its root, from {@code /proc/self/cgroup}. */
-    static String ownCgroup(CgroupFiles files, Path selfCgroup, CgroupHierarchy h) {
+    static String ownCgroup(CgroupFs files, Path selfCgroup, CgroupHierarchy h) {
         Set<String> wanted = new HashSet<>(h.controllers());
         for (String line : files.read(selfCgroup).split("\n")) {
             String[] f = line.split(":", 3);

@@ -1,5 +1,6 @@
 package org.lxj.cgroup.v1.internal;
 
+import org.lxj.linux.CgroupFs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +49,7 @@ public final class V1CgroupBackend implements CgroupBackend {
 
     private final Syscalls sys;
     private final HostFacts host;
-    private final CgroupFiles files;
+    private final CgroupFs files;
     private final Path selfCgroup;
     private final Drain drain;
 
@@ -61,7 +62,7 @@ public final class V1CgroupBackend implements CgroupBackend {
     V1CgroupBackend(Syscalls sys, HostFacts host, Path selfCgroup, Drain drain) {
         this.sys = sys;
         this.host = host;
-        this.files = new CgroupFiles(sys);
+        this.files = new CgroupFs(sys);
         this.selfCgroup = selfCgroup;
         this.drain = drain;
     }
@@ -169,7 +170,7 @@ public final class V1CgroupBackend implements CgroupBackend {
             remove(List.of(dir));
         }
         List<Path> missing = new ArrayList<>();
-        for (Path d = dir; d != null && !d.equals(h.mountPoint()) && !CgroupFiles.isDirectory(d); d = d.getParent()) {
+        for (Path d = dir; d != null && !d.equals(h.mountPoint()) && !CgroupFs.isDirectory(d); d = d.getParent()) {
             missing.add(0, d);
         }
         for (Path d : missing) {
@@ -202,11 +203,11 @@ public final class V1CgroupBackend implements CgroupBackend {
         List<Path> m = new ArrayList<>();
         for (CgroupHierarchy h : hierarchies()) {
             Path pd = h.mountPoint().resolve(CgroupPaths.clean(payload));
-            if (CgroupFiles.isDirectory(pd)) {
+            if (CgroupFs.isDirectory(pd)) {
                 p.add(pd);
             }
             Path md = h.mountPoint().resolve(CgroupPaths.clean(monitor));
-            if (CgroupFiles.isDirectory(md)) {
+            if (CgroupFs.isDirectory(md)) {
                 m.add(md);
             }
         }
@@ -338,7 +339,7 @@ public final class V1CgroupBackend implements CgroupBackend {
                 continue;
             }
             // busy: child cgroups the container made, or tasks still leaving
-            for (Path d : CgroupFiles.leafFirst(dir)) {
+            for (Path d : CgroupFs.leafFirst(dir)) {
                 if (!drain.await(() -> files.rmdir(d))) {
                     throw new ContainerBusyException("Failed to remove cgroup \"" + d + "\": processes "
                             + files.pids(d) + " are still in it");

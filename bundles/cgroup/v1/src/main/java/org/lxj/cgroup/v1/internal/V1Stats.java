@@ -1,5 +1,6 @@
 package org.lxj.cgroup.v1.internal;
 
+import org.lxj.linux.CgroupFs;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -9,9 +10,9 @@ import org.lxj.spi.cgroup.CgroupStats;
 
 /** {@code lxc-info} statistics from the v1 controller files. */
 final class V1Stats {
-    private final CgroupFiles files;
+    private final CgroupFs files;
 
-    V1Stats(CgroupFiles files) {
+    V1Stats(CgroupFs files) {
         this.files = files;
     }
 

@@ -1,5 +1,6 @@
 package org.lxj.cgroup.v2.internal;
 
+import org.lxj.linux.CgroupFs;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -35,7 +36,7 @@ final class CgroupPaths {
     }
 
     /** This process's cgroup in the cgroup2 hierarchy, relative to its root, from the {@code 0::} line. */
-    static String ownCgroup(CgroupFiles files, Path selfCgroup) {
+    static String ownCgroup(CgroupFs files, Path selfCgroup) {
         for (String line : files.read(selfCgroup).split("\n")) {
             if (line.startsWith("0::")) {
                 String p = line.substring(3).trim();

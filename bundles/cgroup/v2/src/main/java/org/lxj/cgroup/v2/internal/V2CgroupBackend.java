@@ -1,5 +1,6 @@
 package org.lxj.cgroup.v2.internal;
 
+import org.lxj.linux.CgroupFs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ public final class V2CgroupBackend implements CgroupBackend {
 
     private final Syscalls sys;
     private final HostFacts host;
-    private final CgroupFiles files;
+    private final CgroupFs files;
     private final Path selfCgroup;
     private final Drain drain;
 
@@ -62,7 +63,7 @@ public final class V2CgroupBackend implements CgroupBackend {
     V2CgroupBackend(Syscalls sys, HostFacts host, Path selfCgroup, Drain drain) {
         this.sys = sys;
         this.host = host;
-        this.files = new CgroupFiles(sys);
+        this.files = new CgroupFs(sys);
         this.selfCgroup = selfCgroup;
         this.drain = drain;
     }
@@ -162,7 +163,7 @@ public final class V2CgroupBackend implements CgroupBackend {
             remove(List.of(dir));
         }
         List<Path> missing = new ArrayList<>();
-        for (Path d = dir; d != null && !d.equals(h.mountPoint()) && !CgroupFiles.isDirectory(d); d = d.getParent()) {
+        for (Path d = dir; d != null && !d.equals(h.mountPoint()) && !CgroupFs.isDirectory(d); d = d.getParent()) {
             missing.add(0, d);
         }
         for (Path d : missing) {
@@ -203,9 +204,9 @@ public final class V2CgroupBackend implements CgroupBackend {
     @Override
     public CgroupHandle reopen(String containerName, String payload, String monitor) {
         Optional<CgroupHierarchy> h = hierarchy();
-        List<Path> p = h.map(x -> x.mountPoint().resolve(CgroupPaths.clean(payload))).filter(CgroupFiles::isDirectory)
+        List<Path> p = h.map(x -> x.mountPoint().resolve(CgroupPaths.clean(payload))).filter(CgroupFs::isDirectory)
                 .stream().toList();
-        List<Path> m = h.map(x -> x.mountPoint().resolve(CgroupPaths.clean(monitor))).filter(CgroupFiles::isDirectory)
+        List<Path> m = h.map(x -> x.mountPoint().resolve(CgroupPaths.clean(monitor))).filter(CgroupFs::isDirectory)
                 .stream().toList();
         return new CgroupHandle(containerName, payload, monitor, p, m);
     }
@@ -336,7 +337,7 @@ public final class V2CgroupBackend implements CgroupBackend {
                 continue;
             }
             // busy: child cgroups the container made, or tasks still leaving
-            for (Path d : CgroupFiles.leafFirst(dir)) {
+            for (Path d : CgroupFs.leafFirst(dir)) {
                 if (!drain.await(() -> files.rmdir(d))) {
                     throw new ContainerBusyException("Failed to remove cgroup \"" + d + "\": processes "
                             + files.pids(d) + " are still in it");

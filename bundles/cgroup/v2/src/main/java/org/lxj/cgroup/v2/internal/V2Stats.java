@@ -1,5 +1,6 @@
 package org.lxj.cgroup.v2.internal;
 
+import org.lxj.linux.CgroupFs;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -8,9 +9,9 @@ import org.lxj.spi.cgroup.CgroupStats;
 
 /** {@code lxc-info} statistics from the cgroup2 files of a payload cgroup. */
 final class V2Stats {
-    private final CgroupFiles files;
+    private final CgroupFs files;
 
-    V2Stats(CgroupFiles files) {
+    V2Stats(CgroupFs files) {
         this.files = files;
     }
 

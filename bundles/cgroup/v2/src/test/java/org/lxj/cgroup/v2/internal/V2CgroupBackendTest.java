@@ -1,5 +1,6 @@
 package org.lxj.cgroup.v2.internal;
 
+import org.lxj.linux.CgroupFs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

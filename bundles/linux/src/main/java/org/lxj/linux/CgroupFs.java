@@ -1,4 +1,4 @@
-package org.lxj.cgroup.v2.internal;
+package org.lxj.linux;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,29 +11,28 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
-import org.lxj.linux.Errno;
-import org.lxj.linux.OpenFlags;
-import org.lxj.linux.SyscallException;
-import org.lxj.linux.Syscalls;
 import org.lxj.spi.backend.BackendException;
 
 /**
- * Reads and writes cgroup files and directories through {@link Syscalls}, so every failure carries the file and
- * the errno: {@code Failed to write "64Q" to "/sys/fs/cgroup/lxc.payload.c/memory.max"
- * (lxc.cgroup2.memory.max): EINVAL}.
+ * The cgroup filesystem (v1 hierarchies and cgroup2) through {@link Syscalls}: one-write values, reads, and
+ * directories made and removed as the kernel wants, so every failure carries the file and the errno:
+ * {@code Failed to write "64Q" to "/sys/fs/cgroup/lxc.payload.c/memory.max" (lxc.cgroup2.memory.max): EINVAL}.
+ * Shared by the cgroup backends of both versions.
+ *
+ * @since 1.3
  */
-final class CgroupFiles {
+public final class CgroupFs {
     private static final int READ_CHUNK = 8192;
     private static final int DIR_MODE = 0755;
 
     private final Syscalls sys;
 
-    CgroupFiles(Syscalls sys) {
+    public CgroupFs(Syscalls sys) {
         this.sys = sys;
     }
 
     /** Writes {@code value} to {@code file} in one write, as the kernel wants; {@code key} names its source. */
-    void write(Path file, String value, String key) {
+    public void write(Path file, String value, String key) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         int fd;
         try {
@@ -64,12 +63,12 @@ final class CgroupFiles {
     }
 
     /** The errno's name, as LXC's messages print it. */
-    static String errno(SyscallException e) {
+    public static String errno(SyscallException e) {
         return e.errno().map(Errno::name).orElse("errno " + e.errnoNumber());
     }
 
     /** The file's text. */
-    String read(Path file) {
+    public String read(Path file) {
         int fd;
         try {
             fd = sys.open(file.toString(), OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);
@@ -92,19 +91,19 @@ final class CgroupFiles {
     }
 
     /** The file's text, empty when it does not exist (a controller that is not there). */
-    Optional<String> readIfPresent(Path file) {
+    public Optional<String> readIfPresent(Path file) {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
         return Optional.of(read(file));
     }
 
-    static boolean isDirectory(Path p) {
+    public static boolean isDirectory(Path p) {
         return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Creates one directory. */
-    void mkdir(Path dir) {
+    public void mkdir(Path dir) {
         try {
             sys.mkdir(dir.toString(), DIR_MODE);
         } catch (SyscallException e) {
@@ -116,7 +115,7 @@ final class CgroupFiles {
      * Creates one directory; the errno when it exists ({@code EEXIST}) or its parent does not ({@code ENOENT}), so
      * the common case costs one call.
      */
-    Optional<Errno> tryMkdir(Path dir) {
+    public Optional<Errno> tryMkdir(Path dir) {
         try {
             sys.mkdir(dir.toString(), DIR_MODE);
             return Optional.empty();
@@ -133,7 +132,7 @@ final class CgroupFiles {
      * Removes one directory; false when the kernel says it is busy (tasks still draining, or child cgroups:
      * EBUSY on cgroupfs, ENOTEMPTY elsewhere).
      */
-    boolean rmdir(Path dir) {
+    public boolean rmdir(Path dir) {
         try {
             sys.rmdir(dir.toString());
             return true;
@@ -150,7 +149,7 @@ final class CgroupFiles {
     }
 
     /** The cgroup directories below {@code dir}, deepest first, then {@code dir} itself. */
-    static List<Path> leafFirst(Path dir) {
+    public static List<Path> leafFirst(Path dir) {
         List<Path> out = new ArrayList<>();
         collect(dir, out);
         return out;
@@ -171,7 +170,7 @@ final class CgroupFiles {
     }
 
     /** The pids in {@code cgroup.procs} of {@code dir} and every cgroup below it, sorted. */
-    List<Integer> pids(Path dir) {
+    public List<Integer> pids(Path dir) {
         TreeSet<Integer> out = new TreeSet<>();
         for (Path d : leafFirst(dir)) {
             readIfPresent(d.resolve("cgroup.procs")).ifPresent(text -> text.lines().map(String::trim)
