@@ -37,6 +37,7 @@ class CommandLineIT {
     @AfterEach
     void tearDown() throws IOException {
         LxjExamSupport.deleteTree(lxcpath);
+        ContainerCli.removeRunFiles(lxcpath);
         LxjExamSupport.deleteTree(scratch);
     }
 

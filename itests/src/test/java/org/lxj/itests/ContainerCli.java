@@ -116,13 +116,25 @@ final class ContainerCli {
 
     /** The run directory of {@code name}: {@code /run/lxj/<sha256(lxcpath)[0..12]>/<name>}. */
     Path runDir(String name) {
+        return runRoot(lxcpath).resolve(name);
+    }
+
+    /** The run root of an lxcpath: {@code /run/lxj/<sha256(lxcpath)[0..12]>}. */
+    static Path runRoot(Path lxcpath) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256")
                     .digest(lxcpath.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
-            return RUN_ROOT.resolve(HexFormat.of().formatHex(d).substring(0, 12)).resolve(name);
+            return RUN_ROOT.resolve(HexFormat.of().formatHex(d).substring(0, 12));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Removes an lxcpath's event journal and lock files from {@code /run/lxj}: the machine is reused. */
+    static void removeRunFiles(Path lxcpath) throws IOException {
+        Path runRoot = runRoot(lxcpath);
+        LxjExamSupport.deleteTree(runRoot);
+        LxjExamSupport.deleteTree(RUN_ROOT.resolve("locks").resolve(runRoot.getFileName()));
     }
 
     /** Mount points of this (the host's) mount namespace under the lxcpath or under this lxcpath's run root. */
@@ -240,10 +252,7 @@ final class ContainerCli {
         }
         if (mounts.isEmpty()) {
             LxjExamSupport.deleteTree(lxcpath);
-            // the lxcpath's event journal and lock files; the machine is reused, so nothing of ours stays in /run
-            Path runRoot = runDir("x").getParent();
-            LxjExamSupport.deleteTree(runRoot);
-            LxjExamSupport.deleteTree(RUN_ROOT.resolve("locks").resolve(runRoot.getFileName()));
+            removeRunFiles(lxcpath);
         }
         LxjExamSupport.deleteTree(scratch);
         return problems;

@@ -75,6 +75,7 @@ class DaemonClientIT {
                 left.get().onExit().get(30, TimeUnit.SECONDS);
             }
             LxjExamSupport.deleteTree(lxcpath);
+            ContainerCli.removeRunFiles(lxcpath);
             LxjExamSupport.deleteTree(scratch);
             LxjExamSupport.deleteTree(dir);
         }
