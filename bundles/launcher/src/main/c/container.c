@@ -28,6 +28,8 @@
 #include <unistd.h>
 
 static int sync_fd = -1;
+static int lsm_proc_fd = -1;   /* verified procfs for the LSM writes, opened while init is privileged */
+static int landlock_fd = -1;   /* the filled Landlock ruleset, enforced after no_new_privs */
 
 __attribute__((noreturn, format(printf, 3, 4))) static void die(int step, int err, const char *fmt, ...)
 {
@@ -235,10 +237,43 @@ static void step_identity(const struct plan *p)
 			if ((p->caps[4] & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
 				die(LXJ_STEP_CAPS, errno, "Failed to raise ambient capability %d: %s", c, errno_name(errno));
 	}
+	/* LSM labels (the exec label applies at the exec): after the identity, before no_new_privs (notes B.6). */
+	char err[1024];
+	for (size_t i = 0; i < p->n_lsm_labels; i++)
+		if (lsm_write(lsm_proc_fd, &p->lsm_labels[i], err, sizeof(err)) < 0 && !p->lsm_labels[i].optional)
+			die(LXJ_STEP_LSM, errno, "%s", err);
+	if (lsm_proc_fd >= 0) {
+		close(lsm_proc_fd);
+		lsm_proc_fd = -1;
+	}
 	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die(LXJ_STEP_NO_NEW_PRIVS, errno, "Failed to set no_new_privs: %s", errno_name(errno));
+	if (landlock_enforce(landlock_fd, err, sizeof(err)) < 0)
+		die(LXJ_STEP_LANDLOCK, errno, "%s", err);
+	landlock_fd = -1;
 	if (p->no_new_privs)
 		step_seccomp(p); /* last: the filter need not allow the launcher's own setup */
+}
+
+/* Before the identity changes: open what the LSM writes and the Landlock rules need, inside the new root. */
+static void step_security_prepare(const struct plan *p)
+{
+	char err[1024];
+	if (p->n_lsm_labels) {
+		lsm_proc_fd = open_private_proc();
+		if (lsm_proc_fd < 0)
+			die(LXJ_STEP_LSM, errno, "Failed to open a verified procfs for the LSM labels: %s", errno_name(errno));
+	}
+	if (p->has_landlock && landlock_prepare(&p->landlock, &landlock_fd, err, sizeof(err)) < 0)
+		die(LXJ_STEP_LANDLOCK, errno, "%s", err);
+}
+
+/* The signal init gets when the monitor dies (lxc.monitor.signal.pdeath, default SIGKILL; 0 none). */
+static void set_pdeath(const struct plan *p)
+{
+	int sig = p->has_pdeath_signal ? (int)p->pdeath_signal : SIGKILL;
+	if (prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) < 0)
+		die(LXJ_STEP_DUMPABLE, errno, "Failed to set the parent death signal %d: %s", sig, errno_name(errno));
 }
 
 static void step_cwd(const struct plan *p)
@@ -251,8 +286,9 @@ static void step_cwd(const struct plan *p)
 void container_main(const struct plan *p, int sync)
 {
 	sync_fd = sync;
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die(LXJ_STEP_DUMPABLE, errno, "Failed to make the init non-dumpable: %s", errno_name(errno));
+	set_pdeath(p);
 	step_userns(p);
 	step_propagation(p);
 	/* LXC's order: pre-mount before the rootfs, mount after the mounts, autodev after /dev, all before the pivot. */
@@ -274,9 +310,11 @@ void container_main(const struct plan *p, int sync)
 	/* The start hook runs inside, still privileged, just before the identity and filters of init. */
 	step_hooks(p, LXJ_HOOK_START);
 	step_cwd(p);
+	step_security_prepare(p);
 	if (!p->no_new_privs)
 		step_seccomp(p); /* without no_new_privs the filter needs CAP_SYS_ADMIN: before the drop */
 	step_identity(p);
+	set_pdeath(p); /* a credential change clears it */
 	if (send_frame(sync_fd, LXJ_MSG_READY, NULL, 0) < 0)
 		die(LXJ_STEP_WAIT_START, errno, "Failed to report readiness: %s", errno_name(errno));
 	wait_for(LXJ_MSG_START, LXJ_STEP_WAIT_START, "START");

@@ -49,6 +49,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    plan.hooks[i].args[plan.hooks[i].n_args] != NULL || plan.hooks[i].env[plan.hooks[i].n_env] != NULL ||
 			    (plan.hooks[i].ns_env && plan.hooks[i].stage != 5))
 				__builtin_trap();
+		if ((plan.has_time_monotonic || plan.has_time_boottime) && !(plan.clone_flags & 0x80))
+			__builtin_trap();
+		if ((plan.has_time_monotonic && (plan.time_monotonic[1] < 0 || plan.time_monotonic[1] > 999999999)) ||
+		    (plan.has_time_boottime && (plan.time_boottime[1] < 0 || plan.time_boottime[1] > 999999999)))
+			__builtin_trap();
+		if (plan.has_pdeath_signal && plan.pdeath_signal > 64)
+			__builtin_trap();
+		if (attach && (plan.n_lsm_labels || plan.has_landlock || plan.has_pdeath_signal))
+			__builtin_trap();
+		for (size_t i = 0; i < plan.n_lsm_labels; i++)
+			if (!plan.lsm_labels[i].lsm[0] || !plan.lsm_labels[i].value[0] || strchr(plan.lsm_labels[i].attr, '/') ||
+			    strchr(plan.lsm_labels[i].lsm, '/') || strchr(plan.lsm_labels[i].lsm, '.'))
+				__builtin_trap();
+		if (plan.has_landlock) {
+			const struct plan_landlock *ll = &plan.landlock;
+			if (!ll->handled_fs && !ll->handled_net && !ll->scoped)
+				__builtin_trap();
+			for (size_t i = 0; i < ll->n_paths; i++)
+				if (ll->paths[i].path[0] != '/' || strstr(ll->paths[i].path, "/../") || !ll->paths[i].allowed ||
+				    (ll->paths[i].allowed & ~ll->handled_fs))
+					__builtin_trap();
+			for (size_t i = 0; i < ll->n_ports; i++)
+				if (ll->ports[i].port > 65535 || !ll->ports[i].allowed || (ll->ports[i].allowed & ~ll->handled_net))
+					__builtin_trap();
+		}
 	}
 	return 0;
 }

@@ -47,8 +47,12 @@ void init_main(const struct plan *p, int sync)
 	char c;
 	while (read(execed[0], &c, 1) < 0 && errno == EINTR)
 		;
-	/* The command has exec'd or failed: init keeps nothing but 0-2. */
+	/* The command has exec'd or failed: init keeps nothing but 0-2, and no longer needs the plan. */
 	close_range(3, ~0U, 0);
+	/* Under the container's filter (installed before init without no_new_privs) init makes no call the
+	 * policy may not allow; otherwise the plan's pages go back. */
+	if (p->seccomp_len == 0 || p->no_new_privs)
+		release_plan_memory();
 	prctl(PR_SET_NAME, "init", 0, 0, 0);
 	int status = 0;
 	for (;;) {

@@ -66,6 +66,14 @@ const char *hook_stage_name(uint32_t stage);
  * -1 with err set (Hook mount "/x" exited with status 3) at the first failure; stop hooks all run.
  */
 int run_hooks(const struct plan *p, uint32_t stage, const struct hook_namespaces *ns, char *err, size_t errlen);
+/* LSM attribute writes and Landlock (security.c). Each returns 0, or -1 with errno and err set. */
+int lsm_write(int procfd, const struct plan_lsm_label *l, char *err, size_t errlen);
+/* Creates and fills the ruleset; *rsfd is -1 when a best-effort ruleset meets a kernel without Landlock. */
+int landlock_prepare(const struct plan_landlock *ll, int *rsfd, char *err, size_t errlen);
+/* landlock_restrict_self (needs no_new_privs or CAP_SYS_ADMIN), then closes rsfd; rsfd -1 does nothing. */
+int landlock_enforce(int rsfd, char *err, size_t errlen);
+/* Releases the pages of the plan and of its message once the monitor no longer needs them (main.c). */
+void release_plan_memory(void);
 int mkpath_in_root(int rootfd, const char *path, uint32_t create);
 int mount_entry(int rootfd, const struct plan_mount *m, char *err, size_t errlen);
 int mask_path(int rootfd, const char *path, int devnull, char *err, size_t errlen);

@@ -78,6 +78,16 @@ int ensure_sealed_self(char **argv)
 	return -1;
 }
 
+/* The plan and the message it points into; page-aligned, so releasing them touches nothing else. */
+static uint8_t plan_msg[LXJ_MAX_MESSAGE] __attribute__((aligned(4096)));
+static struct plan the_plan __attribute__((aligned(4096)));
+
+void release_plan_memory(void)
+{
+	madvise(plan_msg, sizeof(plan_msg), MADV_DONTNEED);
+	madvise(&the_plan, (sizeof(the_plan) + 4095) & ~(size_t)4095, MADV_DONTNEED);
+}
+
 static int is_control_socket(int fd)
 {
 	int type;
@@ -119,20 +129,19 @@ int main(int argc, char **argv)
 		return LXJ_EXIT_SETUP;
 	}
 	prctl(PR_SET_NAME, "lxj-monitor", 0, 0, 0);
-	static uint8_t msg[LXJ_MAX_MESSAGE];
+	uint8_t *msg = plan_msg;
 	uint16_t type;
-	ssize_t n = recv_frame(CONTROL_FD, msg, sizeof(msg), &type);
+	ssize_t n = recv_frame(CONTROL_FD, msg, sizeof(plan_msg), &type);
 	if (n < 0 || type != LXJ_MSG_PLAN) {
 		send_error(CONTROL_FD, LXJ_STEP_PLAN, n < 0 ? errno : EPROTO, "Failed to receive the plan: %s",
 			   n < 0 ? errno_name(errno) : "not a PLAN message");
 		return LXJ_EXIT_PLAN;
 	}
-	static struct plan plan;
 	char err[512];
 	int perr = EINVAL;
-	if (plan_parse(msg, (size_t)n, &plan, err, sizeof(err), &perr) < 0) {
+	if (plan_parse(msg, (size_t)n, &the_plan, err, sizeof(err), &perr) < 0) {
 		send_error(CONTROL_FD, LXJ_STEP_PLAN, perr, "%s", err);
 		return LXJ_EXIT_PLAN;
 	}
-	return monitor_run(&plan, CONTROL_FD);
+	return monitor_run(&the_plan, CONTROL_FD);
 }

@@ -33,6 +33,7 @@ struct monitor {
 	int ctl, sync, pidfd, rundir, procfd, listen;
 	pid_t init;
 	int sock_bound;
+	int stop_hooks;            /* the plan has stop hooks: it stays in memory for them */
 	struct hook_namespaces ns; /* held for stop hooks */
 };
 
@@ -63,11 +64,19 @@ static int write_proc(int procfd, pid_t pid, const char *file, const char *data)
 	return w == (ssize_t)len ? 0 : -1;
 }
 
+#define NEWTIME 0x80ULL /* CLONE_NEWTIME */
+
+/* The clone flags: a new time namespace is unshared by the monitor beforehand (see time_namespace). */
+static uint64_t clone_flags(const struct plan *p)
+{
+	return p->clone_flags & ~NEWTIME;
+}
+
 static pid_t clone_init(const struct plan *p, int cgfd, int *pidfd)
 {
 	struct clone_args ca;
 	memset(&ca, 0, sizeof(ca));
-	ca.flags = p->clone_flags | CLONE_PIDFD;
+	ca.flags = clone_flags(p) | CLONE_PIDFD;
 	ca.pidfd = (uint64_t)(uintptr_t)pidfd;
 	ca.exit_signal = SIGCHLD;
 	if (cgfd >= 0) {
@@ -76,7 +85,7 @@ static pid_t clone_init(const struct plan *p, int cgfd, int *pidfd)
 	}
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0 && errno == ENOSYS && cgfd < 0)
-		pid = (pid_t)syscall(SYS_clone, (unsigned long)(p->clone_flags | CLONE_PIDFD | SIGCHLD), NULL, pidfd, NULL, 0);
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)(clone_flags(p) | CLONE_PIDFD | SIGCHLD), NULL, pidfd, NULL, 0);
 	return pid;
 }
 
@@ -109,7 +118,7 @@ static pid_t clone_joined(struct monitor *m, const struct plan *p, int cgfd, int
 		struct clone_args ca;
 		memset(&ca, 0, sizeof(ca));
 		/* clone3 wants exit_signal 0 with CLONE_PARENT: init inherits the joiner's SIGCHLD. */
-		ca.flags = p->clone_flags | CLONE_PARENT;
+		ca.flags = clone_flags(p) | CLONE_PARENT;
 		if (cgfd >= 0) {
 			ca.flags |= CLONE_INTO_CGROUP;
 			ca.cgroup = (uint64_t)cgfd;
@@ -234,6 +243,36 @@ static int hold_namespaces(struct monitor *m)
 	return 0;
 }
 
+/*
+ * The kernel takes clock offsets only before a process enters the time namespace: the monitor unshares it
+ * (it stays outside itself; its next children are born inside), writes timens_offsets through the verified
+ * procfs handle, and then clones init.
+ */
+static int time_namespace(struct monitor *m)
+{
+	const struct plan *p = m->p;
+	if (!(p->clone_flags & NEWTIME))
+		return 0;
+	if (syscall(SYS_unshare, (unsigned long)NEWTIME) < 0) {
+		send_error(m->ctl, LXJ_STEP_TIME, errno, "Failed to create the time namespace: %s", errno_name(errno));
+		return -1;
+	}
+	if (!p->has_time_monotonic && !p->has_time_boottime)
+		return 0;
+	char text[128];
+	snprintf(text, sizeof(text), "monotonic %lld %lld\nboottime %lld %lld\n",
+		 (long long)(p->has_time_monotonic ? p->time_monotonic[0] : 0),
+		 (long long)(p->has_time_monotonic ? p->time_monotonic[1] : 0),
+		 (long long)(p->has_time_boottime ? p->time_boottime[0] : 0),
+		 (long long)(p->has_time_boottime ? p->time_boottime[1] : 0));
+	if (write_proc(m->procfd, getpid(), "timens_offsets", text) < 0) {
+		send_error(m->ctl, LXJ_STEP_TIME, errno, "Failed to set the clock offsets of the time namespace: %s",
+			   errno_name(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* The handshake: maps, READY, CREATED, START, exec. Returns 0 when the container runs. */
 static int setup(struct monitor *m)
 {
@@ -258,6 +297,8 @@ static int setup(struct monitor *m)
 			return LXJ_EXIT_SETUP;
 		}
 	}
+	if (time_namespace(m) < 0)
+		return LXJ_EXIT_SETUP;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		send_error(m->ctl, LXJ_STEP_CLONE, errno, "Failed to create the sync socket: %s", errno_name(errno));
@@ -487,7 +528,7 @@ static int supervise(struct monitor *m)
 		if (init_status != -1) {
 			char line[128], msg[160], err[1024];
 			/* Before the exit record: the runtime's cleanup (rootfs unmount, post-stop) comes after them. */
-			if (m->ns.n || has_stop_hooks(m->p))
+			if (m->stop_hooks)
 				run_hooks(m->p, LXJ_HOOK_STOP, &m->ns, err, sizeof(err));
 			write_exit(m, init_status, line, sizeof(line));
 			snprintf(msg, sizeof(msg), "EXITED %s", line);
@@ -517,9 +558,15 @@ int monitor_run(const struct plan *p, int ctl)
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	m.stop_hooks = has_stop_hooks(p);
 	int rc = setup(&m);
 	if (rc != 0)
 		return rc;
 	close(ctl);
+	/* Supervising needs the plan only for stop hooks: without them its pages go back to the kernel. */
+	if (!m.stop_hooks) {
+		release_plan_memory();
+		m.p = NULL;
+	}
 	return supervise(&m);
 }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stddef.h>
 
 #define PLAN_CLONE_NEWTIME 0x00000080ULL
 #define PLAN_PROPAGATION ((uint64_t)(MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE))
@@ -450,6 +451,129 @@ static int parse_hook(struct perr *pe, const struct tlv *outer, struct plan_hook
 	return 0;
 }
 
+/* LSM and attribute names: a non-empty run of [a-z] (plus [0-9_] for LSM names). */
+static int check_name(struct perr *pe, const char *n, int digits, const char *what)
+{
+	if (!*n)
+		return fail(pe, EINVAL, "Invalid plan: empty %s", what);
+	for (const char *c = n; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (digits && ((*c >= '0' && *c <= '9') || *c == '_'))))
+			return fail(pe, EINVAL, "Invalid plan: %s \"%s\" has a character other than %s", what, n,
+				    digits ? "[a-z0-9_]" : "[a-z]");
+	return 0;
+}
+
+static int parse_lsm(struct perr *pe, const struct tlv *outer, struct plan_lsm_label *l)
+{
+	const char *what = "LSM label";
+	size_t off = 0;
+	struct tlv t;
+	int r;
+	unsigned seen = 0;
+	memset(l, 0, sizeof(*l));
+	while ((r = tlv_next(outer->payload, outer->len, &off, &t)) > 0) {
+		if (t.flags & ~LXJ_FLAG_OPTIONAL)
+			return fail(pe, EINVAL, "Invalid plan: LSM label attribute %u has unknown flags 0x%x", t.type, t.flags);
+		switch (t.type) {
+		case LXJ_LSM_NAME: SUB_ONCE(1); if (get_str(pe, &t, "LSM name", &l->lsm)) return -1; break;
+		case LXJ_LSM_ATTR: SUB_ONCE(2); if (get_str(pe, &t, "LSM attribute", &l->attr)) return -1; break;
+		case LXJ_LSM_VALUE: SUB_ONCE(4); if (get_str(pe, &t, "LSM label value", &l->value)) return -1; break;
+		case LXJ_LSM_OPTIONAL: SUB_ONCE(8); if (get_bool(pe, &t, "LSM label optional", &l->optional)) return -1; break;
+		default:
+			if (unknown(pe, &t, "LSM label"))
+				return -1;
+		}
+	}
+	if (r < 0)
+		return fail(pe, EINVAL, "Invalid plan: truncated attribute inside an LSM label");
+	if ((seen & 7) != 7)
+		return fail(pe, EINVAL, "Invalid plan: LSM label needs a name, an attribute and a value");
+	if (check_name(pe, l->lsm, 1, "LSM name") || check_name(pe, l->attr, 0, "LSM attribute"))
+		return -1;
+	if (!l->value[0])
+		return fail(pe, EINVAL, "Invalid plan: empty LSM label for %s/%s", l->lsm, l->attr);
+	return 0;
+}
+
+static int parse_landlock(struct perr *pe, const struct tlv *outer, struct plan_landlock *ll)
+{
+	const char *what = "Landlock";
+	size_t off = 0;
+	struct tlv t;
+	int r;
+	unsigned seen = 0;
+	ll->handled_fs = ll->handled_net = ll->scoped = 0;
+	ll->best_effort = 0;
+	ll->n_paths = ll->n_ports = 0;
+	while ((r = tlv_next(outer->payload, outer->len, &off, &t)) > 0) {
+		if (t.flags & ~LXJ_FLAG_OPTIONAL)
+			return fail(pe, EINVAL, "Invalid plan: Landlock attribute %u has unknown flags 0x%x", t.type, t.flags);
+		switch (t.type) {
+		case LXJ_LANDLOCK_HANDLED_FS: SUB_ONCE(1); if (get_u64(pe, &t, "Landlock handled fs", &ll->handled_fs)) return -1; break;
+		case LXJ_LANDLOCK_HANDLED_NET: SUB_ONCE(2); if (get_u64(pe, &t, "Landlock handled net", &ll->handled_net)) return -1; break;
+		case LXJ_LANDLOCK_SCOPED: SUB_ONCE(4); if (get_u64(pe, &t, "Landlock scopes", &ll->scoped)) return -1; break;
+		case LXJ_LANDLOCK_BEST_EFFORT: SUB_ONCE(8); if (get_bool(pe, &t, "Landlock best effort", &ll->best_effort)) return -1; break;
+		case LXJ_LANDLOCK_PATH_RULE: {
+			if (ll->n_paths >= PLAN_MAX_LANDLOCK_PATHS)
+				return fail(pe, E2BIG, "Invalid plan: more than %d Landlock path rules", PLAN_MAX_LANDLOCK_PATHS);
+			struct plan_landlock_path *pr = &ll->paths[ll->n_paths];
+			if (t.len < 9)
+				return fail(pe, EINVAL, "Invalid plan: Landlock path rule has length %u", t.len);
+			memcpy(&pr->allowed, t.payload, 8);
+			struct tlv rest = { .type = t.type, .len = t.len - 8, .payload = t.payload + 8 };
+			if (get_str(pe, &rest, "Landlock rule path", &pr->path) ||
+			    check_inner_path(pe, pr->path, "Landlock rule path"))
+				return -1;
+			ll->n_paths++;
+			break;
+		}
+		case LXJ_LANDLOCK_PORT_RULE: {
+			if (ll->n_ports >= PLAN_MAX_LANDLOCK_PORTS)
+				return fail(pe, E2BIG, "Invalid plan: more than %d Landlock port rules", PLAN_MAX_LANDLOCK_PORTS);
+			struct plan_landlock_port *pr = &ll->ports[ll->n_ports];
+			if (t.len != 16)
+				return fail(pe, EINVAL, "Invalid plan: Landlock port rule has length %u, expected 16", t.len);
+			memcpy(&pr->port, t.payload, 8);
+			memcpy(&pr->allowed, t.payload + 8, 8);
+			if (pr->port > 65535)
+				return fail(pe, EINVAL, "Invalid plan: Landlock port %llu", (unsigned long long)pr->port);
+			ll->n_ports++;
+			break;
+		}
+		default:
+			if (unknown(pe, &t, "Landlock"))
+				return -1;
+		}
+	}
+	if (r < 0)
+		return fail(pe, EINVAL, "Invalid plan: truncated attribute inside a Landlock ruleset");
+	if (!ll->handled_fs && !ll->handled_net && !ll->scoped)
+		return fail(pe, EINVAL, "Invalid plan: Landlock ruleset handles no rights and no scopes");
+	for (size_t i = 0; i < ll->n_paths; i++)
+		if (!ll->paths[i].allowed || (ll->paths[i].allowed & ~ll->handled_fs))
+			return fail(pe, EINVAL, "Invalid plan: Landlock rights 0x%llx of \"%s\" are not a non-empty subset of 0x%llx",
+				    (unsigned long long)ll->paths[i].allowed, ll->paths[i].path,
+				    (unsigned long long)ll->handled_fs);
+	for (size_t i = 0; i < ll->n_ports; i++)
+		if (!ll->ports[i].allowed || (ll->ports[i].allowed & ~ll->handled_net))
+			return fail(pe, EINVAL, "Invalid plan: Landlock rights 0x%llx of port %llu are not a non-empty subset of 0x%llx",
+				    (unsigned long long)ll->ports[i].allowed, (unsigned long long)ll->ports[i].port,
+				    (unsigned long long)ll->handled_net);
+	return 0;
+}
+
+/* A clock offset: s64 seconds, s64 nanoseconds in 0..999999999, seconds within the kernel's KTIME_SEC_MAX. */
+static int get_offset(struct perr *pe, const struct tlv *t, const char *what, int64_t out[2])
+{
+	if (t->len != 16)
+		return fail(pe, EINVAL, "Invalid plan: %s has length %u, expected 16", what, t->len);
+	memcpy(out, t->payload, 16);
+	if (out[1] < 0 || out[1] > 999999999 || out[0] > 9223372035LL || out[0] < -9223372035LL)
+		return fail(pe, EINVAL, "Invalid plan: %s %lld.%09lld is out of range", what, (long long)out[0],
+			    (long long)out[1]);
+	return 0;
+}
+
 static int add_str(struct perr *pe, const struct tlv *t, const char *what, const char **arr, size_t *n, size_t max)
 {
 	if (*n >= max)
@@ -480,7 +604,8 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 	int r, first = 1;
 	unsigned seen = 0; /* bits for scalar attributes */
 
-	memset(p, 0, sizeof(*p));
+	/* Only the head: the arrays' pages stay untouched until an entry is parsed (the monitor's memory). */
+	memset(p, 0, PLAN_HEAD_SIZE);
 	if (len > LXJ_MAX_MESSAGE)
 		return fail(&pe, E2BIG, "Invalid plan: %zu bytes exceed the limit of %d", len, LXJ_MAX_MESSAGE);
 	while ((r = tlv_next(buf, len, &off, &t)) > 0) {
@@ -585,6 +710,28 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 				p->seccomp = t.payload;
 				p->seccomp_len = t.len;
 			}
+			break;
+		case LXJ_ATTR_TIME_MONOTONIC:
+			p->has_time_monotonic = 1;
+			SCALAR(20, get_offset, "monotonic clock offset", p->time_monotonic);
+		case LXJ_ATTR_TIME_BOOTTIME:
+			p->has_time_boottime = 1;
+			SCALAR(21, get_offset, "boottime clock offset", p->time_boottime);
+		case LXJ_ATTR_PDEATH_SIGNAL:
+			p->has_pdeath_signal = 1;
+			SCALAR(22, get_u32, "parent death signal", &p->pdeath_signal);
+		case LXJ_ATTR_LANDLOCK:
+			bit = 1u << 23;
+			if (!(seen & bit) && parse_landlock(&pe, &t, &p->landlock))
+				return -1;
+			p->has_landlock = 1;
+			break;
+		case LXJ_ATTR_LSM_LABEL:
+			if (p->n_lsm_labels >= PLAN_MAX_LSM_LABELS)
+				return fail(&pe, E2BIG, "Invalid plan: more than %d LSM labels", PLAN_MAX_LSM_LABELS);
+			if (parse_lsm(&pe, &t, &p->lsm_labels[p->n_lsm_labels]))
+				return -1;
+			p->n_lsm_labels++;
 			break;
 		case LXJ_ATTR_GROUP:
 			if (p->n_groups >= PLAN_MAX_GROUPS)
@@ -702,7 +849,8 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 				    (unsigned long long)p->attach_ns);
 		if (p->rootfs || p->run_dir || p->n_mounts || p->n_devices || p->n_symlinks || p->n_joins || p->clone_flags ||
 		    p->uid_map || p->gid_map || p->n_masked || p->n_readonly || p->builtin_init || p->n_proc_writes ||
-		    p->n_hooks)
+		    p->n_hooks || p->has_time_monotonic || p->has_time_boottime || p->has_pdeath_signal ||
+		    p->has_landlock || p->n_lsm_labels)
 			return fail(&pe, EINVAL, "Invalid plan: attach carries container setup attributes");
 		if (p->remount_sys && !(p->attach_ns & CLONE_NEWNS))
 			return fail(&pe, EINVAL, "Invalid plan: remounting /sys needs the mount namespace");
@@ -736,6 +884,10 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 			    !(p->clone_flags & CLONE_NEWNS))
 				return fail(&pe, EINVAL, "Invalid plan: mount-stage hooks need a new mount namespace");
 	}
+	if ((p->has_time_monotonic || p->has_time_boottime) && !(p->clone_flags & PLAN_CLONE_NEWTIME))
+		return fail(&pe, EINVAL, "Invalid plan: clock offsets need a new time namespace");
+	if (p->has_pdeath_signal && p->pdeath_signal > 64)
+		return fail(&pe, EINVAL, "Invalid plan: parent death signal %u", p->pdeath_signal);
 	if (p->has_umask && p->umask > 0777)
 		return fail(&pe, EINVAL, "Invalid plan: umask %o", p->umask);
 	if (p->seccomp_flags & ~(uint32_t)(1 | 2 | 4 | 32))

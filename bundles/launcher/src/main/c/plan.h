@@ -21,6 +21,9 @@
 #define PLAN_MAX_HOOKS 32
 #define PLAN_MAX_HOOK_ARGS 64
 #define PLAN_MAX_HOOK_ENV 128
+#define PLAN_MAX_LSM_LABELS 8
+#define PLAN_MAX_LANDLOCK_PATHS 64
+#define PLAN_MAX_LANDLOCK_PORTS 64
 
 struct plan_mount {
 	const char *source;   /* NULL: none (e.g. "proc") */
@@ -70,6 +73,28 @@ struct plan_rlimit {
 	uint64_t soft, hard;
 };
 
+struct plan_lsm_label {
+	const char *lsm, *attr, *value;
+	int optional;
+};
+
+struct plan_landlock_path {
+	const char *path;
+	uint64_t allowed;
+};
+
+struct plan_landlock_port {
+	uint64_t port, allowed;
+};
+
+struct plan_landlock {
+	uint64_t handled_fs, handled_net, scoped;
+	int best_effort;
+	size_t n_paths, n_ports;
+	struct plan_landlock_path paths[PLAN_MAX_LANDLOCK_PATHS];
+	struct plan_landlock_port ports[PLAN_MAX_LANDLOCK_PORTS];
+};
+
 struct plan {
 	uint32_t version;
 	const char *container_id;
@@ -100,23 +125,34 @@ struct plan {
 	uint64_t attach_start_time, attach_ns;
 	const char *attach_cgroup;
 	int remount_sys;
+	/* time namespace offsets (seconds, nanoseconds) */
+	int has_time_monotonic, has_time_boottime;
+	int64_t time_monotonic[2], time_boottime[2];
+	int has_pdeath_signal;
+	uint32_t pdeath_signal;
+	int has_landlock;
+	/* Counts come before the arrays: the parser clears only this head, so unused array pages stay untouched. */
 	size_t n_devices, n_symlinks, n_proc_writes, n_joins, n_groups, n_cgroup_procs;
-	struct plan_device devices[PLAN_MAX_DEVICES];
+	size_t n_mounts, n_masked, n_readonly, n_args, n_env, n_rlimits, n_hooks, n_lsm_labels;
+	struct plan_device devices[PLAN_MAX_DEVICES]; /* the first array: see PLAN_HEAD_SIZE */
 	struct plan_symlink symlinks[PLAN_MAX_SYMLINKS];
 	struct plan_proc_write proc_writes[PLAN_MAX_PROC_WRITES];
 	struct plan_join joins[PLAN_MAX_JOINS];
 	uint32_t groups[PLAN_MAX_GROUPS];
 	const char *cgroup_procs[PLAN_MAX_CGROUP_PROCS];
-	size_t n_mounts, n_masked, n_readonly, n_args, n_env, n_rlimits;
 	struct plan_mount mounts[PLAN_MAX_MOUNTS];
 	const char *masked[PLAN_MAX_PATHS];
 	const char *readonly[PLAN_MAX_PATHS];
 	const char *args[PLAN_MAX_ARGS + 1];  /* NULL-terminated */
 	const char *env[PLAN_MAX_ENV + 1];    /* NULL-terminated */
 	struct plan_rlimit rlimits[PLAN_MAX_RLIMITS];
-	size_t n_hooks;
+	struct plan_lsm_label lsm_labels[PLAN_MAX_LSM_LABELS];
 	struct plan_hook hooks[PLAN_MAX_HOOKS];
+	struct plan_landlock landlock; /* valid when has_landlock */
 };
+
+/* The part of a plan the parser clears; entries of the arrays after it are written before they are read. */
+#define PLAN_HEAD_SIZE offsetof(struct plan, devices)
 
 /* One TLV read from a buffer. */
 struct tlv {

@@ -88,6 +88,41 @@
 #define LXJ_ATTR_REMOUNT_SYS 43
 /* An lxc.hook.* program the container setup (pre-mount, mount, autodev, start) or the monitor (stop) runs. */
 #define LXJ_ATTR_HOOK 44
+/*
+ * Clock offsets of a new time namespace (CLONE_NEWTIME in CLONE_FLAGS): 16 bytes each, s64 seconds and
+ * s64 nanoseconds (0..999999999). The monitor unshares the time namespace, writes timens_offsets, and
+ * clones init into it.
+ */
+#define LXJ_ATTR_TIME_MONOTONIC 45
+#define LXJ_ATTR_TIME_BOOTTIME 46
+/* u32: the signal init gets when its monitor dies (lxc.monitor.signal.pdeath); 0 none; absent: SIGKILL. */
+#define LXJ_ATTR_PDEATH_SIGNAL 47
+/* An LSM attribute write just before exec (nested LSM_*), repeated, in order. */
+#define LXJ_ATTR_LSM_LABEL 48
+/* The Landlock ruleset to enforce after no_new_privs (nested LANDLOCK_*), once. */
+#define LXJ_ATTR_LANDLOCK 49
+
+/*
+ * Attributes nested in LXJ_ATTR_LSM_LABEL: NAME ("apparmor", [a-z0-9_]+), ATTR ("exec", [a-z]+), VALUE (the
+ * bytes written), OPTIONAL (u32 bool: a write the LSM rejects is skipped). The file is
+ * /proc/thread-self/attr/<NAME>/<ATTR>, falling back to /proc/thread-self/attr/<ATTR>.
+ */
+#define LXJ_LSM_NAME 1
+#define LXJ_LSM_ATTR 2
+#define LXJ_LSM_VALUE 3
+#define LXJ_LSM_OPTIONAL 4
+
+/*
+ * Attributes nested in LXJ_ATTR_LANDLOCK: HANDLED_FS, HANDLED_NET, SCOPED (u64 each), PATH_RULE (repeated:
+ * u64 allowed rights, then the NUL-terminated absolute path inside the container), PORT_RULE (repeated:
+ * u64 port, u64 allowed rights), BEST_EFFORT (u32 bool: a kernel without Landlock is not an error).
+ */
+#define LXJ_LANDLOCK_HANDLED_FS 1
+#define LXJ_LANDLOCK_HANDLED_NET 2
+#define LXJ_LANDLOCK_SCOPED 3
+#define LXJ_LANDLOCK_PATH_RULE 4
+#define LXJ_LANDLOCK_PORT_RULE 5
+#define LXJ_LANDLOCK_BEST_EFFORT 6
 
 /* Attributes nested in LXJ_ATTR_MOUNT. */
 #define LXJ_MOUNT_SOURCE 1
@@ -210,6 +245,9 @@
 #define LXJ_STEP_ATTACH 33
 #define LXJ_STEP_UNSUPPORTED 34
 #define LXJ_STEP_HOOK 35
+#define LXJ_STEP_TIME 36
+#define LXJ_STEP_LSM 37
+#define LXJ_STEP_LANDLOCK 38
 
 /* Exit codes of the launcher/monitor process itself. */
 #define LXJ_EXIT_OK 0

@@ -462,6 +462,269 @@ static void test_hooks(void)
 	expect_refused(&b, EINVAL, "");
 }
 
+/* Where plan_test writes the plans it built, as seeds for the fuzzer (argv[1]), or NULL. */
+static const char *seed_dir;
+
+static void seed(const struct buf *b, const char *name)
+{
+	if (!seed_dir)
+		return;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/seed-%s", seed_dir, name);
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return;
+	uint8_t launch = 0; /* the fuzzer's first byte: even = a launch plan */
+	fwrite(&launch, 1, 1, f);
+	fwrite(b->b, 1, b->n, f);
+	fclose(f);
+}
+
+static void put_offset(struct buf *b, uint16_t type, int64_t sec, int64_t nsec)
+{
+	int64_t v[2] = { sec, nsec };
+	put(b, type, 0, v, 16);
+}
+
+static void put_path_rule(struct buf *b, uint64_t allowed, const char *path)
+{
+	uint8_t r[128];
+	memcpy(r, &allowed, 8);
+	memcpy(r + 8, path, strlen(path) + 1);
+	put(b, LXJ_LANDLOCK_PATH_RULE, 0, r, (uint32_t)(8 + strlen(path) + 1));
+}
+
+static void put_port_rule(struct buf *b, uint64_t port, uint64_t allowed)
+{
+	uint64_t r[2] = { port, allowed };
+	put(b, LXJ_LANDLOCK_PORT_RULE, 0, r, 16);
+}
+
+static void lsm(struct buf *n, const char *name, const char *attr, const char *value)
+{
+	n->n = 0;
+	if (name)
+		put_str(n, LXJ_LSM_NAME, name);
+	if (attr)
+		put_str(n, LXJ_LSM_ATTR, attr);
+	if (value)
+		put_str(n, LXJ_LSM_VALUE, value);
+}
+
+static void test_time_and_pdeath(void)
+{
+	struct buf b;
+	char err[256];
+	int e;
+	with_ns(&b, CLONE_NEWNS | 0x80 /* CLONE_NEWTIME */);
+	put_offset(&b, LXJ_ATTR_TIME_MONOTONIC, -1, 500000000);
+	put_offset(&b, LXJ_ATTR_TIME_BOOTTIME, 86400, 0);
+	put_u32(&b, LXJ_ATTR_PDEATH_SIGNAL, 15);
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(p.has_time_monotonic && p.time_monotonic[0] == -1 && p.time_monotonic[1] == 500000000);
+	CHECK(p.has_time_boottime && p.time_boottime[0] == 86400 && p.time_boottime[1] == 0);
+	CHECK(p.has_pdeath_signal && p.pdeath_signal == 15);
+	seed(&b, "time");
+
+	minimal(&b);
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(!p.has_time_monotonic && !p.has_time_boottime && !p.has_pdeath_signal);
+	put_u32(&b, LXJ_ATTR_PDEATH_SIGNAL, 0);
+	CHECK(parse(&b, &p, &e, err) == 0 && p.has_pdeath_signal && p.pdeath_signal == 0);
+
+	/* offsets without a new time namespace */
+	with_ns(&b, CLONE_NEWNS);
+	put_offset(&b, LXJ_ATTR_TIME_BOOTTIME, 1, 0);
+	expect_refused(&b, EINVAL, "need a new time namespace");
+	/* nanoseconds out of range, seconds beyond KTIME_SEC_MAX, wrong width, twice */
+	with_ns(&b, 0x80);
+	put_offset(&b, LXJ_ATTR_TIME_BOOTTIME, 1, 1000000000);
+	expect_refused(&b, EINVAL, "out of range");
+	with_ns(&b, 0x80);
+	put_offset(&b, LXJ_ATTR_TIME_MONOTONIC, 9223372036LL, 0);
+	expect_refused(&b, EINVAL, "out of range");
+	with_ns(&b, 0x80);
+	put_u64(&b, LXJ_ATTR_TIME_MONOTONIC, 5);
+	expect_refused(&b, EINVAL, "expected 16");
+	with_ns(&b, 0x80);
+	put_offset(&b, LXJ_ATTR_TIME_MONOTONIC, 1, 0);
+	put_offset(&b, LXJ_ATTR_TIME_MONOTONIC, 2, 0);
+	expect_refused(&b, EINVAL, "twice");
+	minimal(&b);
+	put_u32(&b, LXJ_ATTR_PDEATH_SIGNAL, 65);
+	expect_refused(&b, EINVAL, "parent death signal");
+	minimal(&b);
+	put_u32(&b, LXJ_ATTR_PDEATH_SIGNAL, 9);
+	put_u32(&b, LXJ_ATTR_PDEATH_SIGNAL, 9);
+	expect_refused(&b, EINVAL, "twice");
+}
+
+static void test_lsm_labels(void)
+{
+	struct buf b, n;
+	char err[256];
+	int e;
+	minimal(&b);
+	lsm(&n, "apparmor", "exec", "exec lxc-container-default");
+	put(&b, LXJ_ATTR_LSM_LABEL, 0, n.b, (uint32_t)n.n);
+	lsm(&n, "selinux", "keycreate", "system_u:system_r:container_t:s0");
+	put_u32(&n, LXJ_LSM_OPTIONAL, 1);
+	put(&b, LXJ_ATTR_LSM_LABEL, 0, n.b, (uint32_t)n.n);
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(p.n_lsm_labels == 2);
+	CHECK(strcmp(p.lsm_labels[0].lsm, "apparmor") == 0 && strcmp(p.lsm_labels[0].attr, "exec") == 0 &&
+	      strcmp(p.lsm_labels[0].value, "exec lxc-container-default") == 0 && !p.lsm_labels[0].optional);
+	CHECK(strcmp(p.lsm_labels[1].lsm, "selinux") == 0 && p.lsm_labels[1].optional);
+	seed(&b, "lsm");
+
+	const char *bad[][4] = {
+		{ NULL, "exec", "x", "needs a name" },      { "apparmor", NULL, "x", "needs a name" },
+		{ "apparmor", "exec", NULL, "needs a name" }, { "AppArmor", "exec", "x", "LSM name" },
+		{ "apparmor", "../exec", "x", "LSM attribute" }, { "apparmor", "ex1c", "x", "LSM attribute" },
+		{ "apparmor", "exec", "", "empty LSM label" }, { "", "exec", "x", "empty LSM name" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		minimal(&b);
+		lsm(&n, bad[i][0], bad[i][1], bad[i][2]);
+		put(&b, LXJ_ATTR_LSM_LABEL, 0, n.b, (uint32_t)n.n);
+		expect_refused(&b, EINVAL, bad[i][3]);
+	}
+	minimal(&b);
+	for (int i = 0; i <= PLAN_MAX_LSM_LABELS; i++) {
+		lsm(&n, "selinux", "exec", "x");
+		put(&b, LXJ_ATTR_LSM_LABEL, 0, n.b, (uint32_t)n.n);
+	}
+	expect_refused(&b, E2BIG, "LSM labels");
+	minimal(&b);
+	lsm(&n, "selinux", "exec", "x");
+	put_u32(&n, 99, 1);
+	put(&b, LXJ_ATTR_LSM_LABEL, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EOPNOTSUPP, "unknown LSM label attribute 99");
+}
+
+static void test_landlock(void)
+{
+	struct buf b, n;
+	char err[256];
+	int e;
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_FS, 0xffff);
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_NET, 3);
+	put_u64(&n, LXJ_LANDLOCK_SCOPED, 3);
+	put_path_rule(&n, 0x4 | 0x8 | 0x1, "/");
+	put_path_rule(&n, 0xffff, "/tmp");
+	put_port_rule(&n, 8080, 1);
+	put_u32(&n, LXJ_LANDLOCK_BEST_EFFORT, 1);
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(p.has_landlock && p.landlock.handled_fs == 0xffff && p.landlock.handled_net == 3 && p.landlock.scoped == 3);
+	CHECK(p.landlock.n_paths == 2 && strcmp(p.landlock.paths[1].path, "/tmp") == 0 && p.landlock.paths[0].allowed == 0xd);
+	CHECK(p.landlock.n_ports == 1 && p.landlock.ports[0].port == 8080 && p.landlock.ports[0].allowed == 1);
+	CHECK(p.landlock.best_effort);
+	seed(&b, "landlock");
+
+	/* nothing handled; rights beyond the handled ones; relative or ".." paths; port range; lengths; twice */
+	minimal(&b);
+	n.n = 0;
+	put_path_rule(&n, 1, "/");
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "handles no rights");
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_FS, 0x4);
+	put_path_rule(&n, 0x6, "/etc");
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "not a non-empty subset");
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_FS, 0x4);
+	put_path_rule(&n, 0, "/etc");
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "not a non-empty subset");
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_FS, 0x4);
+	put_path_rule(&n, 0x4, "etc");
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "not absolute");
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_FS, 0x4);
+	put_path_rule(&n, 0x4, "/etc/../..");
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "contains \"..\"");
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_NET, 1);
+	put_port_rule(&n, 65536, 1);
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "Landlock port 65536");
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_NET, 1);
+	put_port_rule(&n, 80, 2);
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "port 80");
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_FS, 0x4);
+	put(&n, LXJ_LANDLOCK_PATH_RULE, 0, "\x04\0\0\0\0\0\0\0", 8);
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "path rule has length 8");
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_NET, 1);
+	put_u64(&n, LXJ_LANDLOCK_PORT_RULE, 80);
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "expected 16");
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_FS, 0x4);
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_FS, 0x4);
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "appears twice");
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_FS, 0x4);
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "appears twice");
+	minimal(&b);
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_HANDLED_FS, 0x4);
+	for (int i = 0; i <= PLAN_MAX_LANDLOCK_PATHS; i++)
+		put_path_rule(&n, 0x4, "/x");
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, E2BIG, "Landlock path rules");
+}
+
+/* The new setup attributes have no place in an attach plan. */
+static void test_attach_refuses_setup_security(void)
+{
+	struct buf b, n;
+	char err[256];
+	int e;
+	b.n = 0;
+	put_u32(&b, LXJ_ATTR_VERSION, LXJ_PROTOCOL_VERSION);
+	put_u32(&b, LXJ_ATTR_ATTACH_PID, 42);
+	put_u64(&b, LXJ_ATTR_ATTACH_START_TIME, 7);
+	put_str(&b, LXJ_ATTR_ARG, "/bin/sh");
+	size_t base = b.n;
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0);
+	put_u32(&b, LXJ_ATTR_PDEATH_SIGNAL, 9);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) < 0 && strstr(err, "container setup"));
+	b.n = base;
+	lsm(&n, "selinux", "exec", "x");
+	put(&b, LXJ_ATTR_LSM_LABEL, 0, n.b, (uint32_t)n.n);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) < 0 && strstr(err, "container setup"));
+	b.n = base;
+	n.n = 0;
+	put_u64(&n, LXJ_LANDLOCK_SCOPED, 1);
+	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) < 0 && strstr(err, "container setup"));
+}
+
 static void test_tlv_next_bounds(void)
 {
 	uint8_t raw[16] = { 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff };
@@ -477,8 +740,13 @@ static void test_tlv_next_bounds(void)
 	CHECK(tlv_put(small, sizeof(small), 0, 1, 0, "a", 1) == 9);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	seed_dir = argc > 1 ? argv[1] : NULL;
+	test_time_and_pdeath();
+	test_lsm_labels();
+	test_landlock();
+	test_attach_refuses_setup_security();
 	test_minimal();
 	test_full();
 	test_refusals();

@@ -149,4 +149,125 @@ public interface ContainerRuntime {
     default Optional<ContainerStats> stats(Path lxcpath, String name) {
         return Optional.empty();
     }
+
+    /**
+     * The addresses and host-side interfaces of a running container ({@code lxc-info} IP and Link lines,
+     * {@code lxc-ls -f} IPV4 and IPV6); empty when it is not running.
+     *
+     * @since 1.5
+     */
+    default Optional<ContainerNetwork> network(Path lxcpath, String name) {
+        return Optional.empty();
+    }
+
+    /**
+     * Freezes every process of a running container ({@code lxc-freeze}) and returns once the kernel reports them
+     * frozen; the state passes through {@link ContainerState#FREEZING} to {@link ContainerState#FROZEN}. Freezing a
+     * frozen container changes nothing.
+     *
+     * @throws ContainerNotRunningException when it is not running
+     * @throws UnsupportedFeatureException  when no cgroup backend here can freeze
+     * @since 1.5
+     */
+    default void freeze(Path lxcpath, String name) {
+        throw new UnsupportedFeatureException("lxc-freeze is not supported by this runtime");
+    }
+
+    /**
+     * Thaws a frozen container ({@code lxc-unfreeze}); the state passes through {@link ContainerState#THAWED} to
+     * {@link ContainerState#RUNNING}. Unfreezing a container that is not frozen changes nothing.
+     *
+     * @throws ContainerNotRunningException when it is not running
+     * @since 1.5
+     */
+    default void unfreeze(Path lxcpath, String name) {
+        throw new UnsupportedFeatureException("lxc-unfreeze is not supported by this runtime");
+    }
+
+    /**
+     * The content of one file of a running container's payload cgroup ({@code lxc-cgroup NAME FILE}), as the
+     * kernel gives it.
+     *
+     * @param file a cgroup file name such as {@code memory.limit_in_bytes}
+     * @throws ContainerNotRunningException when it is not running
+     * @throws UnsupportedFeatureException  when the file's controller is not one of this host's
+     * @since 1.5
+     */
+    default String cgroupGet(Path lxcpath, String name, String file) {
+        throw new UnsupportedFeatureException("lxc-cgroup is not supported by this runtime");
+    }
+
+    /**
+     * Writes one file of a running container's payload cgroup ({@code lxc-cgroup NAME FILE VALUE}).
+     *
+     * @throws ContainerNotRunningException when it is not running
+     * @throws UnsupportedFeatureException  when the file's controller is not one of this host's
+     * @throws LxjException                 naming the file, the value and the errno when the kernel refuses
+     * @since 1.5
+     */
+    default void cgroupSet(Path lxcpath, String name, String file, String value) {
+        throw new UnsupportedFeatureException("lxc-cgroup is not supported by this runtime");
+    }
+
+    /**
+     * Takes a snapshot of a stopped container ({@code lxc-snapshot}): {@code snaps/snapN/{config,rootfs,ts}} and
+     * {@code comment} when {@code commentFile} is given.
+     *
+     * @return the new snapshot's name, {@code snapN}
+     * @throws ContainerBusyException      when the container runs
+     * @throws UnsupportedFeatureException when no installed provider can snapshot its rootfs
+     * @since 1.5
+     */
+    default String snapshot(Path lxcpath, String name, Optional<Path> commentFile) {
+        throw new UnsupportedFeatureException("Snapshots are not supported by this runtime");
+    }
+
+    /**
+     * The snapshots of a container, by name ({@code lxc-snapshot -L}).
+     *
+     * @since 1.5
+     */
+    default List<SnapshotInfo> snapshots(Path lxcpath, String name) {
+        return List.of();
+    }
+
+    /**
+     * Restores a snapshot ({@code lxc-snapshot -r}): as a new container {@code newName}, or, when it is empty or
+     * the container's own name, over the container itself.
+     *
+     * @throws ContainerBusyException when the container has dependent clones or runs
+     * @since 1.5
+     */
+    default Container restoreSnapshot(Path lxcpath, String name, String snapshot, Optional<String> newName) {
+        throw new UnsupportedFeatureException("Snapshots are not supported by this runtime");
+    }
+
+    /**
+     * Destroys one snapshot, or every one for {@code ALL} ({@code lxc-snapshot -d}).
+     *
+     * @since 1.5
+     */
+    default void destroySnapshot(Path lxcpath, String name, String snapshot) {
+        throw new UnsupportedFeatureException("Snapshots are not supported by this runtime");
+    }
+
+    /**
+     * Copies a stopped container ({@code lxc-copy}): a full copy, or a copy-on-write clone with
+     * {@link CopyRequest#snapshot()}.
+     *
+     * @throws ContainerExistsException when the new name is taken
+     * @since 1.5
+     */
+    default Container copy(CopyRequest request) {
+        throw new UnsupportedFeatureException("lxc-copy is not supported by this runtime");
+    }
+
+    /**
+     * Renames a stopped container ({@code lxc-copy -R}).
+     *
+     * @since 1.5
+     */
+    default Container rename(Path lxcpath, String name, String newName) {
+        throw new UnsupportedFeatureException("lxc-copy -R is not supported by this runtime");
+    }
 }

@@ -10,7 +10,8 @@ import java.util.OptionalInt;
  * What {@code lxc-execute} asks for.
  *
  * @param command   the command, never empty
- * @param overrides {@code -s KEY=VALUE} entries
+ * @param overrides {@code -s KEY=VALUE} entries; a key given several times holds its values one per line, in order,
+ *                  each applied as a config line (a list key gets them all, a single-valued key the last)
  * @param uid       run as this uid ({@code -u})
  * @param gid       run as this gid ({@code -g})
  * @param daemonize do not wait ({@code -d})

@@ -9,7 +9,8 @@ import java.util.Optional;
  * What {@code lxc-start} asks for.
  *
  * @param configFile  use this config file instead of the container's ({@code -f})
- * @param overrides   {@code -s KEY=VALUE} entries, applied after the config file in order
+ * @param overrides   {@code -s KEY=VALUE} entries, applied after the config file in order; a key given several
+ *                    times holds its values one per line, each applied as a config line
  * @param pidFile     write init's pid there ({@code -p})
  * @param closeAllFds close inherited fds instead of refusing them ({@code -C})
  * @param share       namespaces to share: {@code net|ipc|uts|pid} → a container name or pid ({@code --share-*})

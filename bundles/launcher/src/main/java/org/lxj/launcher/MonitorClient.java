@@ -157,6 +157,12 @@ public final class MonitorClient {
                 }
                 selector.select(left);
                 selector.selectedKeys().clear();
+                if (Thread.currentThread().isInterrupted()) {
+                    // select returns at once for an interrupted thread and a non-blocking read is not
+                    // interruptible: without this the loop would spin until the deadline
+                    throw new java.io.InterruptedIOException("Interrupted while waiting for the monitor of \""
+                            + runDir + "\" to answer \"" + line + "\"");
+                }
                 int n;
                 try {
                     n = ch.read(in);

@@ -74,6 +74,27 @@ public final class Protocol {
     public static final int ATTR_ATTACH_CGROUP = 42;
     public static final int ATTR_REMOUNT_SYS = 43;
     public static final int ATTR_HOOK = 44;
+    // Clock offsets of a new time namespace: s64 seconds, s64 nanoseconds (0..999999999).
+    public static final int ATTR_TIME_MONOTONIC = 45;
+    public static final int ATTR_TIME_BOOTTIME = 46;
+    // u32: the signal init gets when its monitor dies; 0 none; absent: SIGKILL.
+    public static final int ATTR_PDEATH_SIGNAL = 47;
+    public static final int ATTR_LSM_LABEL = 48;
+    public static final int ATTR_LANDLOCK = 49;
+
+    // Attributes nested in LXJ_ATTR_LSM_LABEL.
+    public static final int LSM_NAME = 1;
+    public static final int LSM_ATTR = 2;
+    public static final int LSM_VALUE = 3;
+    public static final int LSM_OPTIONAL = 4;
+
+    // Attributes nested in LXJ_ATTR_LANDLOCK: PATH_RULE = u64 rights + path, PORT_RULE = u64 port + u64 rights.
+    public static final int LANDLOCK_HANDLED_FS = 1;
+    public static final int LANDLOCK_HANDLED_NET = 2;
+    public static final int LANDLOCK_SCOPED = 3;
+    public static final int LANDLOCK_PATH_RULE = 4;
+    public static final int LANDLOCK_PORT_RULE = 5;
+    public static final int LANDLOCK_BEST_EFFORT = 6;
 
     // Attributes nested in LXJ_ATTR_MOUNT.
     public static final int MOUNT_SOURCE = 1;
@@ -182,6 +203,9 @@ public final class Protocol {
     public static final int STEP_ATTACH = 33;
     public static final int STEP_UNSUPPORTED = 34;
     public static final int STEP_HOOK = 35;
+    public static final int STEP_TIME = 36;
+    public static final int STEP_LSM = 37;
+    public static final int STEP_LANDLOCK = 38;
 
     // Exit codes of the launcher/monitor process itself.
     public static final int EXIT_OK = 0;
@@ -246,6 +270,9 @@ public final class Protocol {
             case STEP_ATTACH -> "attach";
             case STEP_UNSUPPORTED -> "unsupported";
             case STEP_HOOK -> "hook";
+            case STEP_TIME -> "time";
+            case STEP_LSM -> "lsm";
+            case STEP_LANDLOCK -> "landlock";
             default -> "step-" + step;
         };
     }

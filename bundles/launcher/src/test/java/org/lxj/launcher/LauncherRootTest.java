@@ -43,7 +43,9 @@ import org.lxj.launcher.internal.NativeLauncher;
 import org.lxj.spi.launch.ConsoleSpec;
 import org.lxj.spi.launch.DeviceNode;
 import org.lxj.spi.launch.IdMapping;
+import org.lxj.spi.launch.LandlockRuleset;
 import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.launch.LsmLabel;
 import org.lxj.spi.launch.MountFlag;
 import org.lxj.spi.launch.MountStep;
 import org.lxj.spi.launch.Namespace;
@@ -52,6 +54,7 @@ import org.lxj.spi.launch.ProcWrite;
 import org.lxj.spi.launch.ProcessSpec;
 import org.lxj.spi.launch.Rootfs;
 import org.lxj.spi.launch.Symlink;
+import org.lxj.spi.launch.TimeOffsets;
 
 /** Root integration tests: real namespaces and mounts, a busybox rootfs, the built-in init, attach. */
 class LauncherRootTest {
@@ -78,6 +81,8 @@ class LauncherRootTest {
         long read(int fd, byte[] buf, long count) throws LastErrorException;
 
         int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
+
+        long syscall(long number, Object... args) throws LastErrorException;
     }
 
     private static final int O_WRONLY = 1;
@@ -140,6 +145,7 @@ class LauncherRootTest {
             }
         });
         quietly(errors, () -> deleteSameDevice(work));
+        quietly(errors, launcher::close);
         if (!errors.isEmpty()) {
             AssertionError e = new AssertionError("Teardown failed: " + errors.get(0));
             errors.forEach(e::addSuppressed);
@@ -194,7 +200,12 @@ class LauncherRootTest {
 
     private PreparedLaunch prepare(LaunchPlan plan, Path run, LaunchStdio stdio, boolean builtinInit)
             throws LaunchException {
-        PreparedLaunch l = launcher.prepare(plan, run, stdio, new LaunchOptions("it", builtinInit));
+        return prepare(plan, run, stdio, new LaunchOptions("it", builtinInit));
+    }
+
+    private PreparedLaunch prepare(LaunchPlan plan, Path run, LaunchStdio stdio, LaunchOptions options)
+            throws LaunchException {
+        PreparedLaunch l = launcher.prepare(plan, run, stdio, options);
         launches.add(l);
         return l;
     }
@@ -219,6 +230,29 @@ class LauncherRootTest {
                 throw new AssertionError("Process " + pid + " still runs after " + TIMEOUT.toSeconds() + " s", e);
             }
         });
+    }
+
+    /** Reads a pipe byte by byte until what was read ends with {@code end}, waiting at most {@link #TIMEOUT}. */
+    private static String readUntil(int fd, String end) {
+        StringBuilder sb = new StringBuilder();
+        byte[] one = new byte[1];
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!sb.toString().endsWith(end)) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new AssertionError("No \"" + end.strip() + "\" after " + TIMEOUT.toSeconds() + " s; read: " + sb);
+            }
+            byte[] pfd = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putInt(fd)
+                    .putShort((short) 1).putShort((short) 0).array();
+            if (TestLibC.INSTANCE.poll(pfd, 1, (int) left) == 0) {
+                continue;
+            }
+            if (TestLibC.INSTANCE.read(fd, one, 1) <= 0) {
+                throw new AssertionError("EOF before \"" + end.strip() + "\"; read: " + sb);
+            }
+            sb.append((char) (one[0] & 0xff));
+        }
+        return sb.toString();
     }
 
     /** Reads a pipe until EOF (every writer closed), waiting at most {@link #TIMEOUT} in all. */
@@ -329,6 +363,120 @@ class LauncherRootTest {
         assertEquals(Path.of("/"), Files.readSymbolicLink(Path.of("/proc/" + l.monitorPid() + "/cwd")),
                 "the monitor does not pin the JVM's working directory");
         assertEquals(0, l.start().awaitExit(TIMEOUT).code());
+    }
+
+    @Test
+    void monitorsShareOneSealedImageThatTheHostCannotWrite() throws Exception {
+        PreparedLaunch a = prepare(plan("true").build(), runDir, toOut(), true);
+        PreparedLaunch b = prepare(plan("true").build(), work.resolve("run2"), toOut(), true);
+        Path exeA = Path.of("/proc/" + a.monitorPid() + "/exe");
+        Path exeB = Path.of("/proc/" + b.monitorPid() + "/exe");
+        assertEquals(Files.getAttribute(exeA, "unix:ino"), Files.getAttribute(exeB, "unix:ino"),
+                "both monitors run from the same memfd");
+        assertEquals(Files.getAttribute(exeA, "unix:dev"), Files.getAttribute(exeB, "unix:dev"));
+        java.io.IOException e = assertThrows(java.io.IOException.class,
+                () -> Files.newOutputStream(exeA, java.nio.file.StandardOpenOption.WRITE).close());
+        assertTrue(e.getMessage() != null, "the sealed image refused a writer");
+        assertEquals(0, a.start().awaitExit(TIMEOUT).code());
+        assertEquals(0, b.start().awaitExit(TIMEOUT).code());
+    }
+
+    @Test
+    void timeNamespaceOffsetsShowInsideTheContainer() throws Exception {
+        long day = 86400;
+        double hostBefore = uptime(Files.readString(Path.of("/proc/uptime")));
+        LaunchPlan p = plan("cat", "/proc/uptime").cloneNamespace(Namespace.TIME)
+                .timeOffsets(new TimeOffsets(Duration.ofSeconds(-10), Duration.ofSeconds(day))).build();
+        assertEquals(0, run(p).code(), output());
+        double hostAfter = uptime(Files.readString(Path.of("/proc/uptime")));
+        double inside = uptime(output());
+        assertTrue(inside >= hostBefore + day - 0.01 && inside <= hostAfter + day + 0.01,
+                "uptime inside " + inside + ", host " + hostBefore + ".." + hostAfter);
+    }
+
+    private static double uptime(String procUptime) {
+        return Double.parseDouble(procUptime.trim().split("\\s+")[0]);
+    }
+
+    @Test
+    void initGetsTheParentDeathSignalWhenItsMonitorDies() throws Exception {
+        int[] p = new int[2];
+        TestLibC.INSTANCE.pipe2(p, O_CLOEXEC);
+        track(p[0]);
+        PreparedLaunch l;
+        try {
+            l = prepare(plan("sh", "-c", "trap 'echo got TERM; exit 7' TERM; echo ready; while :; do sleep 1; done")
+                    .build(), runDir, new LaunchStdio(-1, p[1], p[1]), new LaunchOptions("it", false, 15));
+        } finally {
+            TestLibC.INSTANCE.close(p[1]);
+        }
+        l.start();
+        // only once the trap is set: a namespace's init ignores a signal it has no handler for
+        assertEquals("ready\n", readUntil(p[0], "ready\n"));
+        ProcessHandle.of(l.monitorPid()).orElseThrow().destroyForcibly();
+        // EOF comes once init, told by the kernel that its monitor died, has run its trap and exited
+        assertEquals("got TERM\n", readToEof(p[0]));
+    }
+
+    @Test
+    void lsmLabelOnAHostWithoutThatLsmFailsTheStartCleanly() throws Exception {
+        assumeTrue(!Files.exists(Path.of("/sys/kernel/security/apparmor")) && !Files.exists(Path.of("/sys/fs/selinux")),
+                "needs a host without AppArmor and SELinux: there the label would apply");
+        Set<Integer> monitorsBefore = monitors();
+        LaunchPlan bad = plan("true").lsmLabel(new LsmLabel("apparmor", "exec", "exec lxc-container-default", false))
+                .build();
+        LaunchException e = assertThrows(LaunchException.class, () -> prepare(bad, true));
+        assertEquals(Protocol.STEP_LSM, e.step(), e.getMessage());
+        assertEquals(22, e.errno(), e.getMessage());
+        assertEquals("Failed to write the apparmor label \"exec lxc-container-default\" to "
+                + "\"/proc/thread-self/attr/exec\": EINVAL", e.getMessage());
+        assertFalse(Files.exists(runDir), "run dir left behind");
+        assertEquals(List.of(), mountsUnder(work), "mounts left behind");
+        assertEquals(monitorsBefore, monitorsOnceSettled(monitorsBefore), "monitor left behind");
+        assertEquals(List.of(), processesRootedIn(rootfs), "container process left behind");
+        // marked optional, the same label is skipped
+        LaunchPlan optional = plan("true").lsmLabel(new LsmLabel("apparmor", "exec", "exec x", true)).build();
+        assertEquals(0, run(optional).code(), output());
+    }
+
+    @Test
+    void landlockAllowsWritesOnlyBeneathTheWritablePath() throws Exception {
+        long readOnly = LandlockRuleset.ACCESS_FS_EXECUTE | LandlockRuleset.ACCESS_FS_READ_FILE
+                | LandlockRuleset.ACCESS_FS_READ_DIR;
+        long every = (1L << 16) - 1; // ABI 5 and later; the landlock bundle masks rights to the host's ABI
+        assumeTrue(landlockAbi() >= 5, "needs Landlock ABI 5 or later, this kernel has " + landlockAbi());
+        LandlockRuleset rs = new LandlockRuleset(every, 0, 0, List.of(new LandlockRuleset.PathRule(Path.of("/"),
+                readOnly), new LandlockRuleset.PathRule(Path.of("/tmp"), every)), List.of(), false);
+        LaunchPlan p = plan("sh", "-c", "echo a > /tmp/x && cat /tmp/x; echo b > /etc/x; echo rc=$?")
+                .noNewPrivileges(true).landlock(rs).build();
+        assertEquals(0, run(p).code(), output());
+        assertTrue(output().startsWith("a\n"), output());
+        assertTrue(output().contains("Permission denied"), output());
+        assertTrue(output().endsWith("rc=1\n"), output());
+        assertEquals("a\n", Files.readString(rootfs.resolve("tmp/x")));
+        assertFalse(Files.exists(rootfs.resolve("etc/x"), LinkOption.NOFOLLOW_LINKS), "/etc/x was written");
+    }
+
+    @Test
+    void landlockRuleOnAMissingPathFailsTheLandlockStep() throws Exception {
+        assumeTrue(landlockAbi() >= 1, "needs Landlock");
+        LandlockRuleset rs = new LandlockRuleset(LandlockRuleset.ACCESS_FS_READ_FILE, 0, 0,
+                List.of(new LandlockRuleset.PathRule(Path.of("/no-such-dir"), LandlockRuleset.ACCESS_FS_READ_FILE)),
+                List.of(), false);
+        LaunchException e = assertThrows(LaunchException.class, () -> prepare(plan("true").landlock(rs).build(), true));
+        assertEquals(Protocol.STEP_LANDLOCK, e.step(), e.getMessage());
+        assertEquals(2, e.errno(), e.getMessage());
+        assertFalse(Files.exists(runDir), "run dir left behind");
+    }
+
+    /** The host's Landlock ABI, 0 without Landlock. */
+    private static int landlockAbi() {
+        try {
+            long r = TestLibC.INSTANCE.syscall(444, null, 0L, 1L);
+            return (int) r;
+        } catch (LastErrorException e) {
+            return 0;
+        }
     }
 
     @Test

@@ -50,9 +50,20 @@ public enum Syscall {
     RECVMSG("receive a message on fd %d"),
     SHUTDOWN("shut down fd %d"),
     READ("read fd %d"),
+    POLL("poll %d fds"),
     WRITE("write fd %d"),
     IOCTL("ioctl 0x%2$x on fd %1$d"),
-    FTRUNCATE("truncate fd %d to %d bytes");
+    FTRUNCATE("truncate fd %d to %d bytes"),
+    UTIMENSAT("set the times of \"%s\""),
+    LLISTXATTR("list the extended attributes of \"%s\""),
+    LGETXATTR("read extended attribute \"%2$s\" of \"%1$s\""),
+    LSETXATTR("set extended attribute \"%2$s\" of \"%1$s\""),
+    LINK("create hard link \"%2$s\" to \"%1$s\""),
+    LSEEK("seek fd %d to %d (whence %d)"),
+    COPY_FILE_RANGE("copy %5$d bytes from fd %1$d to fd %3$d"),
+    BPF_PROG_LOAD("load a BPF program of type %d with %d instructions%s"),
+    BPF_PROG_ATTACH("attach BPF program fd %d to fd %d"),
+    BPF_PROG_DETACH("detach BPF program fd %d from fd %d");
 
     private final String phrase;
 

@@ -179,6 +179,15 @@ public interface Syscalls {
     int read(int fd, byte[] buffer, int offset, int length);
 
     /**
+     * {@code poll(2)}: waits until one of {@code fds} has one of {@code events} ({@link PollEvents}), at most
+     * {@code timeoutMillis} (negative: no bound). Returns each fd's {@code revents}, all zero on timeout; an
+     * interrupted wait throws with {@code EINTR}.
+     *
+     * @since 1.4
+     */
+    short[] poll(int[] fds, short events, int timeoutMillis);
+
+    /**
      * {@code write(2)} of {@code buffer[offset..offset+length)}: returns the bytes written.
      *
      * @since 1.1
@@ -207,4 +216,97 @@ public interface Syscalls {
      * @since 1.2
      */
     void ftruncate(int fd, long length);
+
+    /**
+     * The access and modification times of {@code path}, not following a final symlink ({@code statx(2)}).
+     *
+     * @since 1.4
+     */
+    FileTimes lstatTimes(String path);
+
+    /**
+     * {@code utimensat(2)} with {@code AT_SYMLINK_NOFOLLOW}: sets the access and modification times of
+     * {@code path}, a symlink itself when it is one.
+     *
+     * @since 1.4
+     */
+    void lutimens(String path, FileTimes times);
+
+    /**
+     * {@code llistxattr(2)}: the names of the extended attributes of {@code path} (a symlink itself), in the
+     * kernel's order; empty when the filesystem has none.
+     *
+     * @since 1.4
+     */
+    List<String> llistxattr(String path);
+
+    /**
+     * {@code lgetxattr(2)}: the value of extended attribute {@code name} of {@code path}.
+     *
+     * @since 1.4
+     */
+    byte[] lgetxattr(String path, String name);
+
+    /**
+     * {@code lsetxattr(2)}: sets extended attribute {@code name} of {@code path} to {@code value}.
+     *
+     * @since 1.4
+     */
+    void lsetxattr(String path, String name, byte[] value);
+
+    /**
+     * {@code link(2)}: a new hard link {@code newPath} to {@code oldPath}.
+     *
+     * @since 1.4
+     */
+    void link(String oldPath, String newPath);
+
+    /**
+     * {@code lseek(2)}: returns the new offset. {@code SEEK_DATA}/{@code SEEK_HOLE} past the last data fail
+     * with {@code ENXIO}.
+     *
+     * @since 1.4
+     */
+    long lseek(int fd, long offset, int whence);
+
+    /**
+     * {@code copy_file_range(2)} of up to {@code length} bytes from {@code fdIn} at {@code offIn} to
+     * {@code fdOut} at {@code offOut} (the fds' own offsets stay): returns the bytes copied, 0 at the end of
+     * the input.
+     *
+     * @since 1.4
+     */
+    long copyFileRange(int fdIn, long offIn, int fdOut, long offOut, long length);
+
+    /**
+     * {@code bpf(BPF_PROG_LOAD)}: loads a program of {@code progType} ({@code BPF_PROG_TYPE_CGROUP_DEVICE} = 15)
+     * with {@code expectedAttachType}; returns its fd. A program the verifier refuses fails with the first line
+     * of the verifier's log in the message.
+     *
+     * @param instructions the program, 8 bytes per instruction in the host's byte order ({@code struct bpf_insn})
+     * @param license      the program's license ({@code GPL})
+     * @since 1.5
+     */
+    default int bpfProgLoad(int progType, byte[] instructions, String license, int expectedAttachType) {
+        throw new SyscallException(Syscall.BPF_PROG_LOAD, Errno.ENOSYS, progType, instructions.length / 8, "");
+    }
+
+    /**
+     * {@code bpf(BPF_PROG_ATTACH)}: attaches program {@code progFd} to {@code targetFd} (a cgroup directory) as
+     * {@code attachType} ({@code BPF_CGROUP_DEVICE} = 6) with {@code flags} ({@code BPF_F_ALLOW_MULTI} = 2).
+     *
+     * @since 1.5
+     */
+    default void bpfProgAttach(int progFd, int targetFd, int attachType, int flags) {
+        throw new SyscallException(Syscall.BPF_PROG_ATTACH, Errno.ENOSYS, progFd, targetFd);
+    }
+
+    /**
+     * {@code bpf(BPF_PROG_DETACH)} of program {@code progFd} from {@code targetFd}.
+     *
+     * @since 1.5
+     */
+    default void bpfProgDetach(int progFd, int targetFd, int attachType) {
+        throw new SyscallException(Syscall.BPF_PROG_DETACH, Errno.ENOSYS, progFd, targetFd);
+    }
 }

@@ -132,6 +132,10 @@ final class FrameworkBoot {
             b.adapt(BundleStartLevel.class).setStartLevel(config.startLevel(b.getSymbolicName()));
             bundles.add(b);
         }
+        if (withShell && bundles.stream().noneMatch(b -> LaunchConfig.SHELL_BSN.equals(b.getSymbolicName()))) {
+            throw new LaunchException("This distribution (profile " + config.property(Main.PROFILE, "unknown")
+                    + ") has no interactive shell: run lxj COMMAND [ARG]..., or lxj daemon");
+        }
         return bundles;
     }
 

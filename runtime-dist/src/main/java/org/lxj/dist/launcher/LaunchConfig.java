@@ -107,6 +107,12 @@ final class LaunchConfig {
         return home.resolve("bundle");
     }
 
+    /** A framework property of {@code conf/framework.properties}, or {@code fallback} when it is not set. */
+    String property(String key, String fallback) {
+        String value = framework.get(key);
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+
     /** The framework properties; a fresh copy the caller may extend. */
     Map<String, Object> frameworkProperties() {
         return new HashMap<>(framework);

@@ -26,6 +26,8 @@ import org.osgi.framework.launch.Framework;
  */
 public final class Main {
     static final int EXIT_LAUNCH_FAILED = 1;
+    static final String PRODUCT_NAME = "lxj.product.name";
+    static final String PROFILE = "lxj.profile";
 
     private Main() {
     }
@@ -57,6 +59,11 @@ public final class Main {
             out.println("       lxj COMMAND [ARG]... run one command (e.g. lxj lxc-ls -f) and exit with its status");
             out.println("       lxj -c SCRIPT        run a Gogo script and exit with its status");
             out.println("       lxj --daemon         run the runtime as the daemon (bin/lxj daemon starts it in the background)");
+            out.println("       lxj --version        print the product name, version and distribution profile");
+            return 0;
+        }
+        if (!args.isEmpty() && args.get(0).equals("--version")) {
+            out.println(version(LaunchConfig.load(home())));
             return 0;
         }
         if (!args.isEmpty() && args.get(0).equals("--daemon")) {
@@ -85,6 +92,17 @@ public final class Main {
         } finally {
             boot.stop();
         }
+    }
+
+    /**
+     * {@code NAME VERSION (profile PROFILE)}: the name is {@code lxj.product.name} of
+     * {@code conf/framework.properties} (a vendor's branding), the version this launcher's, the profile
+     * {@code lxj.profile} as the build packed it.
+     */
+    static String version(LaunchConfig config) {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return config.property(PRODUCT_NAME, "LXJ") + " " + (version == null ? "unknown" : version)
+                + " (profile " + config.property(PROFILE, "unknown") + ")";
     }
 
     /** Runs until the shell's {@code exit} (or the last bundle) stops the framework. */

@@ -34,6 +34,8 @@ final class Connection implements Runnable {
     private boolean closed;
     private volatile boolean clientGone;
     private SessionRunner.Interruptible running;
+    /** A socket pair whose second end is shut down to end every read of the client's stdin; null until a request. */
+    private int[] wake;
 
     Connection(Syscalls sys, int fd, SessionRunner runner, Runnable shutdown) {
         this.sys = sys;
@@ -92,6 +94,10 @@ final class Connection implements Runnable {
             synchronized (lock) {
                 closed = true;
                 closeQuietly(fd);
+                if (wake != null) {
+                    closeQuietly(wake[0]);
+                    closeQuietly(wake[1]);
+                }
             }
         }
     }
@@ -99,6 +105,9 @@ final class Connection implements Runnable {
     /** Runs the request while a watcher waits for the client to hang up; answers the status. */
     private void runWatched(Request request, List<Integer> fds) {
         int[] f = {fds.get(0), fds.get(1), fds.get(2)};
+        synchronized (lock) {
+            wake = sys.socketpair(SocketFlags.SOCK_STREAM | SocketFlags.SOCK_CLOEXEC);
+        }
         Thread watcher = new Thread(this::watchHangup, "lxj-control-watch-" + fd);
         watcher.setDaemon(true);
         watcher.start();
@@ -106,10 +115,11 @@ final class Connection implements Runnable {
             int status;
             try (PrintStream out = new PrintStream(FdStreams.out(sys, f[1], this::hungUp), false, StandardCharsets.UTF_8);
                     PrintStream err = new PrintStream(FdStreams.out(sys, f[2], this::hungUp), false, StandardCharsets.UTF_8)) {
-                status = runner.run(request, FdStreams.in(sys, f[0]), out, err, f, this::started);
+                status = runner.run(request, FdStreams.in(sys, f[0], wake[0]), out, err, f, this::started);
             } finally {
                 synchronized (lock) {
                     finished = true;
+                    wakeReaders();                        // a job left reading the client's stdin ends too
                 }
                 Thread.interrupted();                     // an interrupt that came too late is not ours to keep
             }
@@ -149,6 +159,21 @@ final class Connection implements Runnable {
                 LOG.info("The client hung up: interrupting the command");
                 running.interrupt();
             }
+            if (!finished) {
+                wakeReaders();                            // its stdin may be a terminal nobody types into now
+            }
+        }
+    }
+
+    /** Ends every read of the client's stdin, now and later (called with the lock held). */
+    private void wakeReaders() {
+        if (wake == null || closed) {
+            return;
+        }
+        try {
+            sys.shutdown(wake[1], SocketFlags.SHUT_RDWR);
+        } catch (SyscallException e) {
+            LOG.debug("Failed to shut down the wake socket: {}", e.getMessage());
         }
     }
 
@@ -180,6 +205,7 @@ final class Connection implements Runnable {
             if (!finished && running != null) {
                 running.interrupt();
             }
+            wakeReaders();
         }
         hangUp();
     }

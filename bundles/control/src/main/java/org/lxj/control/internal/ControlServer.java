@@ -78,6 +78,10 @@ public final class ControlServer {
         acceptor = new Thread(this::acceptLoop, "lxj-control");
         acceptor.setDaemon(true);
         acceptor.start();
+        // the first forwarded command then finds a session with the profile sourced
+        Thread warm = new Thread(() -> runner.prewarm(w -> LOG.warn("{}", w)), "lxj-control-prewarm");
+        warm.setDaemon(true);
+        warm.start();
         LOG.info("Listening on {}", path);
     }
 
@@ -139,6 +143,7 @@ public final class ControlServer {
             c.abort();
         }
         socket.close();
+        runner.close();
         LOG.info("Closed {}", socket.path());
     }
 }

@@ -1,11 +1,8 @@
 package org.lxj.control.internal;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +15,9 @@ import org.apache.felix.service.command.Job;
 import org.osgi.framework.BundleContext;
 
 /**
- * Runs one forwarded command line in a new Gogo session, as the distribution's one-command mode does
- * ({@code bin/lxj CMD ...}): the shell profile is sourced, each argument is stored in the session variable
+ * Runs one forwarded command line in a Gogo session, as the distribution's one-command mode does
+ * ({@code bin/lxj CMD ...}): the session has the shell profile sourced (a {@link SessionPool} keeps such sessions
+ * for reuse), each argument is stored in the session variable
  * {@code lxj_arg_<i>} and the line run is {@code <name> $lxj_arg_0 ...}, so spaces, quotes and semicolons
  * never reach Gogo's parser. The exit status follows the same convention: the Integer a command left in
  * {@value #EXIT_VARIABLE}, else the failure's {@code exitStatus()}, else 1 for a failure and 0 otherwise;
@@ -40,14 +38,21 @@ final class SessionRunner {
         void interrupt();
     }
 
-    private final BundleContext context;
-    private final CommandProcessor processor;
-    private final Path profile;
+    private final SessionPool pool;
 
     SessionRunner(BundleContext context, CommandProcessor processor, Path profile) {
-        this.context = context;
-        this.processor = processor;
-        this.profile = profile;
+        this.pool = new SessionPool(processor, profile,
+                context == null ? java.util.Map.of() : java.util.Map.of(CONTEXT_VARIABLE, context));
+    }
+
+    /** Sources the profile into a first session ahead of any request; warnings go to {@code warn}. */
+    void prewarm(java.util.function.Consumer<String> warn) {
+        pool.prewarm(warn);
+    }
+
+    /** Closes the idle sessions. */
+    void close() {
+        pool.close();
     }
 
     /**
@@ -62,9 +67,12 @@ final class SessionRunner {
             err.flush();
             return 1;
         }
-        CommandSession session = processor.createSession(in, out, err);
+        SessionPool.Pooled pooled = pool.borrow(in, out, err);
+        CommandSession session = pooled.session();
         Thread caller = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
         started.accept(() -> {
+            interrupted.set(true);
             Job job = session.foregroundJob();
             if (job != null) {
                 job.interrupt();
@@ -72,9 +80,7 @@ final class SessionRunner {
             caller.interrupt();
         });
         try {
-            session.put(CONTEXT_VARIABLE, context);
             request.cwd().flatMap(SessionRunner::directory).ifPresent(session::currentDir);
-            source(session, err);
             session.put(FDS_VARIABLE, fds[0] + "," + fds[1] + "," + fds[2]);
             if (request.stdoutIsTerminal() && request.width() > 0) {
                 session.put(WIDTH_VARIABLE, request.width());
@@ -97,9 +103,10 @@ final class SessionRunner {
             out.flush();
             return exitVariable(session.get(EXIT_VARIABLE));
         } finally {
-            session.close();
             out.flush();
             err.flush();
+            // a job of an interrupted command may still run in the session: never hand that session on
+            pool.giveBack(pooled, !interrupted.get() && !caller.isInterrupted());
         }
     }
 
@@ -109,19 +116,6 @@ final class SessionRunner {
             return p.isAbsolute() ? java.util.Optional.of(p) : java.util.Optional.empty();
         } catch (InvalidPathException e) {
             return java.util.Optional.empty();
-        }
-    }
-
-    private void source(CommandSession session, PrintStream err) {
-        if (profile == null || !Files.isRegularFile(profile)) {
-            return;
-        }
-        try {
-            session.execute(Files.readString(profile, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            err.println("lxj: WARNING: Failed to read \"" + profile + "\": " + e.getMessage());
-        } catch (Exception e) {
-            err.println("lxj: WARNING: \"" + profile + "\": " + message(e));
         }
     }
 

@@ -39,12 +39,27 @@ interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
 
     int F_DUPFD_CLOEXEC = 1030;
+    int F_ADD_SEALS = 1033;
+    int F_GET_SEALS = 1034;
+    int F_SEAL_SEAL = 1;
+    int F_SEAL_SHRINK = 2;
+    int F_SEAL_GROW = 4;
+    int F_SEAL_WRITE = 8;
+    int F_SEAL_EXEC = 0x20;
+    int MFD_CLOEXEC = 1;
+    int MFD_ALLOW_SEALING = 2;
+    int MFD_EXEC = 0x10;
+    int EINVAL = 22;
     long SYS_PIDFD_OPEN = 434;
     long SYS_PIDFD_SEND_SIGNAL = 424;
 
     int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
     long syscall(long number, Object... args) throws LastErrorException;
+
+    int memfd_create(String name, int flags) throws LastErrorException;
+
+    int getpid();
 
     int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;
 

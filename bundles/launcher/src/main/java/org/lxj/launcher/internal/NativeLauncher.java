@@ -23,6 +23,7 @@ import org.lxj.launcher.Launcher;
 import org.lxj.launcher.PreparedLaunch;
 import org.lxj.spi.launch.LaunchPlan;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,8 @@ public final class NativeLauncher implements Launcher {
 
     private final BinaryInstaller installer;
     private final LibC libc;
+    private SealedImage image; // guarded by this
+    private Path imageSource;  // guarded by this: the installed binary the image was copied from
 
     /** The DS constructor: the binary goes to {@link #DEFAULT_LIBEXEC}. */
     @Activate
@@ -51,6 +54,37 @@ public final class NativeLauncher implements Launcher {
     public NativeLauncher(Path libexec) {
         this.installer = new BinaryInstaller(libexec);
         this.libc = LibC.INSTANCE;
+    }
+
+    /** Closes the shared sealed image; running monitors keep their own reference to it. */
+    @Deactivate
+    public synchronized void close() {
+        if (image != null) {
+            image.close();
+            image = null;
+            imageSource = null;
+        }
+    }
+
+    /**
+     * What to spawn: the installed (re-verified) binary copied once into a sealed memfd that every launcher
+     * of this runtime runs from; the binary itself when no memfd can be made (the launcher then seals a copy
+     * of its own).
+     */
+    synchronized Path executable() throws IOException {
+        Path binary = installer.install();
+        if (image != null && binary.equals(imageSource)) {
+            return image.path();
+        }
+        close();
+        try {
+            image = SealedImage.create(libc, binary);
+            imageSource = binary;
+            return image.path();
+        } catch (IOException e) {
+            LOG.warn("Launchers run from \"{}\" and copy themselves: {}", binary, e.getMessage());
+            return binary;
+        }
     }
 
     /**
@@ -71,7 +105,7 @@ public final class NativeLauncher implements Launcher {
         boolean createdRunDir = false;
         ControlSocket ctl = null;
         try {
-            Path binary = installer.install();
+            Path binary = executable();
             if (!Files.isDirectory(runDir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 createdRunDir = true;
@@ -121,7 +155,7 @@ public final class NativeLauncher implements Launcher {
         ControlSocket ctl = null;
         int launcherPid = -1;
         try {
-            Path binary = installer.install();
+            Path binary = executable();
             int[] sv = new int[2];
             libc.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, sv);
             ctl = new ControlSocket(libc, sv[0]);

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -19,7 +20,9 @@ import org.lxj.spi.launch.ConsoleSpec;
 import org.lxj.spi.launch.DeviceNode;
 import org.lxj.spi.launch.Hook;
 import org.lxj.spi.launch.IdMapping;
+import org.lxj.spi.launch.LandlockRuleset;
 import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.launch.LsmLabel;
 import org.lxj.spi.launch.MountStep;
 import org.lxj.spi.launch.Namespace;
 import org.lxj.spi.launch.NamespaceJoin;
@@ -29,6 +32,7 @@ import org.lxj.spi.launch.Rlimit;
 import org.lxj.spi.launch.SeccompFilterFlag;
 import org.lxj.spi.launch.Securebit;
 import org.lxj.spi.launch.Symlink;
+import org.lxj.spi.launch.TimeOffsets;
 
 /**
  * Encodes an SPI {@link LaunchPlan} (or an {@link AttachPlan}) into the TLV attribute sequence of a PLAN
@@ -65,6 +69,14 @@ public final class PlanEncoder {
         e.str(ATTR_RUN_DIR, runDir.toAbsolutePath().toString());
         if (plan.cloneFlags() != 0) {
             e.u64(ATTR_CLONE_FLAGS, plan.cloneFlags());
+        }
+        if (plan.cloneNamespaces().contains(Namespace.TIME) && plan.timeOffsets().isPresent()) {
+            TimeOffsets t = plan.timeOffsets().get();
+            e.offset(ATTR_TIME_MONOTONIC, t.monotonic());
+            e.offset(ATTR_TIME_BOOTTIME, t.boottime());
+        }
+        if (options.pdeathSignal() != LaunchOptions.SIGKILL) {
+            e.u32(ATTR_PDEATH_SIGNAL, options.pdeathSignal());
         }
         for (NamespaceJoin j : joinOrder(plan.joins())) {
             PlanEncoder n = new PlanEncoder();
@@ -147,6 +159,17 @@ public final class PlanEncoder {
         if (plan.noNewPrivileges()) {
             e.u32(ATTR_NO_NEW_PRIVS, 1);
         }
+        for (LsmLabel l : plan.lsmLabels()) {
+            PlanEncoder n = new PlanEncoder();
+            n.str(LSM_NAME, l.lsm());
+            n.str(LSM_ATTR, l.attribute());
+            n.str(LSM_VALUE, l.value());
+            if (l.optional()) {
+                n.u32(LSM_OPTIONAL, 1);
+            }
+            e.raw(ATTR_LSM_LABEL, n.bytes());
+        }
+        plan.landlock().ifPresent(l -> e.raw(ATTR_LANDLOCK, landlock(l)));
         if (plan.seccomp().isPresent()) {
             e.raw(ATTR_SECCOMP, plan.seccomp().get().filter());
             int flags = SeccompFilterFlag.mask(plan.seccomp().get().flags());
@@ -213,13 +236,6 @@ public final class PlanEncoder {
 
     /** Steps the C side cannot carry out yet fail the launch here, by name. */
     static void refuseUnsupported(LaunchPlan plan) throws LaunchException {
-        if (!plan.lsmLabels().isEmpty()) {
-            throw unsupported("LSM label \"" + plan.lsmLabels().get(0).lsm() + "/" + plan.lsmLabels().get(0).attribute()
-                    + "\"");
-        }
-        if (plan.landlock().isPresent()) {
-            throw unsupported("Landlock ruleset");
-        }
         for (Hook h : plan.hooks()) {
             if (hookStage(h.stage()) == 0) {
                 throw new LaunchException(STEP_UNSUPPORTED, 95 /* EOPNOTSUPP */, "The launcher does not run host "
@@ -228,10 +244,6 @@ public final class PlanEncoder {
         }
         if (plan.seccomp().isPresent() && plan.seccomp().get().notifies()) {
             throw unsupported("seccomp notification listener (SECCOMP_FILTER_FLAG_NEW_LISTENER)");
-        }
-        if (plan.cloneNamespaces().contains(Namespace.TIME) || plan.joins().stream()
-                .anyMatch(j -> j.namespace() == Namespace.TIME)) {
-            throw unsupported("time namespace");
         }
         for (ProcWrite w : plan.procWrites()) {
             if (!w.file().startsWith("sys/") && !w.file().startsWith("self/")) {
@@ -280,6 +292,35 @@ public final class PlanEncoder {
             n.u32(HOOK_NS_ENV, 1);
         }
         return n.bytes();
+    }
+
+    /** The ruleset: handled rights and scopes, then path rules (u64 rights + path) and port rules (port, rights). */
+    private static byte[] landlock(LandlockRuleset l) {
+        PlanEncoder n = new PlanEncoder();
+        if (l.handledFs() != 0) {
+            n.u64(LANDLOCK_HANDLED_FS, l.handledFs());
+        }
+        if (l.handledNet() != 0) {
+            n.u64(LANDLOCK_HANDLED_NET, l.handledNet());
+        }
+        if (l.scoped() != 0) {
+            n.u64(LANDLOCK_SCOPED, l.scoped());
+        }
+        for (LandlockRuleset.PathRule r : l.pathRules()) {
+            byte[] path = cString(r.path().toString(), LANDLOCK_PATH_RULE);
+            n.raw(LANDLOCK_PATH_RULE, le(8 + path.length).putLong(r.allowed()).put(path).array());
+        }
+        for (LandlockRuleset.PortRule r : l.portRules()) {
+            n.raw(LANDLOCK_PORT_RULE, le(16).putLong(r.port()).putLong(r.allowed()).array());
+        }
+        if (l.bestEffort()) {
+            n.u32(LANDLOCK_BEST_EFFORT, 1);
+        }
+        return n.bytes();
+    }
+
+    private void offset(int type, Duration d) {
+        raw(type, le(16).putLong(d.getSeconds()).putLong(d.getNano()).array());
     }
 
     private static LaunchException unsupported(String what) {
@@ -381,6 +422,10 @@ public final class PlanEncoder {
     }
 
     private void str(int type, String s) {
+        raw(type, cString(s, type));
+    }
+
+    private static byte[] cString(String s, int type) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         for (byte x : b) {
             if (x == 0) {
@@ -389,6 +434,6 @@ public final class PlanEncoder {
         }
         byte[] z = new byte[b.length + 1];
         System.arraycopy(b, 0, z, 0, b.length);
-        raw(type, z);
+        return z;
     }
 }

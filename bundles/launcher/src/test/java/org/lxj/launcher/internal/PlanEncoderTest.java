@@ -9,6 +9,7 @@ import static org.lxj.launcher.Protocol.*;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,9 @@ import org.lxj.spi.launch.ConsoleSpec;
 import org.lxj.spi.launch.DeviceNode;
 import org.lxj.spi.launch.Hook;
 import org.lxj.spi.launch.IdMapping;
+import org.lxj.spi.launch.LandlockRuleset;
 import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.launch.LsmLabel;
 import org.lxj.spi.launch.MountStep;
 import org.lxj.spi.launch.Namespace;
 import org.lxj.spi.launch.NamespaceJoin;
@@ -29,6 +32,7 @@ import org.lxj.spi.launch.ProcWrite;
 import org.lxj.spi.launch.ProcessSpec;
 import org.lxj.spi.launch.Rootfs;
 import org.lxj.spi.launch.Symlink;
+import org.lxj.spi.launch.TimeOffsets;
 
 class PlanEncoderTest {
     private static final ConsoleSpec INHERIT = new ConsoleSpec(ConsoleSpec.Console.INHERIT, 0, "", 0, Optional.empty(),
@@ -153,6 +157,79 @@ class PlanEncoderTest {
         assertTrue(all(decode(hooks.get(2).value()), HOOK_NS_ENV).isEmpty(), "version 0: as arguments");
         assertEquals(1, all(decode(hooks.get(3).value()), HOOK_NS_ENV).get(0).u32());
         assertEquals(HOOK_STOP, all(decode(hooks.get(3).value()), HOOK_STAGE).get(0).u32());
+    }
+
+    @Test
+    void timeOffsetsAreEncodedAsSecondsAndNanoseconds() throws Exception {
+        LaunchPlan plan = base("/bin/true").cloneNamespace(Namespace.TIME)
+                .timeOffsets(new TimeOffsets(Duration.ofMillis(-1500), Duration.ofDays(1))).build();
+        List<Attr> attrs = decode(PlanEncoder.encode(plan, Path.of("/run/x"), OPTIONS));
+        assertEquals(Namespace.MOUNT.cloneFlag() | Namespace.TIME.cloneFlag(), all(attrs, ATTR_CLONE_FLAGS).get(0).u64());
+        ByteBuffer mono = PlanEncoder.le(16).put(all(attrs, ATTR_TIME_MONOTONIC).get(0).value()).flip();
+        assertEquals(-2, mono.getLong());
+        assertEquals(500_000_000L, mono.getLong());
+        ByteBuffer boot = PlanEncoder.le(16).put(all(attrs, ATTR_TIME_BOOTTIME).get(0).value()).flip();
+        assertEquals(86400, boot.getLong());
+        assertEquals(0, boot.getLong());
+        // a time namespace without offsets: only the clone flag
+        List<Attr> plain = decode(PlanEncoder.encode(base("/bin/true").cloneNamespace(Namespace.TIME).build(),
+                Path.of("/run/x"), OPTIONS));
+        assertTrue(all(plain, ATTR_TIME_MONOTONIC).isEmpty() && all(plain, ATTR_TIME_BOOTTIME).isEmpty());
+    }
+
+    @Test
+    void parentDeathSignalIsEncodedOnlyWhenNotTheDefault() throws Exception {
+        LaunchPlan plan = base("/bin/true").build();
+        assertTrue(all(decode(PlanEncoder.encode(plan, Path.of("/run/x"), OPTIONS)), ATTR_PDEATH_SIGNAL).isEmpty());
+        assertEquals(LaunchOptions.SIGKILL, OPTIONS.pdeathSignal());
+        List<Attr> term = decode(PlanEncoder.encode(plan, Path.of("/run/x"), new LaunchOptions("c1", false, 15)));
+        assertEquals(15, all(term, ATTR_PDEATH_SIGNAL).get(0).u32());
+        List<Attr> none = decode(PlanEncoder.encode(plan, Path.of("/run/x"), new LaunchOptions("c1", false, 0)));
+        assertEquals(0, all(none, ATTR_PDEATH_SIGNAL).get(0).u32());
+        assertThrows(IllegalArgumentException.class, () -> new LaunchOptions("c1", false, 65));
+    }
+
+    @Test
+    void lsmLabelsAreEncodedInOrder() throws Exception {
+        LaunchPlan plan = base("/bin/true").lsmLabel(new LsmLabel("apparmor", "exec", "exec lxc-default", false))
+                .lsmLabel(new LsmLabel("selinux", "keycreate", "system_u:system_r:container_t:s0", true)).build();
+        List<Attr> labels = all(decode(PlanEncoder.encode(plan, Path.of("/run/x"), OPTIONS)), ATTR_LSM_LABEL);
+        assertEquals(2, labels.size());
+        List<Attr> aa = decode(labels.get(0).value());
+        assertEquals("apparmor", all(aa, LSM_NAME).get(0).string());
+        assertEquals("exec", all(aa, LSM_ATTR).get(0).string());
+        assertEquals("exec lxc-default", all(aa, LSM_VALUE).get(0).string());
+        assertTrue(all(aa, LSM_OPTIONAL).isEmpty());
+        List<Attr> se = decode(labels.get(1).value());
+        assertEquals("keycreate", all(se, LSM_ATTR).get(0).string());
+        assertEquals(1, all(se, LSM_OPTIONAL).get(0).u32());
+    }
+
+    @Test
+    void landlockRulesetIsEncodedWithItsRules() throws Exception {
+        long ro = LandlockRuleset.ACCESS_FS_READ_FILE | LandlockRuleset.ACCESS_FS_READ_DIR
+                | LandlockRuleset.ACCESS_FS_EXECUTE;
+        long every = (1L << 16) - 1;
+        LandlockRuleset rs = new LandlockRuleset(every, LandlockRuleset.ACCESS_NET_BIND_TCP,
+                LandlockRuleset.SCOPE_SIGNAL, List.of(new LandlockRuleset.PathRule(Path.of("/"), ro),
+                        new LandlockRuleset.PathRule(Path.of("/tmp"), every)),
+                List.of(new LandlockRuleset.PortRule(8080, LandlockRuleset.ACCESS_NET_BIND_TCP)), true);
+        List<Attr> ll = decode(all(decode(PlanEncoder.encode(base("/bin/true").landlock(rs).build(),
+                Path.of("/run/x"), OPTIONS)), ATTR_LANDLOCK).get(0).value());
+        assertEquals(every, all(ll, LANDLOCK_HANDLED_FS).get(0).u64());
+        assertEquals(LandlockRuleset.ACCESS_NET_BIND_TCP, all(ll, LANDLOCK_HANDLED_NET).get(0).u64());
+        assertEquals(LandlockRuleset.SCOPE_SIGNAL, all(ll, LANDLOCK_SCOPED).get(0).u64());
+        List<Attr> paths = all(ll, LANDLOCK_PATH_RULE);
+        assertEquals(2, paths.size());
+        ByteBuffer first = PlanEncoder.le(paths.get(0).value().length).put(paths.get(0).value()).flip();
+        assertEquals(ro, first.getLong());
+        byte[] path = new byte[first.remaining()];
+        first.get(path);
+        assertArrayEquals("/\0".getBytes(StandardCharsets.UTF_8), path);
+        ByteBuffer port = PlanEncoder.le(16).put(all(ll, LANDLOCK_PORT_RULE).get(0).value()).flip();
+        assertEquals(8080, port.getLong());
+        assertEquals(LandlockRuleset.ACCESS_NET_BIND_TCP, port.getLong());
+        assertEquals(1, all(ll, LANDLOCK_BEST_EFFORT).get(0).u32());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.lxj.linux.Errno;
+import org.lxj.linux.FileTimes;
 import org.lxj.linux.PeerCredentials;
 import org.lxj.linux.ReceivedMessage;
 import org.lxj.linux.Stat;
@@ -375,6 +376,16 @@ public final class RecordingSyscalls implements Syscalls {
         voidCall(Syscall.SHUTDOWN, fd, how);
     }
 
+    /** Unscripted: every fd is readable ({@link org.lxj.linux.PollEvents#POLLIN}). */
+    @Override
+    public short[] poll(int[] fds, short events, int timeoutMillis) {
+        return (short[]) call(Syscall.POLL, c -> {
+            short[] r = new short[fds.length];
+            java.util.Arrays.fill(r, org.lxj.linux.PollEvents.POLLIN);
+            return r;
+        }, fds.length, events, timeoutMillis);
+    }
+
     /** Unscripted: the end of the file (0). */
     @Override
     public int read(int fd, byte[] buffer, int offset, int length) {
@@ -420,5 +431,69 @@ public final class RecordingSyscalls implements Syscalls {
     @Override
     public void ftruncate(int fd, long length) {
         voidCall(Syscall.FTRUNCATE, fd, length);
+    }
+
+    /** Unscripted: the epoch. */
+    @Override
+    public FileTimes lstatTimes(String path) {
+        return (FileTimes) call(Syscall.LSTAT, c -> new FileTimes(0, 0, 0, 0), path, "times");
+    }
+
+    @Override
+    public void lutimens(String path, FileTimes times) {
+        voidCall(Syscall.UTIMENSAT, path, times);
+    }
+
+    /** Unscripted: no attributes. */
+    @SuppressWarnings("unchecked")
+    @Override
+    public List<String> llistxattr(String path) {
+        return (List<String>) call(Syscall.LLISTXATTR, c -> List.of(), path);
+    }
+
+    /** Unscripted: fails with {@code ENODATA}. */
+    @Override
+    public byte[] lgetxattr(String path, String name) {
+        return (byte[]) call(Syscall.LGETXATTR, c -> fallbackFail(c, Errno.ENODATA), path, name);
+    }
+
+    /** The value is recorded as a copy. */
+    @Override
+    public void lsetxattr(String path, String name, byte[] value) {
+        voidCall(Syscall.LSETXATTR, path, name, value.clone());
+    }
+
+    @Override
+    public void link(String oldPath, String newPath) {
+        voidCall(Syscall.LINK, oldPath, newPath);
+    }
+
+    /** Unscripted: fails with {@code ENXIO}, as a seek for data past the end does. */
+    @Override
+    public long lseek(int fd, long offset, int whence) {
+        return ((Number) call(Syscall.LSEEK, c -> fallbackFail(c, Errno.ENXIO), fd, offset, whence)).longValue();
+    }
+
+    /** Unscripted: the end of the input (0). */
+    @Override
+    public long copyFileRange(int fdIn, long offIn, int fdOut, long offOut, long length) {
+        return ((Number) call(Syscall.COPY_FILE_RANGE, c -> 0L, fdIn, offIn, fdOut, offOut, length)).longValue();
+    }
+
+    /** Unscripted: a new fd; recorded with the program type, the instruction count and the attach type. */
+    @Override
+    public int bpfProgLoad(int progType, byte[] instructions, String license, int expectedAttachType) {
+        return ((Number) call(Syscall.BPF_PROG_LOAD, c -> nextFd++, progType, instructions.length / 8, "",
+                license, expectedAttachType)).intValue();
+    }
+
+    @Override
+    public void bpfProgAttach(int progFd, int targetFd, int attachType, int flags) {
+        voidCall(Syscall.BPF_PROG_ATTACH, progFd, targetFd, attachType, flags);
+    }
+
+    @Override
+    public void bpfProgDetach(int progFd, int targetFd, int attachType) {
+        voidCall(Syscall.BPF_PROG_DETACH, progFd, targetFd, attachType);
     }
 }

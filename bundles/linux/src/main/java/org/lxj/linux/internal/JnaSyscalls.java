@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.lxj.linux.Errno;
+import org.lxj.linux.FileTimes;
 import org.lxj.linux.OpenFlags;
 import org.lxj.linux.PeerCredentials;
 import org.lxj.linux.ReceivedMessage;
@@ -326,6 +327,22 @@ public final class JnaSyscalls implements Syscalls {
     }
 
     @Override
+    public short[] poll(int[] fds, short events, int timeoutMillis) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * fds.length).order(java.nio.ByteOrder.nativeOrder());
+        for (int fd : fds) {
+            b.putInt(fd).putShort(events).putShort((short) 0);
+        }
+        byte[] raw = b.array();
+        call(Syscall.POLL, () -> libc.poll(raw, new NativeLong(fds.length), timeoutMillis), fds.length);
+        java.nio.ByteBuffer r = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.nativeOrder());
+        short[] revents = new short[fds.length];
+        for (int i = 0; i < fds.length; i++) {
+            revents[i] = r.getShort(8 * i + 6);
+        }
+        return revents;
+    }
+
+    @Override
     public int read(int fd, byte[] buffer, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, buffer.length);
         byte[] target = offset == 0 ? buffer : new byte[length];
@@ -356,6 +373,170 @@ public final class JnaSyscalls implements Syscalls {
     @Override
     public void ftruncate(int fd, long length) {
         call(Syscall.FTRUNCATE, () -> libc.ftruncate(fd, length), fd, length);
+    }
+
+    @Override
+    public FileTimes lstatTimes(String path) {
+        byte[] buf = new byte[StatxBuffer.SIZE];
+        call(Syscall.LSTAT, () -> libc.statx(OpenFlags.AT_FDCWD, path, OpenFlags.AT_SYMLINK_NOFOLLOW,
+                StatxBuffer.MASK_BASIC, buf), path);
+        return StatxBuffer.times(buf);
+    }
+
+    @Override
+    public void lutimens(String path, FileTimes times) {
+        long[] ts = {times.atimeSec(), times.atimeNsec(), times.mtimeSec(), times.mtimeNsec()};
+        call(Syscall.UTIMENSAT, () -> libc.utimensat(OpenFlags.AT_FDCWD, path, ts, OpenFlags.AT_SYMLINK_NOFOLLOW),
+                path);
+    }
+
+    @Override
+    public List<String> llistxattr(String path) {
+        while (true) {
+            long size = call(Syscall.LLISTXATTR, () -> libc.llistxattr(path, null, new NativeLong(0)), path)
+                    .longValue();
+            if (size == 0) {
+                return List.of();
+            }
+            byte[] buf = new byte[(int) size];
+            long got;
+            try {
+                got = libc.llistxattr(path, buf, new NativeLong(buf.length)).longValue();
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.ERANGE.number()) {
+                    continue; // grew meanwhile
+                }
+                throw failed(Syscall.LLISTXATTR, e, path);
+            }
+            List<String> names = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < got; i++) {
+                if (buf[i] == 0) {
+                    if (i > start) {
+                        names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
+                    }
+                    start = i + 1;
+                }
+            }
+            return names;
+        }
+    }
+
+    @Override
+    public byte[] lgetxattr(String path, String name) {
+        while (true) {
+            long size = call(Syscall.LGETXATTR, () -> libc.lgetxattr(path, name, null, new NativeLong(0)), path,
+                    name).longValue();
+            byte[] buf = new byte[(int) size];
+            long got;
+            try {
+                got = libc.lgetxattr(path, name, buf, new NativeLong(buf.length)).longValue();
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.ERANGE.number()) {
+                    continue;
+                }
+                throw failed(Syscall.LGETXATTR, e, path, name);
+            }
+            return Arrays.copyOf(buf, (int) got);
+        }
+    }
+
+    @Override
+    public void lsetxattr(String path, String name, byte[] value) {
+        call(Syscall.LSETXATTR, () -> libc.lsetxattr(path, name, value, new NativeLong(value.length), 0), path,
+                name);
+    }
+
+    @Override
+    public void link(String oldPath, String newPath) {
+        call(Syscall.LINK, () -> libc.link(oldPath, newPath), oldPath, newPath);
+    }
+
+    @Override
+    public long lseek(int fd, long offset, int whence) {
+        return call(Syscall.LSEEK, () -> libc.lseek(fd, offset, whence), fd, offset, whence);
+    }
+
+    @Override
+    public long copyFileRange(int fdIn, long offIn, int fdOut, long offOut, long length) {
+        long[] in = {offIn};
+        long[] out = {offOut};
+        return call(Syscall.COPY_FILE_RANGE, () -> libc.copy_file_range(fdIn, in, fdOut, out,
+                new NativeLong(length), 0), fdIn, offIn, fdOut, offOut, length).longValue();
+    }
+
+    /** {@code bpf(2)}'s number: x86_64 has its own table, aarch64 and riscv64 the unified one. */
+    private static final long NR_BPF = "aarch64".equals(System.getProperty("os.arch"))
+            || "riscv64".equals(System.getProperty("os.arch")) ? 280 : 321;
+    private static final int BPF_PROG_LOAD = 5;
+    private static final int BPF_PROG_ATTACH = 8;
+    private static final int BPF_PROG_DETACH = 9;
+    /** Larger than the kernel's {@code union bpf_attr} of any command used here; the tail stays zero. */
+    private static final int BPF_ATTR_SIZE = 128;
+    private static final int BPF_LOG_SIZE = 64 * 1024;
+
+    @Override
+    public int bpfProgLoad(int progType, byte[] instructions, String license, int expectedAttachType) {
+        Memory insns = new Memory(instructions.length);
+        insns.write(0, instructions, 0, instructions.length);
+        Memory lic = new Memory(license.length() + 1L);
+        lic.setString(0, license, "US-ASCII");
+        Memory attr = bpfAttr();
+        attr.setInt(0, progType);
+        attr.setInt(4, instructions.length / 8);
+        attr.setLong(8, Pointer.nativeValue(insns));
+        attr.setLong(16, Pointer.nativeValue(lic));
+        attr.setInt(68, expectedAttachType);
+        try {
+            return libc.syscall(new NativeLong(NR_BPF), new NativeLong(BPF_PROG_LOAD), attr,
+                    new NativeLong(BPF_ATTR_SIZE)).intValue();
+        } catch (LastErrorException e) {
+            // again with the verifier's log, for the message
+            Memory log = new Memory(BPF_LOG_SIZE);
+            log.clear();
+            attr.setInt(24, 1);
+            attr.setInt(28, BPF_LOG_SIZE);
+            attr.setLong(32, Pointer.nativeValue(log));
+            try {
+                return libc.syscall(new NativeLong(NR_BPF), new NativeLong(BPF_PROG_LOAD), attr,
+                        new NativeLong(BPF_ATTR_SIZE)).intValue();
+            } catch (LastErrorException again) {
+                String text = log.getString(0, "US-ASCII").strip();
+                String last = text.isEmpty() ? "" : text.lines().reduce((a, b) -> b).orElse("");
+                throw new SyscallException(Syscall.BPF_PROG_LOAD, e.getErrorCode(), progType,
+                        instructions.length / 8, last.isEmpty() ? "" : " (verifier: " + last + ")");
+            }
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(insns);
+            java.lang.ref.Reference.reachabilityFence(lic);
+        }
+    }
+
+    @Override
+    public void bpfProgAttach(int progFd, int targetFd, int attachType, int flags) {
+        Memory attr = bpfAttr();
+        attr.setInt(0, targetFd);
+        attr.setInt(4, progFd);
+        attr.setInt(8, attachType);
+        attr.setInt(12, flags);
+        call(Syscall.BPF_PROG_ATTACH, () -> libc.syscall(new NativeLong(NR_BPF), new NativeLong(BPF_PROG_ATTACH), attr,
+                new NativeLong(BPF_ATTR_SIZE)), progFd, targetFd);
+    }
+
+    @Override
+    public void bpfProgDetach(int progFd, int targetFd, int attachType) {
+        Memory attr = bpfAttr();
+        attr.setInt(0, targetFd);
+        attr.setInt(4, progFd);
+        attr.setInt(8, attachType);
+        call(Syscall.BPF_PROG_DETACH, () -> libc.syscall(new NativeLong(NR_BPF), new NativeLong(BPF_PROG_DETACH), attr,
+                new NativeLong(BPF_ATTR_SIZE)), progFd, targetFd);
+    }
+
+    private static Memory bpfAttr() {
+        Memory attr = new Memory(BPF_ATTR_SIZE);
+        attr.clear();
+        return attr;
     }
 
     /** Runs one native call; JNA has read errno on the native side before this sees the exception. */

@@ -89,6 +89,9 @@ public interface LibC extends Library {
 
     NativeLong read(int fd, byte[] buf, NativeLong count) throws LastErrorException;
 
+    /** {@code poll(2)}; {@code fds} holds {@code struct pollfd} entries of 8 bytes each. */
+    int poll(byte[] fds, NativeLong nfds, int timeout) throws LastErrorException;
+
     NativeLong write(int fd, byte[] buf, NativeLong count) throws LastErrorException;
 
     /** glibc's {@code syscall(2)}; every argument must be passed as a {@link NativeLong} or a pointer. */
@@ -99,4 +102,19 @@ public interface LibC extends Library {
     int ioctl(int fd, NativeLong request, byte[] buffer) throws LastErrorException;
 
     int ftruncate(int fd, long length) throws LastErrorException;
+
+    int utimensat(int dirfd, String path, long[] times, int flags) throws LastErrorException;
+
+    NativeLong llistxattr(String path, byte[] list, NativeLong size) throws LastErrorException;
+
+    NativeLong lgetxattr(String path, String name, byte[] value, NativeLong size) throws LastErrorException;
+
+    int lsetxattr(String path, String name, byte[] value, NativeLong size, int flags) throws LastErrorException;
+
+    int link(String oldPath, String newPath) throws LastErrorException;
+
+    long lseek(int fd, long offset, int whence) throws LastErrorException;
+
+    NativeLong copy_file_range(int fdIn, long[] offIn, int fdOut, long[] offOut, NativeLong len, int flags)
+            throws LastErrorException;
 }

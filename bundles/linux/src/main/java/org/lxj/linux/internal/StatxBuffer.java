@@ -2,6 +2,7 @@ package org.lxj.linux.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.lxj.linux.FileTimes;
 import org.lxj.linux.Stat;
 
 /**
@@ -27,5 +28,11 @@ final class StatxBuffer {
         long rdev = Stat.makedev(Integer.toUnsignedLong(b.getInt(128)), Integer.toUnsignedLong(b.getInt(132)));
         long dev = Stat.makedev(Integer.toUnsignedLong(b.getInt(136)), Integer.toUnsignedLong(b.getInt(140)));
         return new Stat(dev, ino, mode, uid, gid, nlink, rdev, size);
+    }
+
+    /** The access ({@code stx_atime}) and modification ({@code stx_mtime}) times. */
+    static FileTimes times(byte[] raw) {
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
+        return new FileTimes(b.getLong(64), b.getInt(72), b.getLong(112), b.getInt(120));
     }
 }

@@ -72,6 +72,14 @@ public final class CreateCommand extends OptionCommand {
 
             """;
 
+    /** Framework property: the template of {@code lxc-create} without {@code -t} (conf/framework.properties). */
+    static final String DEFAULT_TEMPLATE = "lxj.default.template";
+    /** Framework property: the storage type(s) of {@code lxc-create} without {@code -B} (conf/framework.properties). */
+    static final String DEFAULT_STORAGE = "lxj.default.storage";
+
+    private final Optional<String> defaultTemplate;
+    private final Optional<String> defaultStorage;
+
     /** Storage option names as LXC's long options spell them; passed on as {@link CreateRequest#storageOptions()}. */
     static final List<String> STORAGE_OPTIONS =
             List.of("lvname", "vgname", "thinpool", "fstype", "fssize", "zfsroot", "dir", "rbdname", "rbdpool");
@@ -93,11 +101,26 @@ public final class CreateCommand extends OptionCommand {
 
     @Activate
     public CreateCommand(@Reference ContainerRuntime runtime, BundleContext context) {
-        this(runtime, context.getBundle().getVersion().toString());
+        this(runtime, context.getBundle().getVersion().toString(),
+                Optional.ofNullable(context.getProperty(DEFAULT_TEMPLATE)).map(String::trim).filter(v -> !v.isEmpty()),
+                Optional.ofNullable(context.getProperty(DEFAULT_STORAGE)).map(String::trim).filter(v -> !v.isEmpty()));
     }
 
     public CreateCommand(ContainerRuntime runtime, String version) {
+        this(runtime, version, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * @param defaultTemplate the template without {@code -t} (framework property {@value #DEFAULT_TEMPLATE}, a
+     *                        vendor's default); empty: {@code -t} is required, as in LXC
+     * @param defaultStorage  the storage type without {@code -B} (framework property {@value #DEFAULT_STORAGE});
+     *                        empty: the runtime's default ({@code dir})
+     */
+    public CreateCommand(ContainerRuntime runtime, String version, Optional<String> defaultTemplate,
+            Optional<String> defaultStorage) {
         super("lxc-create", runtime, OPTIONS, HELP, version);
+        this.defaultTemplate = defaultTemplate;
+        this.defaultStorage = defaultStorage;
     }
 
     /** Here for {@code help lxc:create}; Gogo calls {@link #execute} with the raw arguments. */
@@ -114,13 +137,14 @@ public final class CreateCommand extends OptionCommand {
             return 1;
         }
         String n = name.get();
-        Optional<String> template = args.last("template");
+        Optional<String> template = args.last("template").or(() -> defaultTemplate);
         if (template.isEmpty()) {
             error(io, n, "A template must be specified");
             error(io, n, "Use \"none\" if you really want a container without a rootfs");
             return 1;
         }
-        List<String> storageTypes = args.last("bdev").map(b -> List.of(b.split(",", -1))).orElse(List.of());
+        List<String> storageTypes = args.last("bdev").or(() -> defaultStorage)
+                .map(b -> List.of(b.split(",", -1))).orElse(List.of());
         // Which types exist is the runtime's to say: a backend bundle installed at run time must be usable at
         // once, and a missing one is reported by core as `no storage backend "x" is installed`.
         if (storageTypes.contains("")) {

@@ -1,14 +1,18 @@
 package org.lxj.shell.internal;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.lxj.shell.internal.cli.BadArgumentException;
 
 /**
  * The {@code -s KEY=VALUE} options of {@code lxc-start} and {@code lxc-execute}, collected in command-line order.
- * A key given twice keeps its first place and its last value, as the runtime applies each key once.
+ * A key given several times keeps its first place and all its values, one per line in command-line order: the
+ * runtime applies each as a config line, as LXC sets each item, so a list key ({@code lxc.environment},
+ * {@code lxc.mount.entry}) gets every value and a single-valued key the last.
  */
 final class Defines {
 
@@ -24,8 +28,23 @@ final class Defines {
             if (key.isEmpty()) {
                 throw new BadArgumentException("Invalid definition \"" + define + "\": expected KEY=VALUE");
             }
-            overrides.put(key, define.substring(eq + 1).trim());
+            String value = define.substring(eq + 1).trim();
+            if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+                throw new BadArgumentException("Invalid definition \"" + key + "\": a value is one line");
+            }
+            overrides.merge(key, value, (first, more) -> first + "\n" + more);
         }
         return overrides;
+    }
+
+    /**
+     * {@code -o FILE} and {@code -l LEVEL} of {@code lxc-start} and {@code lxc-execute}: the container's log for this
+     * run, taking the place of {@code lxc.log.file} and {@code lxc.log.level} (the config's and any {@code -s}).
+     */
+    static Map<String, String> withLog(Map<String, String> overrides, Optional<Path> file, Optional<String> level) {
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        file.ifPresent(f -> all.put("lxc.log.file", f.toString()));
+        level.ifPresent(l -> all.put("lxc.log.level", l.trim()));
+        return all;
     }
 }

@@ -78,7 +78,8 @@ public final class ExecuteCommand extends OptionCommand {
 
     @Override
     int run(CommandIo io, ParsedArgs args) throws BadArgumentException {
-        Map<String, String> overrides = Defines.parse(args.all("define"));
+        Map<String, String> overrides = Defines.withLog(Defines.parse(args.all("define")),
+                args.last("logfile").map(io::resolve), args.last("logpriority"));
         OptionalInt uid = id(args, "uid");
         OptionalInt gid = id(args, "gid");
         Optional<String> name = name(args);

@@ -12,6 +12,7 @@ import org.lxj.api.ConfigException;
 import org.lxj.api.Container;
 import org.lxj.api.ContainerRuntime;
 import org.lxj.api.ContainerState;
+import org.lxj.api.ContainerNetwork;
 import org.lxj.api.ContainerStats;
 import org.lxj.api.config.ContainerConfig;
 import org.lxj.shell.internal.cli.Option;
@@ -100,12 +101,20 @@ public final class InfoCommand extends OptionCommand {
                 .orElseGet(() -> container.get().config());
         Selection selection = Selection.of(args);
         if (format.isPresent() && format.get().equals("json")) {
-            io.out().print(Json.write(json(io, container.get(), config, selection, args.all("config"))));
+            Optional<ContainerStats> stats = container.get().state().isActive()
+                    && (selection.name() || args.has("stats")) ? runtime.stats(lxcpath(io, args), name.get())
+                            : Optional.empty();
+            Map<String, Object> out = json(io, container.get(), config, selection, args.all("config"));
+            stats.ifPresent(st -> out.put("stats", json(st)));
+            io.out().print(Json.write(out));
         } else {
             Optional<ContainerStats> stats = container.get().state().isActive()
                     && (selection.name() || args.has("stats")) ? runtime.stats(lxcpath(io, args), name.get())
                             : Optional.empty();
-            printText(io, container.get(), config, selection, args, stats);
+            Optional<ContainerNetwork> net = container.get().state().isActive()
+                    && (selection.name() || args.has("ips") || args.has("stats"))
+                            ? runtime.network(lxcpath(io, args), name.get()) : Optional.empty();
+            printText(io, container.get(), config, selection, args, stats, net);
         }
         return 0;
     }
@@ -120,32 +129,66 @@ public final class InfoCommand extends OptionCommand {
     }
 
     private static void printText(CommandIo io, Container c, ContainerConfig config, Selection selection,
-            ParsedArgs args, Optional<ContainerStats> stats) {
+            ParsedArgs args, Optional<ContainerStats> stats, Optional<ContainerNetwork> net) {
         Fields fields = new Fields();
         ContainerState state = c.state();
+        boolean humanize = !args.has("no-humanize");
+        // LXC prints a state or PID bare when -H comes with exactly one of -s, -p, -i, -S, -c
+        boolean bareField = !humanize && filterCount(args) == 1;
         if (selection.name()) {
             fields.add("Name:", c.name());
         }
         if (selection.state()) {
-            fields.add("State:", state.name());
+            if (bareField) {
+                io.out().print(state.name() + "\n");
+            } else {
+                fields.add("State:", state.name());
+            }
         }
         if (state.isActive() && selection.pid() && c.initPid().isPresent()) {
-            fields.add("PID:", c.initPid().getAsLong());
+            if (bareField) {
+                io.out().print(c.initPid().getAsLong() + "\n");
+            } else {
+                fields.add("PID:", c.initPid().getAsLong());
+            }
         }
-        boolean humanize = !args.has("no-humanize");
+        if (selection.name() || args.has("ips")) {
+            if (bareField) {
+                net.ifPresent(n -> NetworkFields.ips(n).forEach(ip -> io.out().print(ip + "\n")));
+            } else {
+                net.ifPresent(n -> NetworkFields.addIps(fields, n));
+            }
+        }
         stats.ifPresent(st -> {
-            st.cpuNanos().ifPresent(n -> fields.add("CPU use:", humanize
-                    ? String.format(java.util.Locale.ROOT, "%.2f seconds", n / 1_000_000_000.0f) : Long.toString(n)));
+            st.cpuNanos().ifPresent(n -> fields.add("CPU use:", humanize ? cpuSeconds(n) : Long.toString(n)));
             st.blkioBytes().ifPresent(n -> fields.add("BlkIO use:", humanize ? sizeHumanize(n) : Long.toString(n)));
             st.memoryBytes().ifPresent(n -> fields.add("Memory use:", humanize ? sizeHumanize(n) : Long.toString(n)));
             st.kmemBytes().ifPresent(n -> fields.add("KMem use:", humanize ? sizeHumanize(n) : Long.toString(n)));
         });
+        if (selection.name() || args.has("stats")) {
+            net.ifPresent(n -> NetworkFields.addLinks(fields, n, v -> humanize ? sizeHumanize(v) : Long.toString(v)));
+        }
         io.out().print(fields);
         List<String> keys = args.all("config");
-        boolean bare = args.has("no-humanize") && keys.size() == 1;
+        boolean bare = args.has("no-humanize") && keys.size() == 1 && filterCount(args) == 1;
         for (String key : keys) {
             printItem(io, config, key, bare);
         }
+    }
+
+    /** How many of {@code -s}, {@code -p}, {@code -i}, {@code -S} and {@code -c KEY} were given. */
+    private static int filterCount(ParsedArgs args) {
+        int n = args.all("config").size();
+        for (String f : List.of("state", "pid", "ips", "stats")) {
+            n += args.has(f) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** CPU time as LXC prints it: nanoseconds read as a float, divided in double, printed from a float. */
+    static String cpuSeconds(long nanos) {
+        float seconds = (float) ((double) (float) nanos / 1_000_000_000.0);
+        return String.format(java.util.Locale.ROOT, "%.2f seconds", seconds);
     }
 
     /** A byte count as LXC's {@code size_humanize} writes it: {@code 1.50 MiB}, {@code 12.00 KiB}, {@code 7 bytes}. */
@@ -202,6 +245,16 @@ public final class InfoCommand extends OptionCommand {
             }
             out.put("config", items);
         }
+        return out;
+    }
+
+    /** The statistics in raw units (nanoseconds, bytes); null where the host lacks the controller. */
+    private static Map<String, Object> json(ContainerStats st) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cpu_nanos", st.cpuNanos().isPresent() ? st.cpuNanos().getAsLong() : null);
+        out.put("blkio_bytes", st.blkioBytes().isPresent() ? st.blkioBytes().getAsLong() : null);
+        out.put("memory_bytes", st.memoryBytes().isPresent() ? st.memoryBytes().getAsLong() : null);
+        out.put("kmem_bytes", st.kmemBytes().isPresent() ? st.kmemBytes().getAsLong() : null);
         return out;
     }
 

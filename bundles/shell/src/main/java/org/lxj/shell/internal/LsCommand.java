@@ -14,6 +14,7 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Function;
 import org.lxj.api.Container;
+import org.lxj.api.ContainerNetwork;
 import org.lxj.api.ContainerRuntime;
 import org.lxj.api.ContainerState;
 import org.lxj.shell.internal.cli.Option;
@@ -124,16 +125,31 @@ public final class LsCommand extends OptionCommand {
         Predicate<ListedContainer> wanted = stateFilter(args).and(l -> nameFilter.get().test(l.name()));
         List<String> groups = args.last("groups").map(g -> List.of(g.split(","))).orElse(List.of());
         List<ListedContainer> listed = new ArrayList<>();
-        for (Container c : runtime.list(lxcpath(io, args))) {
+        java.nio.file.Path lxcpath = lxcpath(io, args);
+        for (Container c : runtime.list(lxcpath)) {
             ListedContainer l = ListedContainer.of(c);
             if (wanted.test(l) && l.inAllGroups(groups)) {
                 listed.add(l);
             }
         }
-        if (format.isPresent() && format.get().equals("json")) {
-            io.out().print(Json.write(listed.stream().map(LsCommand::json).toList()));
+        boolean json = format.isPresent() && format.get().equals("json");
+        boolean memory = json || args.has("fancy") && (columns.contains("RAM") || columns.contains("SWAP"));
+        Map<String, Memory> used = new java.util.HashMap<>();
+        if (memory) {
+            listed.stream().filter(l -> l.state().isActive())
+                    .forEach(l -> used.put(l.name(), Memory.of(new CgroupReadings(runtime, lxcpath, l.name()))));
+        }
+        Map<String, ContainerNetwork> nets = new java.util.HashMap<>();
+        if (json || args.has("fancy") && (columns.contains("IPV4") || columns.contains("IPV6")
+                || columns.contains("INTERFACE"))) {
+            listed.stream().filter(l -> l.state().isActive()).forEach(l -> runtime.network(lxcpath, l.name())
+                    .ifPresent(n -> nets.put(l.name(), n)));
+        }
+        if (json) {
+            io.out().print(Json.write(listed.stream().map(l -> withNetwork(json(l, used.get(l.name())),
+                    Optional.ofNullable(nets.get(l.name())))).toList()));
         } else if (args.has("fancy")) {
-            io.out().print(table(listed, columns));
+            io.out().print(table(listed, columns, used, nets));
         } else if (args.has("line")) {
             listed.forEach(l -> io.out().print(l.name() + "\n"));
         } else {
@@ -176,22 +192,61 @@ public final class LsCommand extends OptionCommand {
         return p;
     }
 
-    private static String table(List<ListedContainer> listed, List<String> columns) {
+    /** Memory and swap in use of a running container, as {@code lxc-ls} shows them; empty when unknown. */
+    record Memory(java.util.OptionalLong ram, java.util.OptionalLong swap) {
+        static Memory of(CgroupReadings r) {
+            java.util.OptionalLong ram = r.ram();
+            return new Memory(ram, r.swap(ram));
+        }
+    }
+
+    /** A RAM or SWAP cell: mebibytes with two decimals and {@code MB}, as LXC's {@code lxc-ls} prints them. */
+    static String megabytes(java.util.OptionalLong bytes) {
+        return bytes.isPresent() ? String.format(Locale.ROOT, "%.2fMB", bytes.getAsLong() / 1024.0 / 1024.0) : "-";
+    }
+
+    private static String table(List<ListedContainer> listed, List<String> columns, Map<String, Memory> used,
+            Map<String, ContainerNetwork> nets) {
         // LXC sizes the memory columns for a value like 0.00MB even when every cell is "-".
         FancyTable table = new FancyTable(columns).minimumWidth("RAM", MEMORY_WIDTH).minimumWidth("SWAP", MEMORY_WIDTH);
         for (ListedContainer l : listed) {
             List<String> row = new ArrayList<>(columns.size());
             for (String column : columns) {
-                row.add(cell(l, column));
+                Optional<ContainerNetwork> net = Optional.ofNullable(nets.get(l.name()));
+                row.add(net.flatMap(n -> networkCell(n, column)).orElseGet(() -> cell(l, column,
+                        Optional.ofNullable(used.get(l.name())))));
             }
             table.addRow(row);
         }
         return table.toString();
     }
 
-    /** Addresses, interfaces and memory of running containers come from later runtime APIs: {@code -}. */
-    private static String cell(ListedContainer l, String column) {
+    /** IPV4, IPV6 and INTERFACE of a running container, joined with ", " as LXC does; empty for other columns. */
+    private static Optional<String> networkCell(ContainerNetwork n, String column) {
+        List<String> values = switch (column) {
+            case "IPV4" -> n.ipv4();
+            case "IPV6" -> n.ipv6();
+            case "INTERFACE" -> n.interfaces();
+            default -> null;
+        };
+        return values == null ? Optional.empty() : Optional.of(values.isEmpty() ? "-" : String.join(", ", values));
+    }
+
+    /** The JSON object with a running container's interfaces and addresses, when the runtime reported them. */
+    private static Map<String, Object> withNetwork(Map<String, Object> o, Optional<ContainerNetwork> net) {
+        net.ifPresent(n -> {
+            o.put("interfaces", n.interfaces());
+            o.put("ipv4", n.ipv4());
+            o.put("ipv6", n.ipv6());
+        });
+        return o;
+    }
+
+    /** Columns without a value for {@code l}: {@code -}. */
+    private static String cell(ListedContainer l, String column, Optional<Memory> memory) {
         return switch (column) {
+            case "RAM" -> memory.map(m -> megabytes(m.ram())).orElse("-");
+            case "SWAP" -> memory.map(m -> megabytes(m.swap())).orElse("-");
             case "NAME" -> l.name();
             case "STATE" -> l.state().name();
             case "PID" -> l.pid() > 0 ? Long.toString(l.pid()) : "-";
@@ -202,7 +257,7 @@ public final class LsCommand extends OptionCommand {
         };
     }
 
-    private static Map<String, Object> json(ListedContainer l) {
+    private static Map<String, Object> json(ListedContainer l, Memory memory) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("name", l.name());
         o.put("state", l.state().name());
@@ -215,6 +270,9 @@ public final class LsCommand extends OptionCommand {
         o.put("ipv4", none);
         o.put("ipv6", none);
         o.put("unprivileged", l.unprivileged());
+        // bytes, null when stopped or unknown
+        o.put("ram", memory != null && memory.ram().isPresent() ? memory.ram().getAsLong() : null);
+        o.put("swap", memory != null && memory.swap().isPresent() ? memory.swap().getAsLong() : null);
         return o;
     }
 }

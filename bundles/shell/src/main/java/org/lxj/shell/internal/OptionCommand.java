@@ -26,8 +26,8 @@ abstract class OptionCommand extends LxcCommand {
     /** The common options' part of every help text, in LXC's layout. */
     static final String COMMON_HELP = """
             Common options :
-              -o, --logfile=FILE               Accepted for LXC compatibility; LXJ logs to its log directory
-              -l, --logpriority=LEVEL          Accepted for LXC compatibility; LXJ's levels are set in its logging configuration
+              -o, --logfile=FILE               Output log to FILE (lxc-start, lxc-execute: the container's log)
+              -l, --logpriority=LEVEL          Set log priority to LEVEL (of that log; default ERROR)
               -q, --quiet                      Accepted for LXC compatibility
               -P, --lxcpath=PATH               Use specified container path
               -?, --help                       Give this help list

@@ -98,7 +98,8 @@ public final class StartCommand extends OptionCommand {
 
     @Override
     int run(CommandIo io, ParsedArgs args) throws BadArgumentException {
-        Map<String, String> overrides = Defines.parse(args.all("define"));
+        Map<String, String> overrides = Defines.withLog(Defines.parse(args.all("define")),
+                args.last("logfile").map(io::resolve), args.last("logpriority"));
         Optional<String> name = name(args);
         if (name.isEmpty()) {
             error(io, "No container name specified");

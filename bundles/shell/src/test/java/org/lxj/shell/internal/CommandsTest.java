@@ -110,7 +110,9 @@ class CommandsTest {
                     "interfaces": [],
                     "ipv4": [],
                     "ipv6": [],
-                    "unprivileged": false
+                    "unprivileged": false,
+                    "ram": null,
+                    "swap": null
                   },
                   {
                     "name": "web",
@@ -121,7 +123,9 @@ class CommandsTest {
                     "interfaces": null,
                     "ipv4": null,
                     "ipv6": null,
-                    "unprivileged": true
+                    "unprivileged": true,
+                    "ram": null,
+                    "swap": null
                   }
                 ]
                 """, run(ls, "-P /tmp/shell-oracle --format json c1|web").out());

@@ -46,7 +46,7 @@ class RunCommandsTest {
     // lxc-start
 
     @Test
-    void startCollectsDefinesInOrderWithTheLastValueOfARepeatedKey() {
+    void startCollectsDefinesInOrderWithEveryValueOfARepeatedKey() {
         FakeRuntime r = RunGoldenTest.runtime(false);
         Result result = run(r, "lxc-start", "-n", "b1", "-s", "lxc.uts.name=one", "--define", "lxc.tty.max = 2",
                 "-slxc.init.cmd=/bin/sh -c x", "-s", "lxc.uts.name=two", "--define=lxc.mount.entry=a=b");
@@ -54,7 +54,7 @@ class RunCommandsTest {
         StartOptions o = r.started.get(0);
         assertEquals(List.of("lxc.uts.name", "lxc.tty.max", "lxc.init.cmd", "lxc.mount.entry"),
                 List.copyOf(o.overrides().keySet()));
-        assertEquals(List.of("two", "2", "/bin/sh -c x", "a=b"), List.copyOf(o.overrides().values()));
+        assertEquals(List.of("one\ntwo", "2", "/bin/sh -c x", "a=b"), List.copyOf(o.overrides().values()));
         assertEquals(ContainerState.RUNNING, r.find(RunGoldenTest.P, "b1").orElseThrow().state());
     }
 
@@ -180,6 +180,28 @@ class RunCommandsTest {
         assertTrue(r.executed.get(1).daemonize());
         assertEquals(new Result("", "lxc-execute: could not parse command line\n", 1),
                 run(r, "lxc-execute", "-n", "b1", "-g", "-1", "--", "/bin/true"));
+    }
+
+    @Test
+    void logfileAndLevelOptionsBecomeTheContainersLogForThisRun() {
+        FakeRuntime r = RunGoldenTest.runtime(false);
+        assertEquals(0, run(r, "lxc-execute", "-n", "b1", "-s", "lxc.log.file=/elsewhere", "-o", "logs/b1.log",
+                "-l", "INFO", "--", "sh", "-c", "exit 0").status());
+        assertEquals(Map.of("lxc.log.file", CWD.resolve("logs/b1.log").toString(), "lxc.log.level", "INFO"),
+                r.executed.get(0).overrides());
+        assertEquals(0, run(r, "lxc-start", "-n", "b1", "--logfile=/var/log/b1.log").status());
+        assertEquals(Map.of("lxc.log.file", "/var/log/b1.log"), r.started.get(0).overrides());
+    }
+
+    @Test
+    void repeatedDefinesKeepEveryValueAndAValueIsOneLine() {
+        FakeRuntime r = RunGoldenTest.runtime(false);
+        assertEquals(0, run(r, "lxc-execute", "-n", "b1", "-s", "lxc.mount.entry=a", "-s", "lxc.mount.entry=b",
+                "--", "sh", "-c", "exit 0").status());
+        assertEquals(Map.of("lxc.mount.entry", "a\nb"), r.executed.get(0).overrides());
+        assertEquals(1, run(r, "lxc-execute", "-n", "b1", "-s", "lxc.environment=A=1\nlxc.cap.drop=sys_admin", "--",
+                "sh", "-c", "exit 0").status());
+        assertEquals(1, r.executed.size(), "a value spanning lines is refused before anything runs");
     }
 
     @Test

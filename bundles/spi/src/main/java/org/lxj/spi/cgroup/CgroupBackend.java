@@ -60,6 +60,15 @@ public interface CgroupBackend extends Backend {
     void attach(CgroupHandle handle, int pid);
 
     /**
+     * Moves the container's monitor process {@code pid} into the monitor cgroup ({@code lxc.monitor.<name>}), so
+     * that it is accounted apart from the payload and from the runtime. The default does nothing.
+     *
+     * @since 1.1
+     */
+    default void attachMonitor(CgroupHandle handle, int pid) {
+    }
+
+    /**
      * Freezes every process of the payload cgroup and returns once the kernel reports it frozen.
      *
      * @throws org.lxj.api.UnsupportedFeatureException when the backend lacks {@link CgroupCapability#FREEZE}
@@ -83,6 +92,32 @@ public interface CgroupBackend extends Backend {
 
     /** Resource use of the payload cgroup; values of missing controllers are empty. */
     CgroupStats stats(CgroupHandle handle);
+
+    /**
+     * The content of one file of the payload cgroup ({@code lxc-cgroup NAME memory.limit_in_bytes}), as the
+     * kernel gives it, trailing newline included.
+     *
+     * @param file a file name such as {@code cpuset.cpus}; its part before the first dot is the controller
+     * @throws org.lxj.api.UnsupportedFeatureException when this backend does not manage the file's controller
+     * @throws BackendException                        naming the file and the errno when it cannot be read
+     * @since 1.1
+     */
+    default String read(CgroupHandle handle, String file) {
+        throw new org.lxj.api.UnsupportedFeatureException("The cgroup backend \"" + type()
+                + "\" cannot read cgroup files");
+    }
+
+    /**
+     * Writes one file of the payload cgroup while the container runs ({@code lxc-cgroup NAME FILE VALUE}).
+     *
+     * @throws org.lxj.api.UnsupportedFeatureException when this backend does not manage the file's controller
+     * @throws BackendException                        naming the file, the value and the errno when the kernel refuses
+     * @since 1.1
+     */
+    default void write(CgroupHandle handle, String file, String value) {
+        throw new org.lxj.api.UnsupportedFeatureException("The cgroup backend \"" + type()
+                + "\" cannot write cgroup files");
+    }
 
     /**
      * Removes the payload and monitor cgroups, children first. Cgroups that are already gone are not an error.

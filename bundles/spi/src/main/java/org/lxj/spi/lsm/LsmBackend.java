@@ -3,6 +3,7 @@ package org.lxj.spi.lsm;
 import java.util.List;
 import java.util.Optional;
 
+import org.lxj.api.config.ContainerConfig;
 import org.lxj.spi.backend.Backend;
 import org.lxj.spi.backend.ContainerContext;
 import org.lxj.spi.launch.LsmLabel;
@@ -32,6 +33,17 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface LsmBackend extends Backend {
 
     /**
+     * Whether {@code config} names this LSM explicitly ({@code lxc.apparmor.*}, {@code lxc.selinux.*}), so core
+     * selects this backend for it even when it is not available here; {@link #profileFor} then says why it
+     * cannot serve.
+     *
+     * @since 1.1
+     */
+    default boolean requested(ContainerConfig config) {
+        return false;
+    }
+
+    /**
      * The profile for {@code context}, or empty when its processes stay as they are.
      *
      * @throws org.lxj.api.ConfigException naming the key when a value is invalid
@@ -48,6 +60,16 @@ public interface LsmBackend extends Backend {
 
     /** The attribute writes the launcher performs before the exec for {@code profile}. */
     List<LsmLabel> labels(LsmProfile profile);
+
+    /**
+     * The attribute writes for {@code profile} in {@code context}, for LSMs whose labels depend on more keys
+     * than the profile's ({@code lxc.selinux.context.keyring}). Defaults to {@link #labels(LsmProfile)}.
+     *
+     * @since 1.1
+     */
+    default List<LsmLabel> labels(ContainerContext context, LsmProfile profile) {
+        return labels(profile);
+    }
 
     /** The mount option that labels filesystems the launcher mounts ({@code context="..."}), if the LSM uses one. */
     default Optional<String> mountOption(LsmProfile profile) {

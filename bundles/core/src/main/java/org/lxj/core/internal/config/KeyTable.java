@@ -114,6 +114,14 @@ final class KeyTable {
         exact("lxc.seccomp.profile", false, Checks.text(), TEXT, "");
         exact("lxc.selinux.context.keyring", false, Checks.word("SELinux context"), TEXT, "");
         exact("lxc.selinux.context", false, Checks.word("SELinux context"), TEXT, "");
+        // Landlock (org.lxj.security.landlock, beyond LXC): lists of paths and ports, blank-separated
+        exact("lxj.landlock.fs.ro", true, Checks.text(), TOKENS, "");
+        exact("lxj.landlock.fs.exec", true, Checks.text(), TOKENS, "");
+        exact("lxj.landlock.fs.rw", true, Checks.text(), TOKENS, "");
+        exact("lxj.landlock.net.bind", true, Checks.text(), TOKENS, "");
+        exact("lxj.landlock.net.connect", true, Checks.text(), TOKENS, "");
+        exact("lxj.landlock.scope", true, Checks.text(), TOKENS, "");
+        exact("lxj.landlock.best_effort", false, Checks.bool(), NUMBER, "1");
         exact("lxc.signal.halt", false, Checks.signal(false), SIGNAL, "0");
         exact("lxc.signal.reboot", false, Checks.signal(false), SIGNAL, "0");
         exact("lxc.signal.stop", false, Checks.signal(false), SIGNAL, "0");

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.lxj.core.internal.select.Ranked;
 import org.lxj.spi.host.HostFacts;
+import org.lxj.spi.snapshot.SnapshotProvider;
 import org.lxj.spi.storage.StorageBackend;
 import org.lxj.spi.template.Template;
 
@@ -19,4 +20,9 @@ public interface Backends {
 
     /** The host's facts, when the linux bundle publishes them. */
     Optional<HostFacts> host();
+
+    /** Snapshot providers, best first; none when the runtime has no snapshot support wired. */
+    default List<Ranked<SnapshotProvider>> snapshotProviders() {
+        return List.of();
+    }
 }

@@ -59,4 +59,17 @@ final class Bookkeeping {
             throw new LxjException("Failed to update \"" + file + "\": " + e, e);
         }
     }
+
+    /** Appends one record ({@code lxcpath\nname\n}), as LXC appends to these files; a record already there stays single. */
+    static void add(Path file, Pair pair) {
+        List<Pair> now = pairs(file);
+        if (now.stream().anyMatch(p -> p.lxcpath().normalize().equals(pair.lxcpath().normalize())
+                && p.name().equals(pair.name()))) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        now.forEach(p -> sb.append(p.lxcpath()).append('\n').append(p.name()).append('\n'));
+        sb.append(pair.lxcpath()).append('\n').append(pair.name()).append('\n');
+        ConfigFiles.write(file, sb.toString());
+    }
 }

@@ -22,6 +22,7 @@ import org.lxj.api.config.ContainerConfig;
 import org.lxj.api.config.SystemConfig;
 import org.lxj.api.event.ContainerEvent;
 import org.lxj.core.internal.layout.LxcLayout;
+import org.lxj.core.internal.net.HwaddrTemplate;
 import org.lxj.core.internal.layout.OneDeviceRemover;
 import org.lxj.core.internal.lock.ClaimRegistry;
 import org.lxj.core.internal.lock.PartialClaim;
@@ -92,7 +93,8 @@ final class ContainerCreator {
                         new StorageRequest(name, layout.dir(), request.storageOptions()));
                 rootfs = made.rootfsPath();
             }
-            List<String> lines = new ArrayList<>(base.lines());
+            // as LXC: an hwaddr template (00:16:3e:xx:xx:xx) is expanded once, here, and kept in the config
+            List<String> lines = new ArrayList<>(HwaddrTemplate.expand(base.lines()));
             if (made != null) {
                 lines.add("lxc.rootfs.path = " + made.rootfsPath());
             }

@@ -71,6 +71,7 @@ final class ContainerDestroyer {
                 destroySnapshots(layout, options);
             }
             if (rootfs.isPresent()) {
+                runDestroyHooks(layout, rootfs.get());
                 storage.requireOwner(name, rootfs.get()).destroy(rootfs.get());
                 LOG.debug("{}: rootfs \"{}\" destroyed", name, rootfs.get());
             }
@@ -98,7 +99,9 @@ final class ContainerDestroyer {
         if (state.isActive()) {
             throw new ContainerBusyException("Failed to destroy \"" + name + "\": it is " + state);
         }
-        if (!Bookkeeping.pairs(layout.lxcSnapshots()).isEmpty()) {
+        // with -s, dependents that are this container's own snapshots go first and are no obstacle
+        if (Bookkeeping.pairs(layout.lxcSnapshots()).stream()
+                .anyMatch(p -> !(options.snapshots() && p.lxcpath().normalize().equals(layout.snaps())))) {
             throw new ContainerBusyException("Failed to destroy \"" + name + "\": it has clones");
         }
         if (!options.snapshots() && !snapshots(layout).isEmpty()) {
@@ -137,6 +140,16 @@ final class ContainerDestroyer {
         for (Bookkeeping.Pair origin : Bookkeeping.pairs(layout.lxcRdepends())) {
             Path originSnapshots = origin.lxcpath().resolve(origin.name()).resolve(LxcLayout.LXC_SNAPSHOTS);
             Bookkeeping.remove(originSnapshots, new Bookkeeping.Pair(layout.lxcpath(), layout.name()));
+        }
+    }
+
+    /** {@code lxc.hook.destroy}, before the rootfs goes, as LXC runs it (the rootfs is not mounted). */
+    private void runDestroyHooks(LxcLayout layout, String rootfs) {
+        java.util.List<java.util.List<String>> hooks = LifecycleHooks.argvs(parser.apply(layout.config()),
+                LifecycleHooks.DESTROY, layout.name(), java.util.List.of());
+        if (!hooks.isEmpty()) {
+            LifecycleHooks.run(layout.name(), LifecycleHooks.DESTROY, hooks,
+                    LifecycleHooks.env(layout.name(), layout.config(), layout.rootfs(), rootfs));
         }
     }
 }

@@ -13,7 +13,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import org.lxj.api.Container;
+import org.lxj.api.CopyRequest;
 import org.lxj.api.CreateRequest;
+import org.lxj.api.SnapshotInfo;
 import org.lxj.api.DestroyOptions;
 import org.lxj.api.LxjException;
 import org.lxj.api.config.ContainerConfig;
@@ -34,6 +36,8 @@ public final class Lifecycle {
     private final LeftoverSweeper sweeper;
     private final ContainerCreator creator;
     private final ContainerDestroyer destroyer;
+    private final Cloner cloner;
+    private final Snapshots snapshots;
 
     /**
      * @param system   the system configuration
@@ -63,6 +67,9 @@ public final class Lifecycle {
         this.creator = new ContainerCreator(system, parser, storage, sweeper, claims, remover, events,
                 layout -> container(layout.lxcpath(), layout.name()));
         this.destroyer = new ContainerDestroyer(parser, storage, claims, remover, states, events);
+        this.cloner = new Cloner(parser, storage, new RootfsCloner(backends, storage), sweeper, claims, remover,
+                states);
+        this.snapshots = new Snapshots(cloner, destroyer, sweeper, storage, remover, parser, states);
     }
 
     public SystemConfig systemConfig() {
@@ -107,6 +114,39 @@ public final class Lifecycle {
 
     public ContainerConfig parseConfig(Path file) {
         return parser.apply(file);
+    }
+
+    /** {@code lxc-copy}. */
+    public Container copy(CopyRequest request) {
+        LxcLayout made = cloner.copy(request);
+        return container(made.lxcpath(), made.name());
+    }
+
+    /** {@code lxc-copy -R}. */
+    public Container rename(Path lxcpath, String name, String newName) {
+        LxcLayout made = cloner.rename(lxcpath, name, newName, destroyer);
+        return container(made.lxcpath(), made.name());
+    }
+
+    /** {@code lxc-snapshot}. */
+    public String snapshot(Path lxcpath, String name, Optional<Path> commentFile) {
+        return snapshots.create(lxcpath, name, commentFile);
+    }
+
+    /** {@code lxc-snapshot -L}. */
+    public List<SnapshotInfo> snapshots(Path lxcpath, String name) {
+        return snapshots.list(lxcpath, name);
+    }
+
+    /** {@code lxc-snapshot -r}. */
+    public Container restoreSnapshot(Path lxcpath, String name, String snapshot, Optional<String> newName) {
+        LxcLayout made = snapshots.restore(lxcpath, name, snapshot, newName.orElse(name));
+        return container(made.lxcpath(), made.name());
+    }
+
+    /** {@code lxc-snapshot -d}. */
+    public void destroySnapshot(Path lxcpath, String name, String snapshot) {
+        snapshots.destroy(lxcpath, name, snapshot);
     }
 
     private Container container(Path lxcpath, String name) {

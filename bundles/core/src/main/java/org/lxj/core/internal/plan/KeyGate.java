@@ -32,6 +32,14 @@ public final class KeyGate {
      *         {@code Config key "lxc.cap.drop" needs a capability backend, and none is installed}
      */
     public static void check(ContainerConfig config, Collection<? extends LaunchContributor> installed) {
+        check(config, installed, Set.of());
+    }
+
+    /**
+     * Like {@link #check(ContainerConfig, Collection)} with the network types the installed network backends serve.
+     */
+    public static void check(ContainerConfig config, Collection<? extends LaunchContributor> installed,
+            Set<String> nicTypes) {
         for (ConfigEntry e : config.entries()) {
             String value = e.value().trim();
             if (value.isEmpty()) {
@@ -47,6 +55,9 @@ public final class KeyGate {
                 // is said rather than refused until the console bundle provides them
                 LOG.info("Config key \"lxc.tty.max\" = {} ({}:{}): ttys need console support, which is not "
                         + "installed; the container gets none", value, e.file(), e.line());
+            }
+            if (e.key().startsWith("lxc.net.") && e.key().endsWith(".type") && nicTypes.contains(value)) {
+                continue;
             }
             missingSupport(e.key(), value).ifPresent(what -> {
                 throw new UnsupportedFeatureException("Config key \"" + e.key() + "\" needs " + what
@@ -83,6 +94,9 @@ public final class KeyGate {
         }
         if (key.startsWith("lxc.seccomp.")) {
             return Optional.of(Mechanism.SECCOMP);
+        }
+        if (key.startsWith("lxj.landlock.") && !key.equals("lxj.landlock.best_effort")) {
+            return Optional.of(Mechanism.LANDLOCK);
         }
         return Optional.empty();
     }

@@ -14,6 +14,7 @@ enum Mechanism {
     CGROUP("a cgroup backend", LaunchContributor.ORDER_CGROUP, LaunchContributor.ORDER_ROOTFS),
     CAPABILITY("a capability backend", LaunchContributor.ORDER_SECURITY, LaunchContributor.ORDER_LSM),
     LSM("an LSM backend", LaunchContributor.ORDER_LSM, LaunchContributor.ORDER_LANDLOCK),
+    LANDLOCK("a Landlock backend", LaunchContributor.ORDER_LANDLOCK, LaunchContributor.ORDER_SECCOMP),
     SECCOMP("a seccomp backend", LaunchContributor.ORDER_SECCOMP, Integer.MAX_VALUE);
 
     private final String description;

@@ -15,6 +15,7 @@ import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.api.config.ContainerConfig;
 import org.lxj.api.config.SystemConfig;
 import org.lxj.spi.cgroup.CgroupBackend;
+import org.lxj.spi.cgroup.CgroupCapability;
 import org.lxj.spi.cgroup.CgroupHandle;
 import org.lxj.spi.cgroup.CgroupRequest;
 import org.lxj.spi.cgroup.CgroupSetting;
@@ -88,8 +89,17 @@ public final class CgroupSetup {
         for (CgroupSetting s : CgroupSetting.fromConfig(config)) {
             String c = s.controller();
             if (s.version() == 2 && c.equals("devices")) {
-                throw new UnsupportedFeatureException("Config key \"" + s.sourceKey() + "\" needs a cgroup2 device "
-                        + "program, which this runtime does not load yet");
+                // no controller: a device program attached to the payload in the cgroup2 hierarchy
+                if (host.cgroups().stream().noneMatch(h -> h.version() == 2)) {
+                    throw new UnsupportedFeatureException("Config key \"" + s.sourceKey() + "\" needs a cgroup2 "
+                            + "device program, but no cgroup2 hierarchy is mounted (cgroup layout "
+                            + host.cgroupLayout() + ")");
+                }
+                if (serving.stream().noneMatch(b -> b.capabilities().contains(CgroupCapability.DEVICES))) {
+                    throw new UnsupportedFeatureException("Config key \"" + s.sourceKey() + "\" needs a cgroup2 "
+                            + "device program, and no installed cgroup backend loads one");
+                }
+                continue;
             }
             if (s.version() == 2 && c.equals("cgroup")) {
                 continue;
@@ -166,6 +176,23 @@ public final class CgroupSetup {
             throw e;
         }
         return new Made(List.copyOf(made), new CgroupPlacement(cloneInto, procs));
+    }
+
+    /**
+     * Moves the container's monitor into its monitor cgroups once it exists ({@code lxc.monitor.<name>}); init
+     * was placed in the payload by the plan. A failure is logged: the container runs either way.
+     */
+    public void placeMonitor(String name, List<CgroupRecord> records, int monitorPid) {
+        for (CgroupRecord r : records) {
+            backends.get().stream().filter(b -> b.type().equals(r.type())).findFirst().ifPresent(b -> {
+                try {
+                    b.attachMonitor(r.handle(), monitorPid);
+                } catch (LxjException e) {
+                    LOG.warn("{}: failed to move its monitor {} into {}: {}", name, monitorPid,
+                            r.handle().monitorDirectories(), e.getMessage());
+                }
+            });
+        }
     }
 
     /**

@@ -81,6 +81,9 @@ public final class CommandRunner {
                     relay.launchStdio(), Optional.empty());
             relay.started();
             Optional<ExitStatus> exit = awaitExit(l.monitor(), l.state());
+            if (exit.isEmpty() && Thread.currentThread().isInterrupted()) {
+                return interrupted(l);
+            }
             relay.drain();
             registry.reap(l.state(), false);
             Optional<ExitStatus> recorded = registry.takeExit(l.state().lxcpath(), name);
@@ -90,8 +93,32 @@ public final class CommandRunner {
         }
     }
 
+    /**
+     * The caller was interrupted (its client hung up, the runtime stops) while the command runs: as LXC's
+     * {@code lxc-execute} forwards SIGINT to the container, init (the built-in init passes it on to the command)
+     * gets SIGINT; whatever then ends the command, the container's watcher cleans up after it.
+     */
+    private int interrupted(ContainerStarter.Launched l) {
+        String name = l.state().name();
+        Thread.interrupted();       // an interruptible channel to the monitor would fail at once; restored below
+        try {
+            l.monitor().kill(ContainerStarter.SIGINT, RunRegistry.MONITOR_TIMEOUT);
+            LOG.info("{}: interrupted: SIGINT sent to the command, which is no longer waited for", name);
+        } catch (IOException e) {
+            LOG.warn("{}: interrupted, and failed to send SIGINT to its init: {}", name, e.getMessage());
+        } finally {
+            Thread.currentThread().interrupt();
+        }
+        registry.watch(l.state());
+        return 128 + ContainerStarter.SIGINT;
+    }
+
+    /** The exit of the command, or empty when its monitor died or this thread was interrupted. */
     private Optional<ExitStatus> awaitExit(MonitorLink link, RunState s) {
         while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+                return Optional.empty();
+            }
             try {
                 return Optional.of(link.awaitExit(ContainerStopper.SLICE));
             } catch (IOException e) {

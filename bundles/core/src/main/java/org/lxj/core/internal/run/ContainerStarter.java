@@ -26,9 +26,11 @@ import org.lxj.core.internal.hook.HookFile;
 import org.lxj.core.internal.hook.HostHooks;
 import org.lxj.core.internal.layout.LxcLayout;
 import org.lxj.core.internal.lifecycle.Backends;
+import org.lxj.core.internal.net.NetworkSetup;
 import org.lxj.core.internal.plan.CgroupContributor;
 import org.lxj.core.internal.plan.KeyGate;
 import org.lxj.core.internal.plan.LaunchRequest;
+import org.lxj.core.internal.plan.LsmContributor;
 import org.lxj.core.internal.plan.PlanAssembler;
 import org.lxj.launcher.LaunchException;
 import org.lxj.launcher.LaunchOptions;
@@ -41,6 +43,7 @@ import org.lxj.spi.launch.CgroupPlacement;
 import org.lxj.spi.launch.Hook;
 import org.lxj.spi.launch.LaunchContributor;
 import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.network.PreparedNic;
 import org.lxj.spi.storage.MountedRootfs;
 import org.lxj.spi.storage.StorageBackend;
 import org.slf4j.Logger;
@@ -65,6 +68,7 @@ public final class ContainerStarter {
     private final Supplier<List<LaunchContributor>> contributors;
     private final BiFunction<String, Path, ContainerConfig> textParser;
     private final CgroupSetup cgroups;
+    private final NetworkSetup network;
 
     /** A container whose init was released. */
     public record Launched(RunState state, MonitorLink monitor) {
@@ -82,6 +86,14 @@ public final class ContainerStarter {
     public ContainerStarter(RunRegistry registry, Backends backends, Supplier<Optional<Launcher>> launcher,
             Supplier<List<LaunchContributor>> contributors, BiFunction<String, Path, ContainerConfig> textParser,
             CgroupSetup cgroups) {
+        this(registry, backends, launcher, contributors, textParser, cgroups, NetworkSetup.none());
+    }
+
+    /** @param network the container's network interfaces through the installed network backends */
+    public ContainerStarter(RunRegistry registry, Backends backends, Supplier<Optional<Launcher>> launcher,
+            Supplier<List<LaunchContributor>> contributors, BiFunction<String, Path, ContainerConfig> textParser,
+            CgroupSetup cgroups, NetworkSetup network) {
+        this.network = network;
         this.cgroups = cgroups;
         this.registry = registry;
         this.backends = backends;
@@ -112,7 +124,8 @@ public final class ContainerStarter {
             ContainerConfig config = load(configFile.orElse(layout.config()), overrides);
             List<LaunchContributor> installed = contributors.get();
             boolean withCgroups = cgroups.installed();
-            KeyGate.check(config, withCgroups ? with(installed, new CgroupContributor(CgroupPlacement.NONE)) : installed);
+            KeyGate.check(config, withCgroups ? with(installed, new CgroupContributor(CgroupPlacement.NONE)) : installed,
+                    network.types());
             HostFacts host = backends.host().orElseThrow(() -> new LxjException(
                     "Failed to start \"" + name + "\": the host's facts are unknown (is the linux bundle active?)"));
             if (withCgroups) {
@@ -134,7 +147,12 @@ public final class ContainerStarter {
         if (!text.isEmpty() && !text.endsWith("\n")) {
             sb.append('\n');
         }
-        overrides.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+        // a key given several times holds its values one per line: each is a config line, as LXC sets each item
+        overrides.forEach((k, v) -> {
+            for (String one : v.split("\n", -1)) {
+                sb.append(k).append(" = ").append(one).append('\n');
+            }
+        });
         return textParser.apply(sb.toString(), file);
     }
 
@@ -151,6 +169,7 @@ public final class ContainerStarter {
         private final String name;
         private final Path runDir;
         private boolean announced;
+        private final ContainerLog log;
 
         Attempt(LxcLayout layout, ContainerConfig config, Path configFile, LaunchRequest request, Launcher launcher,
                 List<LaunchContributor> installed, HostFacts host) {
@@ -163,11 +182,15 @@ public final class ContainerStarter {
             this.host = host;
             this.name = layout.name();
             this.runDir = registry.layout().dir(layout.lxcpath(), name);
+            this.log = ContainerLog.of(request.mode() == LaunchRequest.Mode.EXECUTE ? "lxc-execute" : "lxc-start", name,
+                    config);
         }
 
         Launched run(LaunchStdio stdio, Optional<Path> pidFile) {
             try {
                 makeRunDir();
+                log.save(runDir);
+                log.info("start", "Container \"" + name + "\" is initialized");
                 registry.takeExit(layout.lxcpath(), name);
                 String rootfsValue = config.rootfsPath().map(String::trim).orElse("");
                 Path target = config.value("lxc.rootfs.mount").map(String::trim).filter(s -> !s.isEmpty())
@@ -178,6 +201,7 @@ public final class ContainerStarter {
                 ContainerHooks hooks = hooks(rootfs.path());
                 ContainerContext ctx = new ContainerContext(name, layout.lxcpath(), config, runDir, rootfs.path(), host);
                 String cgroupRecord = "";
+                List<CgroupRecord> cgroupsMade = List.of();
                 List<LaunchContributor> contributing = installed;
                 if (cgroups.installed()) {
                     long t0 = System.nanoTime();
@@ -185,13 +209,28 @@ public final class ContainerStarter {
                     undo.push(() -> cgroups.remove(made.records(), true));
                     LOG.debug("{}: cgroups made in {} us", name, (System.nanoTime() - t0) / 1000);
                     cgroupRecord = CgroupRecord.encode(made.records());
+                    cgroupsMade = made.records();
                     contributing = with(installed, new CgroupContributor(made.placement()));
                 }
+                long n0 = System.nanoTime();
+                List<PreparedNic> nics = network.prepare(ctx);
+                undo.push(() -> network.teardown(name, nics));
+                network.record(runDir, nics);
+                long prepareNanos = System.nanoTime() - n0;
                 LaunchPlan plan = PlanAssembler.assemble(ctx, request, contributing);
+                for (LaunchContributor c : contributing) {
+                    if (c instanceof LsmContributor lsm) {
+                        lsm.prepare(ctx).ifPresent(undo::push);
+                    }
+                }
                 LOG.debug("{}: plan {}", name, plan);
+                log.cloned(plan.cloneNamespaces());
                 boolean execute = request.mode() == LaunchRequest.Mode.EXECUTE;
-                PreparedLaunch prepared = launcher.prepare(plan, runDir, stdio, new LaunchOptions(name, execute));
+                PreparedLaunch prepared = launcher.prepare(plan, runDir, stdio,
+                        new LaunchOptions(name, execute, pdeathSignal()));
                 undo.push(prepared::abort);
+                cgroups.placeMonitor(name, cgroupsMade, prepared.monitorPid());
+                log.notice("conf", "The container \"" + name + "\" is set up");
                 long startTime = new HostProcesses().startTime(prepared.initPid()).orElseThrow(() -> new LxjException(
                         "Failed to start \"" + name + "\": its init " + prepared.initPid() + " vanished"));
                 RunState state = new RunState(name, layout.lxcpath(), RunState.STARTING, prepared.initPid(), startTime,
@@ -202,6 +241,12 @@ public final class ContainerStarter {
                 writeHooks(hooks.of(Hook.Stage.POST_STOP));
                 announced = true;
                 registry.emit(layout.lxcpath(), name, ContainerState.STARTING);
+                // init waits for START: its interfaces move in and are configured now, as LXC does before start
+                long c0 = System.nanoTime();
+                network.configure(ctx, nics, prepared.initPid());
+                if (!nics.isEmpty()) {
+                    LOG.debug("{}: network set up in {} us", name, (prepareNanos + System.nanoTime() - c0) / 1000);
+                }
                 // the container is set up and init waits: LXC's start-host point; a failure undoes the start
                 HostHooks.run(name, hooks.of(Hook.Stage.START_HOST));
                 prepared.start();
@@ -218,12 +263,17 @@ public final class ContainerStarter {
                 registry.emit(layout.lxcpath(), name, ContainerState.RUNNING);
                 LOG.info("{}: {} (init {}, monitor {})", name, execute ? "executing" : "started", running.initPid(),
                         running.monitorPid());
+                String argv = String.join(" ", plan.process().argv());
+                log.notice(execute ? "execute" : "start", execute ? "'" + argv + "' started with pid '"
+                        + running.initPid() + "'" : "Started \"" + argv + "\" with pid \"" + running.initPid() + "\"");
                 registry.watch(running);
                 return launched;
             } catch (LaunchException e) {
+                log.error("start", "Failed to start \"" + name + "\": " + message(e));
                 undoAll();
                 throw new LxjException(message(e), e);
             } catch (RuntimeException e) {
+                log.error("start", "Failed to start \"" + name + "\": " + e.getMessage());
                 undoAll();
                 throw e;
             }
@@ -281,6 +331,12 @@ public final class ContainerStarter {
 
         private int signal(String key, int dflt) {
             return config.value(key).map(String::trim).filter(s -> !s.isEmpty()).map(Signals::number).orElse(dflt);
+        }
+
+        /** {@code lxc.monitor.signal.pdeath}: the signal init gets when its monitor dies; 0 none; LXC's default SIGKILL. */
+        private int pdeathSignal() {
+            return config.value("lxc.monitor.signal.pdeath").map(String::trim).filter(s -> !s.isEmpty())
+                    .map(v -> v.equals("0") ? 0 : Signals.number(v)).orElse(SIGKILL);
         }
 
         private boolean ephemeral() {

@@ -27,10 +27,21 @@ public final class ContainerStopper {
 
     private final RunRegistry registry;
     private final HostProcesses procs;
+    private final Optional<CgroupControl> cgroups;
 
     public ContainerStopper(RunRegistry registry, HostProcesses procs) {
+        this(registry, procs, Optional.empty());
+    }
+
+    /**
+     * @param cgroups when present, a kill also signals every process of the container's cgroups at once
+     *                (v2 {@code cgroup.kill}; v1 freeze, kill, thaw) and a frozen container is thawed after its
+     *                signal, as LXC's stop does
+     */
+    public ContainerStopper(RunRegistry registry, HostProcesses procs, Optional<CgroupControl> cgroups) {
         this.registry = registry;
         this.procs = procs;
+        this.cgroups = cgroups;
     }
 
     /**
@@ -50,6 +61,7 @@ public final class ContainerStopper {
         if (o.kill()) {
             LOG.info("{}: killing (signal {})", name, s.stopSignal());
             send(link, s, s.stopSignal());
+            cgroups.ifPresent(c -> c.killAll(s, s.stopSignal()));
             awaitExit(link, s, Optional.empty());
             registry.reap(s, false);
             return;
@@ -59,6 +71,7 @@ public final class ContainerStopper {
         LOG.info("{}: shutting down (signal {}, timeout {})", name, halt, o.timeout());
         registry.emit(lxcpath, name, ContainerState.STOPPING);
         send(link, s, halt);
+        cgroups.ifPresent(c -> c.thawForStop(s));
         if (o.noWait()) {
             return;
         }
@@ -71,6 +84,7 @@ public final class ContainerStopper {
             LOG.info("{}: did not shut down within {} s, killing (signal {})", name, o.timeout().toSeconds(),
                     s.stopSignal());
             send(link, s, s.stopSignal());
+            cgroups.ifPresent(c -> c.killAll(s, s.stopSignal()));
             awaitExit(link, s, Optional.empty());
         }
         registry.reap(s, false);

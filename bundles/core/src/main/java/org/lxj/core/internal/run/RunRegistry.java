@@ -63,6 +63,9 @@ public final class RunRegistry implements StateStore, AutoCloseable {
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
     /** Exit records of containers cleaned up since their start, for a waiter that lost the race to the watcher. */
     private final Map<Path, ExitStatus> exits = new ConcurrentHashMap<>();
+    private final Map<Path, Object> reaping = new ConcurrentHashMap<>();
+    /** What {@link #reconcile(PidKiller, java.util.function.Predicate)} was given, for the watchers too. */
+    private volatile java.util.function.Predicate<RunState> canClean = s -> true;
     private volatile boolean closed;
 
     /** How long a cleanup waits for the host's init to reap an orphaned container init. */
@@ -189,6 +192,14 @@ public final class RunRegistry implements StateStore, AutoCloseable {
      * @return whether this call cleaned up
      */
     public boolean reap(RunState run, boolean aborted) {
+        // one reap of a container at a time in this process, its ephemeral destroy included: a stop that finds the
+        // watcher reaping returns only once an ephemeral container is gone
+        synchronized (reaping.computeIfAbsent(layout.dir(run.lxcpath(), run.name()), d -> new Object())) {
+            return reapNow(run, aborted);
+        }
+    }
+
+    private boolean reapNow(RunState run, boolean aborted) {
         Path lxcpath = run.lxcpath();
         String name = run.name();
         Optional<ExitStatus> exit;
@@ -213,6 +224,8 @@ public final class RunRegistry implements StateStore, AutoCloseable {
                 LOG.warn("{}: failed to release rootfs \"{}\": {}", name, s.rootfsMounted(), e.getMessage());
             }
             postStop(name, dir);
+            ContainerLog.load(dir, name).notice("start", "Container \"" + name + "\" stopped"
+                    + exit.map(x -> " (" + describe(x) + ")").orElse(aborted ? " (its monitor died)" : ""));
             removeRunDir(dir);
             LOG.info("{}: stopped{}", name, exit.map(x -> " (" + describe(x) + ")").orElse(""));
         }
@@ -361,8 +374,12 @@ public final class RunRegistry implements StateStore, AutoCloseable {
         Thread me = Thread.currentThread();
         cleaning.add(me);   // before the check, so that close() either sees this thread or stops it here
         try {
-            if (!closed) {
+            // a runtime going down loses its backends before its watchers: a cleanup without them would leave a
+            // phys device in a dead namespace or cgroups behind, so it is left to the next runtime then
+            if (!closed && canClean.test(s)) {
                 reap(s, st == Status.MONITOR_DEAD);
+            } else if (!closed) {
+                LOG.info("{}: stopped; its cleanup waits until its backends are installed", s.name());
             }
         } catch (RuntimeException e) {
             LOG.warn("{}: cleanup after exit failed: {}", s.name(), e.toString());
@@ -390,6 +407,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
      * next query of it, which cleans up then. A runtime reconciles while its backends are still arriving.
      */
     public List<RunState> reconcile(PidKiller kill, java.util.function.Predicate<RunState> canClean) {
+        this.canClean = canClean;
         List<RunState> running = new ArrayList<>();
         try (DirectoryStream<Path> ids = Files.newDirectoryStream(layout.root())) {
             for (Path id : ids) {

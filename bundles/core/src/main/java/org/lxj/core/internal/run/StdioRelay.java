@@ -38,6 +38,7 @@ public final class StdioRelay implements AutoCloseable {
     private final List<Integer> childFds = new ArrayList<>();
     private final List<Thread> outputPumps = new ArrayList<>();
     private final List<AutoCloseable> streams = new ArrayList<>();
+    private Thread inputPump;
     private OutputStream toCommand;
     private InputStream fromOut;
     private InputStream fromErr;
@@ -156,6 +157,7 @@ public final class StdioRelay implements AutoCloseable {
         if (toCommand != null) {
             Thread t = new Thread(() -> pumpInput(stdio.in(), toCommand), "lxj-stdin");
             t.setDaemon(true);
+            inputPump = t;
             t.start();
         }
         if (fromOut != null) {
@@ -219,8 +221,22 @@ public final class StdioRelay implements AutoCloseable {
         childFds.clear();
     }
 
+    /** The thread relaying stdin to the command, if one was started. */
+    Thread inputPump() {
+        return inputPump;
+    }
+
+    /**
+     * Ends the relay. The stdin pump may be blocked reading input that never comes (a terminal nobody types into):
+     * it is interrupted, which ends the read of an interruptible stream (a terminal reader, a pipe) at once, so it
+     * neither lingers nor takes input meant for whatever reads the stream next; the daemon's client streams end
+     * their reads when the request is over.
+     */
     @Override
     public void close() {
+        if (inputPump != null) {
+            inputPump.interrupt();
+        }
         closeChildFds();
         for (AutoCloseable s : streams) {
             try {

@@ -3,6 +3,7 @@ package org.lxj.core.internal.runtime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,10 @@ import org.lxj.api.StopOptions;
 import org.lxj.api.UnshareOptions;
 import org.lxj.core.internal.layout.LxcLayout;
 import org.lxj.core.internal.plan.LaunchRequest;
+import org.lxj.core.internal.plan.LsmContributor;
+import org.lxj.core.internal.run.CgroupControl;
 import org.lxj.core.internal.run.CgroupSetup;
+import org.lxj.core.internal.net.NetworkSetup;
 import org.lxj.core.internal.run.CommandRunner;
 import org.lxj.core.internal.run.ContainerLocks;
 import org.lxj.core.internal.run.ContainerStarter;
@@ -56,8 +60,14 @@ import org.lxj.core.internal.lifecycle.Backends;
 import org.lxj.core.internal.lifecycle.Lifecycle;
 import org.lxj.core.internal.select.Ranked;
 import org.lxj.spi.cgroup.CgroupBackend;
+import org.lxj.api.ContainerNetwork;
+import org.lxj.spi.network.NetworkBackend;
 import org.lxj.spi.host.HostFacts;
+import org.lxj.spi.lsm.LsmBackend;
+import org.lxj.spi.snapshot.SnapshotProvider;
 import org.lxj.spi.storage.StorageBackend;
+import org.lxj.api.CopyRequest;
+import org.lxj.api.SnapshotInfo;
 import org.lxj.spi.template.Template;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -110,6 +120,10 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
 
     @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.MULTIPLE,
             policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<Map.Entry<Map<String, Object>, SnapshotProvider>> snapshotServices = new ArrayList<>();
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.MULTIPLE,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<ContainerListener> listeners = new ArrayList<>();
 
     @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.OPTIONAL,
@@ -120,6 +134,10 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<LaunchContributor> contributors = new ArrayList<>();
 
+    @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.MULTIPLE,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<Map.Entry<Map<String, Object>, LsmBackend>> lsmBackends = new ArrayList<>();
+
     @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.OPTIONAL,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Launcher launcher;
@@ -127,6 +145,10 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.MULTIPLE,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<CgroupBackend> cgroupBackends = new ArrayList<>();
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.MULTIPLE,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<NetworkBackend> networkBackends = new ArrayList<>();
 
     private final EventDispatcher events;
     private final RunLayout runLayout;
@@ -138,6 +160,8 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     private final CommandRunner commands;
     private final Unsharer unsharer;
     private final CgroupSetup cgroups;
+    private final NetworkSetup network;
+    private final CgroupControl control;
 
     @Activate
     public RuntimeComponent(Config config, BundleContext context, @Reference(name = "syscalls") Syscalls sys) {
@@ -157,14 +181,16 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         HostProcesses procs = new HostProcesses();
         CgroupSetup cgroups = new CgroupSetup(() -> List.copyOf(cgroupBackends), system);
         this.cgroups = cgroups;
+        this.network = new NetworkSetup(() -> List.copyOf(networkBackends), sys);
         this.runs = new RunRegistry(run, new ContainerLocks(run), MonitorLink.Factory.launcher(), procs,
                 s -> release(s, sys, cgroups), waiter,
                 (lxcpath, name) -> lifecycle().destroy(lxcpath, name, new DestroyOptions(true, true)));
-        this.lifecycle = new Lifecycle(system, this, parser::parse, runs, waiter);
+        this.control = new CgroupControl(() -> List.copyOf(cgroupBackends), runs);
+        this.lifecycle = new Lifecycle(system, this, parser::parse, control, waiter);
         Supplier<Optional<Launcher>> launcherNow = () -> Optional.ofNullable(launcher);
-        this.starter = new ContainerStarter(runs, this, launcherNow, () -> List.copyOf(contributors), parser::parse,
-                cgroups);
-        this.stopper = new ContainerStopper(runs, procs);
+        this.starter = new ContainerStarter(runs, this, launcherNow,
+                () -> LsmContributor.with(List.copyOf(contributors), lsmBackends()), parser::parse, cgroups, network);
+        this.stopper = new ContainerStopper(runs, procs, Optional.of(control));
         this.commands = new CommandRunner(runs, starter, launcherNow, sys, parser::parse, System.getenv());
         this.unsharer = new Unsharer(run, launcherNow, sys, System.getenv());
         LOG.info("runtime ready: lxcpath \"{}\"{}, run directory \"{}\"", system.lxcpath(),
@@ -187,11 +213,14 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     private boolean canRelease(RunState s) {
         boolean storageHere = !s.needsUnmount()
                 || storage().stream().map(Ranked::backend).anyMatch(b -> b.owns(s.rootfsPath()));
-        return storageHere && cgroups.canRelease(s);
+        return storageHere && cgroups.canRelease(s)
+                && network.canRelease(runLayout.dir(s.lxcpath(), s.name()));
     }
 
     /** After the stop: the rootfs, then the cgroups, which are removed even when the unmount failed. */
     private void release(RunState s, Syscalls sys, CgroupSetup cgroups) {
+        // interfaces first (a phys device goes back to the host); failures are logged, never thrown
+        network.release(s.name(), runLayout.dir(s.lxcpath(), s.name()));
         try {
             releaseRootfs(s, sys);
         } finally {
@@ -235,6 +264,48 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         storageBackends = copy;
     }
 
+    /** Adds a snapshot provider as if registered with {@code service.ranking} {@code ranking}. */
+    public void addSnapshotProvider(SnapshotProvider provider, int ranking) {
+        List<Map.Entry<Map<String, Object>, SnapshotProvider>> copy = new ArrayList<>(snapshotServices);
+        copy.add(Map.entry(Map.of("service.ranking", ranking, "service.id", (long) copy.size()), provider));
+        snapshotServices = copy;
+    }
+
+    @Override
+    public List<Ranked<SnapshotProvider>> snapshotProviders() {
+        return Ranked.of(List.copyOf(snapshotServices));
+    }
+
+    @Override
+    public Container copy(CopyRequest request) {
+        return lifecycle.copy(request);
+    }
+
+    @Override
+    public Container rename(Path lxcpath, String name, String newName) {
+        return lifecycle.rename(lxcpath, name, newName);
+    }
+
+    @Override
+    public String snapshot(Path lxcpath, String name, Optional<Path> commentFile) {
+        return lifecycle.snapshot(lxcpath, name, commentFile);
+    }
+
+    @Override
+    public List<SnapshotInfo> snapshots(Path lxcpath, String name) {
+        return lifecycle.snapshots(lxcpath, name);
+    }
+
+    @Override
+    public Container restoreSnapshot(Path lxcpath, String name, String snapshot, Optional<String> newName) {
+        return lifecycle.restoreSnapshot(lxcpath, name, snapshot, newName);
+    }
+
+    @Override
+    public void destroySnapshot(Path lxcpath, String name, String snapshot) {
+        lifecycle.destroySnapshot(lxcpath, name, snapshot);
+    }
+
     /** Adds a template as if registered as a service. */
     public void addTemplate(Template template) {
         List<Map.Entry<Map<String, Object>, Template>> copy = new ArrayList<>(templateServices);
@@ -254,6 +325,21 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         hostFacts = facts;
     }
 
+    /** Adds an LSM backend as if registered with {@code service.ranking} {@code ranking}. */
+    public void addLsmBackend(LsmBackend backend, int ranking) {
+        List<Map.Entry<Map<String, Object>, LsmBackend>> copy = new ArrayList<>(lsmBackends);
+        copy.add(Map.entry(Map.of("service.ranking", ranking, "service.id", (long) copy.size()), backend));
+        lsmBackends = copy;
+    }
+
+    /** The installed LSM backends, highest {@code service.ranking} first. */
+    private List<LsmBackend> lsmBackends() {
+        return new ArrayList<>(lsmBackends).stream()
+                .sorted(Comparator.comparingInt((Map.Entry<Map<String, Object>, LsmBackend> e) ->
+                        e.getKey().get("service.ranking") instanceof Integer r ? r : 0).reversed())
+                .map(Map.Entry::getValue).toList();
+    }
+
     /** Adds a launch contributor as if registered as a service. */
     public void addContributor(LaunchContributor contributor) {
         List<LaunchContributor> copy = new ArrayList<>(contributors);
@@ -266,11 +352,43 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         return runs.live(lxcpath, name).flatMap(cgroups::stats);
     }
 
+    @Override
+    public void freeze(Path lxcpath, String name) {
+        control.freeze(abs(lxcpath), name);
+    }
+
+    @Override
+    public void unfreeze(Path lxcpath, String name) {
+        control.unfreeze(abs(lxcpath), name);
+    }
+
+    @Override
+    public String cgroupGet(Path lxcpath, String name, String file) {
+        return control.get(abs(lxcpath), name, file);
+    }
+
+    @Override
+    public void cgroupSet(Path lxcpath, String name, String file, String value) {
+        control.set(abs(lxcpath), name, file, value);
+    }
+
     /** Adds a cgroup backend as if registered as a service. */
     public void addCgroupBackend(CgroupBackend backend) {
         List<CgroupBackend> copy = new ArrayList<>(cgroupBackends);
         copy.add(backend);
         cgroupBackends = copy;
+    }
+
+    /** Adds a network backend as if registered as a service. */
+    public void addNetworkBackend(NetworkBackend backend) {
+        List<NetworkBackend> copy = new ArrayList<>(networkBackends);
+        copy.add(backend);
+        networkBackends = copy;
+    }
+
+    @Override
+    public Optional<ContainerNetwork> network(Path lxcpath, String name) {
+        return runs.live(lxcpath, name).map(s -> network.network(s.initPid(), runLayout.dir(lxcpath, name)));
     }
 
     /** Sets (or, with null, removes) the launcher. */
@@ -367,7 +485,7 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     public boolean waitFor(Path lxcpath, String name, Set<ContainerState> states, Duration timeout) {
         Path p = abs(lxcpath);
         LxcLayout.validateName(name);
-        return waiter.await(p, name, states, timeout, runs::state);
+        return waiter.await(p, name, states, timeout, control::state);
     }
 
     @Override

@@ -125,6 +125,13 @@ class KeyValidationTest {
         c("lxc.seccomp.profile", List.of("/usr/share/lxc/config/common.seccomp"), List.of("x\u0002"));
         c("lxc.selinux.context.keyring", List.of("system_u:system_r:lxc_t:s0"), List.of("a b"));
         c("lxc.selinux.context", List.of("system_u:system_r:lxc_t:s0:c22"), List.of("two words"));
+        c("lxj.landlock.fs.ro", List.of("/", "/usr /etc"), List.of("x\u0002"));
+        c("lxj.landlock.fs.exec", List.of("/usr/bin"), List.of("x\u0002"));
+        c("lxj.landlock.fs.rw", List.of("/tmp /var/tmp"), List.of("x\u0002"));
+        c("lxj.landlock.net.bind", List.of("8080", "none"), List.of("x\u0002"));
+        c("lxj.landlock.net.connect", List.of("443 80"), List.of("x\u0002"));
+        c("lxj.landlock.scope", List.of("signal abstract_unix_socket"), List.of("x\u0002"));
+        c("lxj.landlock.best_effort", List.of("0", "1"), List.of("yes"));
         c("lxc.signal.halt", List.of("SIGPWR", "SIGUSR1", "sigterm", "30", "SIGRTMIN+3", "SIGRTMAX-1", "SIGRTMIN",
                 "64"), List.of("0", "65", "TERM", "SIGFOO", "SIGRTMIN+31", "SIGRTMIN-1", "SIGRTMIN+x"));
         c("lxc.signal.reboot", List.of("SIGINT", "SIGTERM"), List.of("INT"));

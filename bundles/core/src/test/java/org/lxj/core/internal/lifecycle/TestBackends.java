@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.lxj.spi.snapshot.SnapshotProvider;
+
 import org.lxj.core.internal.select.Ranked;
 import org.lxj.spi.host.CgroupLayout;
 import org.lxj.spi.host.HostFacts;
@@ -14,6 +16,7 @@ import org.lxj.spi.template.Template;
 final class TestBackends implements Backends {
     final List<Ranked<StorageBackend>> storage = new ArrayList<>();
     final List<Ranked<Template>> templates = new ArrayList<>();
+    final List<Ranked<SnapshotProvider>> snapshots = new ArrayList<>();
     HostFacts host;
 
     static HostFacts someHost() {
@@ -45,5 +48,16 @@ final class TestBackends implements Backends {
     @Override
     public Optional<HostFacts> host() {
         return Optional.ofNullable(host);
+    }
+
+    TestBackends add(SnapshotProvider p, int ranking) {
+        snapshots.add(new Ranked<>(p, ranking, snapshots.size()));
+        snapshots.sort(Ranked.ORDER);
+        return this;
+    }
+
+    @Override
+    public List<Ranked<SnapshotProvider>> snapshotProviders() {
+        return List.copyOf(snapshots);
     }
 }

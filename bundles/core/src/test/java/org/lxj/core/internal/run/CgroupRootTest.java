@@ -279,6 +279,12 @@ class CgroupRootTest {
         }
         assertTrue(Files.readString(v1Dir("memory", name).resolve("cgroup.procs")).contains(Long.toString(init)));
         assertTrue(Files.isDirectory(v1Dir("memory", name).resolveSibling("lxc.monitor." + name)));
+        // init's parent, the monitor, sits in lxc.monitor.NAME of every hierarchy
+        String monitor = Files.readString(Path.of("/proc", Long.toString(init), "status")).lines()
+                .filter(l -> l.startsWith("PPid:")).map(l -> l.substring(5).trim()).findFirst().orElseThrow();
+        String mcg = new String(Files.newInputStream(Path.of("/proc", monitor, "cgroup")).readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertEquals(host.cgroups().size(), mcg.lines().filter(l -> l.endsWith(":/lxc.monitor." + name)).count(), mcg);
         ContainerStats st = runtime.stats(lxcpath, name).orElseThrow();
         assertTrue(st.memoryBytes().orElseThrow() > 0, st.toString());
         assertTrue(st.cpuNanos().orElseThrow() > 0, st.toString());
@@ -363,6 +369,134 @@ class CgroupRootTest {
     }
 
     @Test
+    void freezeReportsFrozenWithEveryTaskFrozenAndUnfreezeReturnsRunning() throws IOException {
+        assumeTrue(host.cgroups().stream().anyMatch(h -> h.version() == 1 && h.controllers().contains("freezer")),
+                "needs the v1 freezer");
+        String name = define("cgz", "lxc.init.cmd = /bin/sh -c 'sleep 1000 & while :; do sleep 1; done'\n");
+        List<ContainerState> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runtime.addListener(e -> {
+            if (e.name().equals(name) && e.kind() == org.lxj.api.event.ContainerEvent.Kind.STATE) {
+                seen.add(e.state());
+            }
+        });
+        runtime.start(lxcpath, name, StartOptions.DEFAULT);
+        Path freezer = v1Dir("freezer", name);
+        assertTrue(await(() -> pidsIn(freezer).size() >= 2), "tasks " + pidsIn(freezer));
+        runtime.freeze(lxcpath, name);
+        try {
+            assertEquals(ContainerState.FROZEN, runtime.get(lxcpath, name).state());
+            assertTrue(runtime.waitFor(lxcpath, name, Set.of(ContainerState.FROZEN), Duration.ZERO));
+            assertEquals("FROZEN", Files.readString(freezer.resolve("freezer.state")).trim());
+            for (long pid : pidsIn(freezer)) {
+                assertEquals("D", procState(pid), "task " + pid + " is not frozen");
+            }
+            runtime.freeze(lxcpath, name);   // frozen already: nothing changes
+            assertEquals(ContainerState.FROZEN, runtime.get(lxcpath, name).state());
+        } finally {
+            runtime.unfreeze(lxcpath, name);
+        }
+        assertEquals(ContainerState.RUNNING, runtime.get(lxcpath, name).state());
+        assertEquals("THAWED", Files.readString(freezer.resolve("freezer.state")).trim());
+        // events reach listeners on the runtime's event thread: wait for the RUNNING after THAWED
+        assertTrue(await(() -> seen.containsAll(List.of(ContainerState.FREEZING, ContainerState.FROZEN,
+                ContainerState.THAWED)) && seen.lastIndexOf(ContainerState.RUNNING) > seen.indexOf(
+                        ContainerState.THAWED)), "events " + seen);
+        List<ContainerState> order = seen.stream().filter(st -> st != ContainerState.STARTING).toList();
+        int f = order.indexOf(ContainerState.FREEZING);
+        assertEquals(List.of(ContainerState.FREEZING, ContainerState.FROZEN, ContainerState.THAWED,
+                ContainerState.RUNNING), order.subList(f, f + 4), "events " + seen);
+        stop(name);
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void aFrozenContainerIsKilledByStopK() throws IOException {
+        assumeTrue(host.cgroups().stream().anyMatch(h -> h.version() == 1 && h.controllers().contains("freezer")),
+                "needs the v1 freezer");
+        String name = define("cgs", "lxc.init.cmd = /bin/sh -c 'sleep 1000 & while :; do sleep 1; done'\n");
+        runtime.start(lxcpath, name, StartOptions.DEFAULT);
+        assertTrue(await(() -> pidsIn(v1Dir("freezer", name)).size() >= 2));
+        runtime.freeze(lxcpath, name);
+        assertEquals(ContainerState.FROZEN, runtime.get(lxcpath, name).state());
+        stop(name);
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void lxcCgroupGetAndSetRoundTripAndUnknownControllersAreRefused() throws IOException {
+        String name = define("cgr", "lxc.cgroup.memory.limit_in_bytes = 128M\n"
+                + "lxc.init.cmd = /bin/sh -c 'while :; do sleep 1; done'\n");
+        runtime.start(lxcpath, name, StartOptions.DEFAULT);
+        assertEquals(String.valueOf(128L << 20), runtime.cgroupGet(lxcpath, name, "memory.limit_in_bytes").trim());
+        runtime.cgroupSet(lxcpath, name, "memory.limit_in_bytes", "96M");
+        assertEquals(String.valueOf(96L << 20), runtime.cgroupGet(lxcpath, name, "memory.limit_in_bytes").trim());
+        assertEquals(String.valueOf(96L << 20),
+                Files.readString(v1Dir("memory", name).resolve("memory.limit_in_bytes")).trim());
+        String cpus = Files.readString(Path.of("/sys/fs/cgroup/cpuset/cpuset.cpus")).trim();
+        assertEquals(cpus, runtime.cgroupGet(lxcpath, name, "cpuset.cpus").trim());
+        UnsupportedFeatureException unknown = assertThrows(UnsupportedFeatureException.class,
+                () -> runtime.cgroupGet(lxcpath, name, "foo.bar"));
+        assertTrue(unknown.getMessage().startsWith("Unknown cgroup controller \"foo\" in \"foo.bar\""),
+                unknown.getMessage());
+        assertThrows(LxjException.class, () -> runtime.cgroupSet(lxcpath, name, "memory.limit_in_bytes", "abc"));
+        assertThrows(LxjException.class, () -> runtime.cgroupGet(lxcpath, name, "../memory.limit_in_bytes"));
+        stop(name);
+        assertThrows(org.lxj.api.ContainerNotRunningException.class,
+                () -> runtime.cgroupGet(lxcpath, name, "memory.limit_in_bytes"));
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void cpusetAndCpuSharesAreInForceInside() throws IOException {
+        String name = define("cgc", "lxc.cgroup.cpuset.cpus = 0\nlxc.cgroup.cpu.shares = 256\n"
+                + "lxc.init.cmd = /bin/sh -c 'while :; do sleep 1; done'\n");
+        runtime.start(lxcpath, name, StartOptions.DEFAULT);
+        long init = runtime.get(lxcpath, name).initPid().orElseThrow();
+        assertEquals("0", runtime.cgroupGet(lxcpath, name, "cpuset.cpus").trim());
+        assertEquals("256", runtime.cgroupGet(lxcpath, name, "cpu.shares").trim());
+        String status = Files.readString(Path.of("/proc", Long.toString(init), "status"));
+        assertTrue(status.lines().anyMatch(l -> l.matches("Cpus_allowed_list:\\s+0")), status);
+        stop(name);
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void deviceDenyRulesRefuseMknodOfABlockDeviceInV1AndV2() throws IOException {
+        assumeTrue(host.cgroups().stream().anyMatch(h -> h.version() == 2), "needs a cgroup2 hierarchy");
+        String script = "d=/tmp/lxjt$$; mkdir -p $d && mount -t tmpfs t $d && { mknod $d/blk b 7 0 2>/dev/null "
+                + "&& echo mknod-ok || echo mknod-denied; mknod $d/null c 1 3 && cat $d/null && echo null-ok; "
+                + "umount $d; }; rmdir $d";
+        for (String rules : List.of("lxc.cgroup2.devices.allow = a\nlxc.cgroup2.devices.deny = b 7:* rwm\n",
+                "lxc.cgroup.devices.deny = b 7:* rwm\n")) {
+            String name = define("cgd", rules);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c", script), Map.of(),
+                    OptionalInt.empty(), OptionalInt.empty(), false), new Stdio(new ByteArrayInputStream(new byte[0]),
+                            out, new ByteArrayOutputStream()));
+            String text = out.toString(StandardCharsets.UTF_8);
+            assertEquals(0, status, rules + text);
+            assertEquals("mknod-denied\nnull-ok\n", text, rules);
+            assertNothingLeft(name);
+        }
+    }
+
+    static List<Long> pidsIn(Path dir) {
+        try {
+            return Files.readAllLines(dir.resolve("cgroup.procs")).stream().map(Long::parseLong).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** The state letter of a process, from /proc/PID/stat; a task in the freezer shows D (TASK_FROZEN). */
+    static String procState(long pid) throws IOException {
+        String stat = new String(Files.newInputStream(Path.of("/proc", Long.toString(pid), "stat")).readAllBytes(),
+                StandardCharsets.US_ASCII);
+        String after = stat.substring(stat.lastIndexOf(')') + 2);
+        return after.substring(0, 1);
+    }
+
+    @Test
     void aKeyTheLayoutCannotServeFailsBeforeAnythingStarts() throws IOException {
         Optional<CgroupHierarchy> unified = host.cgroups().stream().filter(h -> h.version() == 2).findFirst();
         assumeTrue(unified.isPresent() && !unified.get().controllers().contains("memory"),
@@ -390,18 +524,26 @@ class CgroupRootTest {
         cgroupLog.setLevel(ch.qos.logback.classic.Level.INFO);
         int warmup = 10;
         int rounds = 50;
+        long[][] phases = new long[2][2];
         long total = 0;
         long removal = 0;
         for (int i = 0; i < warmup + rounds; i++) {
             List<CgroupHandle> made = new ArrayList<>();
             long t0 = System.nanoTime();
             try {
-                for (CgroupBackend b : both) {
+                for (int k = 0; k < both.size(); k++) {
+                    CgroupBackend b = both.get(k);
+                    long c0 = System.nanoTime();
                     CgroupHandle h = b.create(new CgroupRequest(name, "lxc.payload.%n", Optional.empty(),
                             Optional.empty(), false, Set.of()));
                     made.add(h);
+                    long c1 = System.nanoTime();
                     b.apply(h, settings);
                     b.placement(h);
+                    if (i >= warmup) {
+                        phases[k][0] += c1 - c0;
+                        phases[k][1] += System.nanoTime() - c1;
+                    }
                 }
                 if (i >= warmup) {
                     total += System.nanoTime() - t0;
@@ -419,6 +561,9 @@ class CgroupRootTest {
         cgroupLog.setLevel(was);
         System.out.printf("cgroup setup per start (v1 + v2, %d hierarchies, 2 limits): %.3f ms, removal %.3f ms%n",
                 host.cgroups().size(), total / 1e6 / rounds, removal / 1e6 / rounds);
+        System.out.printf("  v1 create %.3f ms apply+placement %.3f ms; v2 create %.3f ms apply+placement %.3f ms%n",
+                phases[0][0] / 1e6 / rounds, phases[0][1] / 1e6 / rounds, phases[1][0] / 1e6 / rounds,
+                phases[1][1] / 1e6 / rounds);
         assertTrue(cgroupsOf(name).isEmpty());
     }
 }

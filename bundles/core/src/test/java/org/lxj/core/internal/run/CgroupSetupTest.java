@@ -67,9 +67,18 @@ class CgroupSetupTest {
     }
 
     @Test
-    void v2DeviceRulesAndInnerDirectoriesAreRefusedNotIgnored() {
+    void v2DeviceRulesPassWithACgroup2HierarchyAndInnerDirectoriesAreRefused() {
+        setup.check(config("lxc.cgroup2.devices.deny = a\nlxc.cgroup2.devices.allow = c 1:3 rwm\n"), HYBRID);
+        HostFacts legacy = new HostFacts("6.1.0", "x86_64", Set.of(), List.of(), CgroupLayout.LEGACY,
+                List.of(new CgroupHierarchy(1, Path.of("/sys/fs/cgroup/memory"), List.of("memory"))), false, Set.of(),
+                0);
+        UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
+                () -> setup.check(config("lxc.cgroup2.devices.allow = c 1:3 rwm\n"), legacy));
+        assertEquals("Config key \"lxc.cgroup2.devices.allow\" needs a cgroup2 device program, but no cgroup2 "
+                + "hierarchy is mounted (cgroup layout LEGACY)", e.getMessage());
+        CgroupSetup v1Only = new CgroupSetup(() -> List.of(both.get(0)), SystemConfig.defaults());
         assertThrows(UnsupportedFeatureException.class,
-                () -> setup.check(config("lxc.cgroup2.devices.allow = c 1:3 rwm\n"), HYBRID));
+                () -> v1Only.check(config("lxc.cgroup2.devices.allow = c 1:3 rwm\n"), HYBRID));
         assertThrows(UnsupportedFeatureException.class,
                 () -> setup.check(config("lxc.cgroup.dir.container.inner = inner\n"), HYBRID));
     }

@@ -258,6 +258,42 @@ public final class V1CgroupBackend implements CgroupBackend {
         }
     }
 
+    @Override
+    public void attachMonitor(CgroupHandle handle, int pid) {
+        for (Path d : handle.monitorDirectories()) {
+            files.write(d.resolve("cgroup.procs"), Integer.toString(pid), null);
+        }
+    }
+
+    @Override
+    public String read(CgroupHandle handle, String file) {
+        return files.read(fileOf(handle, file));
+    }
+
+    @Override
+    public void write(CgroupHandle handle, String file, String value) {
+        files.write(fileOf(handle, file), value, null);
+    }
+
+    /**
+     * The payload's {@code file} in the hierarchy of its controller (the name's part before the first dot);
+     * {@code cgroup.*} core files from the first hierarchy.
+     */
+    private Path fileOf(CgroupHandle handle, String file) {
+        int dot = file.indexOf('.');
+        if (dot <= 0 || file.contains("/") || dot == file.length() - 1) {
+            throw new IllegalArgumentException("Invalid cgroup file \"" + file + "\": expected a name such as "
+                    + "memory.limit_in_bytes");
+        }
+        String controller = file.substring(0, dot);
+        Optional<Path> dir = controller.equals("cgroup") ? handle.payloadDirectories().stream().findFirst()
+                : directoryOf(handle, controller);
+        return dir.map(d -> d.resolve(file)).orElseThrow(() -> new UnsupportedFeatureException("Cgroup file \""
+                + file + "\" of \"" + handle.containerName() + "\" needs controller \"" + controller
+                + "\", which is not a mounted cgroup v1 controller (v1 controllers: " + String.join(", ",
+                        controllers()) + ")"));
+    }
+
     private Path freezer(CgroupHandle handle) {
         return directoryOf(handle, "freezer").orElseThrow(() -> new UnsupportedFeatureException(
                 "Freezing \"" + handle.containerName() + "\" needs the cgroup v1 freezer controller, which is not "

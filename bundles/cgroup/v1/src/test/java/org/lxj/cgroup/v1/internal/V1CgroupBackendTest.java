@@ -16,6 +16,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.lxj.api.UnsupportedFeatureException;
 import org.junit.jupiter.api.io.TempDir;
 import org.lxj.api.ContainerBusyException;
 import org.lxj.spi.backend.BackendException;
@@ -203,6 +204,20 @@ class V1CgroupBackendTest {
         assertFalse(Files.exists(memory.resolve("lxc.payload.c9")));
         assertFalse(Files.exists(memory.resolve("lxc.monitor.c9")));
         assertFalse(Files.exists(cpuset.resolve("lxc.payload.c9")));
+    }
+
+    @Test
+    void readAndWriteReachTheFileInItsControllersHierarchy() throws IOException {
+        CgroupHandle h = backend.create(request("c12"));
+        backend.write(h, "memory.limit_in_bytes", "64M");
+        assertEquals("64M", Files.readString(memory.resolve("lxc.payload.c12/memory.limit_in_bytes")));
+        Files.writeString(cpuset.resolve("lxc.payload.c12/cpuset.cpus"), "0-1\n");
+        assertEquals("0-1\n", backend.read(h, "cpuset.cpus"));
+        UnsupportedFeatureException unknown = assertThrows(UnsupportedFeatureException.class,
+                () -> backend.read(h, "blkio.weight"));
+        assertTrue(unknown.getMessage().contains("needs controller \"blkio\""), unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> backend.read(h, "../memory.limit_in_bytes"));
+        assertThrows(IllegalArgumentException.class, () -> backend.read(h, "memory"));
     }
 
     @Test

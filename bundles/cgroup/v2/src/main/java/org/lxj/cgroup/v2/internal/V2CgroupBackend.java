@@ -12,6 +12,7 @@ import java.util.Set;
 import org.lxj.api.ContainerBusyException;
 import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.linux.Errno;
+import org.lxj.linux.OpenFlags;
 import org.lxj.linux.SyscallException;
 import org.lxj.linux.Syscalls;
 import org.lxj.spi.backend.Backend;
@@ -92,7 +93,7 @@ public final class V2CgroupBackend implements CgroupBackend {
 
     @Override
     public Set<CgroupCapability> capabilities() {
-        Set<CgroupCapability> out = EnumSet.of(CgroupCapability.FREEZE);
+        Set<CgroupCapability> out = EnumSet.of(CgroupCapability.FREEZE, CgroupCapability.DEVICES);
         if (kernelAtLeast(5, 7)) {
             out.add(CgroupCapability.CLONE_INTO);
         }
@@ -225,8 +226,7 @@ public final class V2CgroupBackend implements CgroupBackend {
                 continue;
             }
             if (s.controller().equals("devices")) {
-                throw new UnsupportedFeatureException("Config key \"" + s.sourceKey() + "\" needs a cgroup2 device "
-                        + "program, which this backend does not load");
+                continue;   // the device program below
             }
             if (!s.controller().equals("cgroup")) {
                 enable(h, dir, s.controller(), s.sourceKey());
@@ -234,6 +234,37 @@ public final class V2CgroupBackend implements CgroupBackend {
             files.write(dir.resolve(s.file()), s.value(), s.sourceKey());
             LOG.debug("{}: {} = {}", handle.containerName(), dir.resolve(s.file()), s.value());
         }
+        if (DeviceProgram.wanted(settings)) {
+            attachDevices(handle.containerName(), dir, settings);
+        }
+    }
+
+    /**
+     * Loads the device program of the {@code lxc.cgroup2.devices.*} settings and attaches it to {@code dir} with
+     * {@code BPF_F_ALLOW_MULTI}, so programs of the cgroups above keep applying. The kernel keeps it while the
+     * cgroup exists; its removal detaches it.
+     */
+    void attachDevices(String name, Path dir, List<CgroupSetting> settings) {
+        DeviceProgram program;
+        try {
+            program = DeviceProgram.of(settings);
+        } catch (IllegalArgumentException e) {
+            throw new BackendException(e.getMessage());
+        }
+        int prog = sys.bpfProgLoad(DeviceProgram.PROG_TYPE_CGROUP_DEVICE, program.instructions(), "GPL",
+                DeviceProgram.ATTACH_CGROUP_DEVICE);
+        try {
+            int cg = sys.open(dir.toString(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+            try {
+                sys.bpfProgAttach(prog, cg, DeviceProgram.ATTACH_CGROUP_DEVICE, DeviceProgram.F_ALLOW_MULTI);
+            } finally {
+                sys.close(cg);
+            }
+        } finally {
+            sys.close(prog);
+        }
+        LOG.debug("{}: device program ({} rules, {} by default) attached to {}", name, program.rules().size(),
+                program.allowByDefault() ? "allow" : "deny", dir);
     }
 
     @Override
@@ -255,11 +286,47 @@ public final class V2CgroupBackend implements CgroupBackend {
         }
     }
 
+    @Override
+    public void attachMonitor(CgroupHandle handle, int pid) {
+        for (Path d : handle.monitorDirectories()) {
+            files.write(d.resolve("cgroup.procs"), Integer.toString(pid), null);
+        }
+    }
+
     private Path payload(CgroupHandle handle) {
         if (handle.payloadDirectories().isEmpty()) {
             throw new BackendException("\"" + handle.containerName() + "\" has no cgroup2 payload cgroup");
         }
         return handle.payloadDirectories().get(0);
+    }
+
+    @Override
+    public String read(CgroupHandle handle, String file) {
+        return files.read(fileOf(handle, file));
+    }
+
+    @Override
+    public void write(CgroupHandle handle, String file, String value) {
+        files.write(fileOf(handle, file), value, null);
+    }
+
+    /**
+     * The payload's {@code file}: a core {@code cgroup.*} file, or one of a controller of this hierarchy (which
+     * is enabled for the payload when the container was made with a key of it; otherwise the file is absent).
+     */
+    private Path fileOf(CgroupHandle handle, String file) {
+        int dot = file.indexOf('.');
+        if (dot <= 0 || file.contains("/") || dot == file.length() - 1) {
+            throw new IllegalArgumentException("Invalid cgroup file \"" + file + "\": expected a name such as "
+                    + "memory.max");
+        }
+        String controller = file.substring(0, dot);
+        if (!controller.equals("cgroup") && !controllers().contains(controller)) {
+            throw new UnsupportedFeatureException("Cgroup file \"" + file + "\" of \"" + handle.containerName()
+                    + "\" needs controller \"" + controller + "\", which this host's cgroup2 hierarchy lacks "
+                    + "(cgroup2 controllers: " + String.join(", ", controllers()) + ")");
+        }
+        return payload(handle).resolve(file);
     }
 
     @Override

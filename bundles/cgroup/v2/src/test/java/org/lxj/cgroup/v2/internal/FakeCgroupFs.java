@@ -37,6 +37,11 @@ final class FakeCgroupFs implements InvocationHandler {
     private final Map<Path, List<String>> filesPerMount;
     private final Map<Integer, Path> writers = new ConcurrentHashMap<>();
     final List<String> writes = new ArrayList<>();
+    /** Device programs "loaded" (their instructions) and "attached" (program fd, cgroup directory, type, flags). */
+    final List<byte[]> programs = new ArrayList<>();
+    final List<String> attached = new ArrayList<>();
+    private final Map<Integer, Path> dirFds = new ConcurrentHashMap<>();
+    private static final int FIRST_PROGRAM_FD = 100_000;
 
     private FakeCgroupFs(Map<Path, List<String>> filesPerMount) {
         this.filesPerMount = filesPerMount;
@@ -75,6 +80,9 @@ final class FakeCgroupFs implements InvocationHandler {
                 if (((Integer) args[1] & OpenFlags.O_WRONLY) != 0) {
                     writers.put(fd, Path.of((String) args[0]));
                 }
+                if (((Integer) args[1] & OpenFlags.O_DIRECTORY) != 0) {
+                    dirFds.put(fd, Path.of((String) args[0]));
+                }
                 return fd;
             }
             case "write" -> {
@@ -87,7 +95,25 @@ final class FakeCgroupFs implements InvocationHandler {
                 }
                 break;
             }
-            case "close" -> writers.remove((Integer) args[0]);
+            case "close" -> {
+                writers.remove((Integer) args[0]);
+                dirFds.remove((Integer) args[0]);
+                if ((Integer) args[0] >= FIRST_PROGRAM_FD) {
+                    return null;
+                }
+            }
+            case "bpfProgLoad" -> {
+                synchronized (this) {
+                    programs.add((byte[]) args[1]);
+                    return FIRST_PROGRAM_FD + programs.size() - 1;
+                }
+            }
+            case "bpfProgAttach" -> {
+                synchronized (this) {
+                    attached.add(args[0] + " " + dirFds.get((Integer) args[1]) + " " + args[2] + " " + args[3]);
+                }
+                return null;
+            }
             default -> {
             }
         }

@@ -1,6 +1,7 @@
 package org.lxj.cgroup.v2.internal;
 
 import org.lxj.linux.CgroupFs;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,8 +71,8 @@ class V2CgroupBackendTest {
     void detectsTheCgroup2MountAndItsControllers() {
         assertTrue(backend.detect(host).available());
         assertEquals(List.of("cpu", "io", "memory", "pids"), backend.controllers());
-        assertEquals(Set.of(CgroupCapability.FREEZE, CgroupCapability.CLONE_INTO, CgroupCapability.KILL_ALL),
-                backend.capabilities());
+        assertEquals(Set.of(CgroupCapability.FREEZE, CgroupCapability.CLONE_INTO, CgroupCapability.KILL_ALL,
+                CgroupCapability.DEVICES), backend.capabilities());
         HostFacts legacy = new HostFacts("6.1.0", "x86_64", Set.of(), List.of(), CgroupLayout.LEGACY,
                 List.of(new CgroupHierarchy(1, root, List.of("memory"))), false, Set.of(), 0);
         assertFalse(backend.detect(legacy).available());
@@ -123,10 +124,27 @@ class V2CgroupBackendTest {
     }
 
     @Test
-    void deviceRulesAreRefusedWithoutAProgram() {
+    void deviceRulesLoadAndAttachOneProgramToThePayload() {
         CgroupHandle h = backend.create(request("c5"));
-        assertThrows(UnsupportedFeatureException.class,
-                () -> backend.apply(h, List.of(CgroupSetting.of("lxc.cgroup2.devices.deny", "a"))));
+        backend.apply(h, List.of(CgroupSetting.of("lxc.cgroup2.devices.deny", "a"),
+                CgroupSetting.of("lxc.cgroup2.devices.allow", "c 1:3 rwm"),
+                CgroupSetting.of("lxc.cgroup2.memory.max", "64M")));
+        assertEquals(1, fake.fs().programs.size());
+        assertEquals(List.of("100000 " + root.resolve("lxc.payload.c5") + " 6 2"), fake.fs().attached);
+        DeviceProgram expected = DeviceProgram.of(List.of(CgroupSetting.of("lxc.cgroup2.devices.deny", "a"),
+                CgroupSetting.of("lxc.cgroup2.devices.allow", "c 1:3 rwm")));
+        assertArrayEquals(expected.instructions(), fake.fs().programs.get(0));
+        BackendException bad = assertThrows(BackendException.class, () -> backend.apply(h,
+                List.of(CgroupSetting.of("lxc.cgroup2.devices.allow", "x 1:3 rwm"))));
+        assertTrue(bad.getMessage().startsWith("Invalid device rule \"x 1:3 rwm\" in \"lxc.cgroup2.devices.allow\""),
+                bad.getMessage());
+    }
+
+    @Test
+    void withoutDeviceRulesNoProgramIsLoaded() {
+        CgroupHandle h = backend.create(request("c5b"));
+        backend.apply(h, List.of(CgroupSetting.of("lxc.cgroup2.memory.max", "64M")));
+        assertTrue(fake.fs().programs.isEmpty());
     }
 
     @Test
@@ -158,6 +176,20 @@ class V2CgroupBackendTest {
         assertFalse(backend.frozen(h));
         backend.kill(h, 9);
         assertEquals("1", Files.readString(dir.resolve("cgroup.kill")));
+    }
+
+    @Test
+    void readAndWriteReachControllerAndCoreFilesOfThePayload() throws IOException {
+        CgroupHandle h = backend.create(request("c10"));
+        Path dir = root.resolve("lxc.payload.c10");
+        backend.write(h, "memory.max", "64M");
+        assertEquals("64M", Files.readString(dir.resolve("memory.max")));
+        Files.writeString(dir.resolve("cgroup.events"), "populated 1\nfrozen 0\n");
+        assertEquals("populated 1\nfrozen 0\n", backend.read(h, "cgroup.events"));
+        UnsupportedFeatureException unknown = assertThrows(UnsupportedFeatureException.class,
+                () -> backend.read(h, "hugetlb.2MB.max"));
+        assertTrue(unknown.getMessage().contains("needs controller \"hugetlb\""), unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> backend.write(h, "a/memory.max", "1"));
     }
 
     @Test

@@ -45,6 +45,7 @@ public final class LibseccompCompiler implements SeccompCompiler {
     private final Syscalls sys;
     private final Optional<LibSeccomp> lib;
     private final String version;
+    private final String kernelRelease;
     private final Map<String, CompiledFilter> cache = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -62,8 +63,14 @@ public final class LibseccompCompiler implements SeccompCompiler {
     }
 
     LibseccompCompiler(Syscalls sys, Optional<LibSeccomp> lib) {
+        this(sys, lib, System.getProperty("os.version", "0"));
+    }
+
+    /** @param kernelRelease the running kernel's release, for Docker's {@code minKernel} */
+    LibseccompCompiler(Syscalls sys, Optional<LibSeccomp> lib, String kernelRelease) {
         this.sys = sys;
         this.lib = lib;
+        this.kernelRelease = kernelRelease;
         this.version = lib.map(LibseccompCompiler::version).orElse("missing");
         LOG.info("Seccomp compiler: libseccomp {}", version);
     }
@@ -124,7 +131,11 @@ public final class LibseccompCompiler implements SeccompCompiler {
     private CompiledFilter compile(SeccompRequest request, String key) {
         LibSeccomp l = lib.orElseThrow(() -> new UnsupportedFeatureException(
                 "Failed to compile the seccomp policy: libseccomp.so.2 is not installed"));
-        Policy policy = PolicyParser.parse(request.policy(), request.source());
+        String nativeArch = Arches.canonical(request.nativeArchitecture()).orElseThrow(() ->
+                new UnsupportedFeatureException("Unsupported seccomp architecture \"" + request.nativeArchitecture()
+                        + "\""));
+        Policy policy = PolicyParser.parse(request.policy(), request.source(),
+                new DockerTarget(nativeArch, request.capabilities(), kernelRelease));
         policy.rules().stream().filter(r -> r.action().kind() == Action.Kind.NOTIFY).findFirst()
                 .filter(r -> !request.notifyAllowed()).ifPresent(r -> {
                     throw PolicyError.at(request.source(), r.line(), r.syscall(), "Invalid seccomp rule \""

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -18,20 +19,29 @@ import org.lxj.spi.launch.SeccompFilterFlag;
  * OCI {@code linux.seccomp} profiles (runtime-spec {@code config-linux.md}): {@code defaultAction},
  * {@code defaultErrnoRet}, {@code architectures}, {@code flags} and {@code syscalls} with {@code names},
  * {@code action}, {@code errnoRet} and {@code args}. A whole {@code config.json} is accepted too (its
- * {@code linux.seccomp}). Docker's extensions ({@code archMap}, {@code includes}, {@code excludes}) need
- * flattening by capabilities, which this parser does not do; they are refused by name.
+ * {@code linux.seccomp}). Docker/Moby profiles are flattened for one container as Docker does it
+ * ({@link DockerTarget}): {@code archMap} gives the native architecture and its sub-architectures, and a rule
+ * whose {@code includes}/{@code excludes} (capabilities, architectures, {@code minKernel}) do not fit the
+ * container is left out. Without a target they are refused by name.
  */
 final class OciPolicyParser {
 
     private static final int EPERM = 1;
     private final Optional<Path> source;
+    private final Optional<DockerTarget> docker;
 
-    private OciPolicyParser(Optional<Path> source) {
+    private OciPolicyParser(Optional<Path> source, Optional<DockerTarget> docker) {
         this.source = source;
+        this.docker = docker;
     }
 
     static Policy parse(String text, Optional<Path> source) {
-        return new OciPolicyParser(source).parse(text);
+        return new OciPolicyParser(source, Optional.empty()).parse(text);
+    }
+
+    /** Parses {@code text}, flattening Docker's extensions for {@code docker}. */
+    static Policy parse(String text, Optional<Path> source, DockerTarget docker) {
+        return new OciPolicyParser(source, Optional.of(docker)).parse(text);
     }
 
     private Policy parse(String text) {
@@ -44,16 +54,15 @@ final class OciPolicyParser {
         Json.Obj top = obj(root, "the profile", 1);
         Json.Obj p = top.fields().get("linux") instanceof Json.Obj linux
                 && linux.fields().get("seccomp") instanceof Json.Obj s ? s : top;
-        if (p.fields().containsKey("archMap")) {
+        boolean dockerProfile = p.fields().containsKey("archMap");
+        if (dockerProfile && docker.isEmpty()) {
             throw error(p.line(), "archMap", "Unsupported seccomp profile: Docker profiles (archMap, includes, "
                     + "excludes) must be flattened to OCI form first");
         }
         Action dflt = action(p, "defaultAction", "defaultErrnoRet", true);
-        Set<String> arches = new LinkedHashSet<>();
-        for (Object a : list(p, "architectures")) {
-            String name = str(a, "an architecture", p.line());
-            arches.add(Arches.fromOci(name).orElseThrow(() -> error(p.line(), name,
-                    "Unsupported seccomp architecture \"" + name + "\"")));
+        Set<String> arches = dockerProfile ? archMap(p) : new LinkedHashSet<>();
+        for (Object a : dockerProfile ? List.of() : list(p, "architectures")) {
+            arches.add(arch(str(a, "an architecture", p.line()), p.line()));
         }
         Set<SeccompFilterFlag> flags = EnumSet.noneOf(SeccompFilterFlag.class);
         for (Object f : list(p, "flags")) {
@@ -68,12 +77,42 @@ final class OciPolicyParser {
         return new Policy(dflt, rules, arches, flags, "OCI");
     }
 
-    private List<Rule> rules(Json.Obj r) {
-        for (String docker : List.of("includes", "excludes")) {
-            if (r.fields().get(docker) instanceof Json.Obj o && !o.fields().isEmpty()) {
-                throw error(r.line(), docker, "Unsupported seccomp rule: Docker's \"" + docker + "\" must be "
-                        + "flattened to OCI form first");
+    private String arch(String name, int line) {
+        return Arches.fromOci(name).orElseThrow(() -> error(line, name,
+                "Unsupported seccomp architecture \"" + name + "\""));
+    }
+
+    /** Docker's {@code archMap}: the entry of the native architecture, with its sub-architectures. */
+    private Set<String> archMap(Json.Obj p) {
+        Set<String> arches = new LinkedHashSet<>();
+        for (Object o : list(p, "archMap")) {
+            Json.Obj entry = obj(o, "an archMap entry", p.line());
+            String main = arch(str(entry.fields().get("architecture"), "architecture", entry.line()), entry.line());
+            if (!main.equals(docker.orElseThrow().nativeArch())) {
+                continue;
             }
+            arches.add(main);
+            for (Object sub : list(entry, "subArchitectures")) {
+                String name = str(sub, "a sub-architecture", entry.line());
+                // Docker lists sub-architectures libseccomp may not know on every build (x32); those meet the
+                // bad-architecture action like any other unlisted one
+                Arches.fromOci(name).ifPresent(arches::add);
+            }
+        }
+        return arches;
+    }
+
+    private List<Rule> rules(Json.Obj r) {
+        for (String field : List.of("includes", "excludes")) {
+            if (r.fields().get(field) instanceof Json.Obj o && !o.fields().isEmpty()) {
+                if (docker.isEmpty()) {
+                    throw error(r.line(), field, "Unsupported seccomp rule: Docker's \"" + field + "\" must be "
+                            + "flattened to OCI form first");
+                }
+            }
+        }
+        if (docker.isPresent() && !fits(r, docker.get())) {
+            return List.of();
         }
         List<String> names = new ArrayList<>();
         if (r.fields().containsKey("name")) {
@@ -98,6 +137,20 @@ final class OciPolicyParser {
             out.add(new Rule(n, OptionalInt.empty(), action, conditions, Optional.empty(), r.line()));
         }
         return out;
+    }
+
+    /** Whether a Docker rule's {@code includes} and {@code excludes} let it apply to {@code target}. */
+    private boolean fits(Json.Obj r, DockerTarget target) {
+        Json.Obj inc = r.fields().get("includes") instanceof Json.Obj o ? o : new Json.Obj(Map.of(), r.line());
+        Json.Obj exc = r.fields().get("excludes") instanceof Json.Obj o ? o : new Json.Obj(Map.of(), r.line());
+        String minKernel = inc.fields().containsKey("minKernel")
+                ? str(inc.fields().get("minKernel"), "minKernel", inc.line()) : "";
+        return target.includes(strings(inc, "caps"), strings(inc, "arches"), minKernel)
+                && !target.excludes(strings(exc, "caps"), strings(exc, "arches"));
+    }
+
+    private List<String> strings(Json.Obj o, String field) {
+        return list(o, field).stream().map(v -> str(v, field, o.line())).toList();
     }
 
     private ArgCondition condition(Json.Obj a) {

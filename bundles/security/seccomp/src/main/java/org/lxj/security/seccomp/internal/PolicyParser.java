@@ -15,4 +15,12 @@ final class PolicyParser {
         }
         return LxcPolicyParser.parse(text, source);
     }
+
+    /** Like {@link #parse(String, Optional)}, flattening a Docker/Moby profile for {@code docker}. */
+    static Policy parse(String text, Optional<Path> source, DockerTarget docker) {
+        if (OciPolicyParser.looksLikeJson(text)) {
+            return OciPolicyParser.parse(text, source, docker);
+        }
+        return LxcPolicyParser.parse(text, source);
+    }
 }

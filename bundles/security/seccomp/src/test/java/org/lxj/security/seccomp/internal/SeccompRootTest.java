@@ -137,6 +137,28 @@ class SeccompRootTest {
     }
 
     @Test
+    void dockerProfileIsFlattenedAndEnforced() throws IOException {
+        String docker = """
+                {
+                  "defaultAction": "SCMP_ACT_ALLOW",
+                  "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]}],
+                  "syscalls": [
+                    {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+                    {"names": ["rmdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+                     "excludes": {"caps": ["CAP_SYS_ADMIN"]}}
+                  ]
+                }
+                """;
+        Path gone = Files.createDirectories(rootfs.resolve("tmp/docker-rmdir-" + UUID.randomUUID()));
+        Result r = execute("docker", docker, "mkdir /tmp/x; echo mkdir=$?; touch /tmp/y; echo touch=$?; "
+                + "rmdir /tmp/" + gone.getFileName() + "; echo rmdir=$?");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("mkdir=1\ntouch=0\nrmdir=0\n", r.out(), "rmdir is left out for a container with CAP_SYS_ADMIN; "
+                + "stderr: " + r.err());
+        assertTrue(r.err().contains("Operation not permitted"), r.err());
+    }
+
+    @Test
     void rejectForceUmountGivesEaccesOnlyForMntForce() throws IOException {
         Result r = execute("umount", "2\ndenylist\nreject_force_umount\n",
                 "mount -t tmpfs none /mnt && umount -f /mnt; echo force=$?; umount -l /mnt; echo lazy=$?");
@@ -155,7 +177,7 @@ class SeccompRootTest {
     /** What the launcher after the filter, busybox's sh and its applets need; {@code mkdir} is not listed. */
     static final String ALLOWED = String.join("\n", List.of("read", "write", "open", "openat", "close",
             "close_range", "stat", "fstat", "lstat", "newfstatat", "statx", "poll", "ppoll", "lseek", "mmap",
-            "mprotect", "munmap", "brk", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigsuspend",
+            "mprotect", "munmap", "madvise", "brk", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigsuspend",
             "rt_sigtimedwait", "ioctl", "pread64", "readv", "writev", "access", "faccessat", "faccessat2", "pipe",
             "pipe2", "dup", "dup2", "dup3", "getpid", "getppid", "gettid", "sendmsg", "recvmsg", "sendto", "recvfrom",
             "clone", "clone3", "fork", "vfork", "execve", "exit", "exit_group", "wait4", "waitid", "kill", "tgkill",

@@ -11,12 +11,14 @@ import org.lxj.linux.FileTrees;
 import org.lxj.linux.Stat;
 import org.lxj.linux.SyscallException;
 import org.lxj.linux.Syscalls;
+import org.lxj.linux.TreeCopy;
 import org.lxj.linux.TreeRemoval;
 import org.lxj.spi.backend.Backend;
 import org.lxj.spi.backend.BackendException;
 import org.lxj.spi.storage.MountedRootfs;
 import org.lxj.spi.storage.StorageBackend;
 import org.lxj.spi.storage.StorageCapability;
+import org.lxj.spi.storage.StorageCopyRequest;
 import org.lxj.spi.storage.StorageRequest;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@code dir:/var/lib/lxj/c1/rootfs} (or an unprefixed directory path). Mounting is the directory itself;
  * destroying removes the tree on its own filesystem without following symlinks.
  * <p>
- * It ranks below every other storage backend because an unprefixed path that is a directory is always
- * {@code dir}'s: more specific backends (a btrfs subvolume) must be asked first.
+ * It ranks below the backends that can claim an unprefixed directory (btrfs 30 for a subvolume, lvm 20), which
+ * must be asked first, and above overlay and loop, which only LXC's order for {@code -B best} (btrfs, zfs, lvm,
+ * dir) puts it before: {@code dir} always succeeds, so {@code best} ends with it.
  */
 @Component(service = StorageBackend.class,
         property = {Backend.TYPE_PROPERTY + "=" + DirStorageBackend.TYPE,
@@ -89,6 +92,41 @@ public final class DirStorageBackend implements StorageBackend {
         LOG.debug("{}: created rootfs directory \"{}\" ({} new directories)", request.containerName(), dest,
                 created.size());
         return PREFIX + dest;
+    }
+
+    /**
+     * Copies the mounted source into a new directory ({@code --dir} or {@code <containerDir>/rootfs}) with
+     * {@link TreeCopy}: owners, modes, xattrs and ACLs, hard links, holes, device nodes and times kept. The
+     * target must not exist yet; a failed copy removes what it made.
+     */
+    @Override
+    public String copy(StorageCopyRequest request) {
+        Path dest = request.option(DIR_OPTION).map(d -> absolute("dir option", d, d))
+                .orElseGet(() -> request.containerDir().resolve("rootfs"));
+        if (statOrEmpty(dest.toString()).isPresent()) {
+            throw new BackendException("Failed to copy rootfs \"" + request.sourceRootfsPath() + "\" to \"" + dest
+                    + "\": it already exists");
+        }
+        List<Path> parents = makeDirectories(request.containerName(), dest.getParent());
+        try {
+            TreeCopy.Result r = new TreeCopy(sys).copy(request.sourceMounted(), dest);
+            LOG.debug("{}: copied \"{}\" to \"{}\" ({} entries, {} bytes)", request.containerName(),
+                    request.sourceMounted(), dest, r.entries(), r.bytes());
+        } catch (RuntimeException e) {
+            removeQuietly(request.containerName(), dest);
+            removeCreated(request.containerName(), parents);
+            throw new BackendException("Failed to copy rootfs \"" + request.sourceRootfsPath() + "\" to \"" + dest
+                    + "\": " + e.getMessage(), e);
+        }
+        return PREFIX + dest;
+    }
+
+    private void removeQuietly(String container, Path dir) {
+        try {
+            trees.removeOnOneDevice(dir);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not remove \"{}\" after a failed copy: {}", container, dir, e.getMessage());
+        }
     }
 
     @Override

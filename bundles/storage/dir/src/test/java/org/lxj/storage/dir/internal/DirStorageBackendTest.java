@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.linux.internal.JnaSyscalls;
 import org.lxj.spi.backend.BackendException;
 import org.lxj.spi.storage.MountedRootfs;
@@ -194,10 +193,41 @@ class DirStorageBackendTest {
     }
 
     @Test
-    void copyIsNotYetSupported() throws IOException {
-        Path cdir = containerDir();
-        StorageCopyRequest req = new StorageCopyRequest("dir:" + cdir.resolve("rootfs"), cdir.resolve("rootfs"),
-                "c2", cdir.resolveSibling("c2"), Map.of(), OptionalLong.empty());
-        assertThrows(UnsupportedFeatureException.class, () -> dir.copy(req));
+    void copyMakesAnIndependentTreeAndRefusesAnExistingTarget() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "alpha");
+        Files.createDirectories(src.resolve("sub/deeper"));
+        Files.writeString(src.resolve("sub/deeper/b.txt"), "beta");
+        Files.createSymbolicLink(src.resolve("link"), Path.of("a.txt"));
+        Files.createLink(src.resolve("hard"), src.resolve("a.txt"));
+        Path cdir = Files.createDirectories(tmp.resolve("lxcpath/c2"));
+        StorageCopyRequest req = new StorageCopyRequest("dir:" + src, src, "c2", cdir, Map.of(),
+                OptionalLong.empty());
+
+        assertEquals("dir:" + cdir.resolve("rootfs"), dir.copy(req));
+
+        Path rootfs = cdir.resolve("rootfs");
+        assertEquals("alpha", Files.readString(rootfs.resolve("a.txt")));
+        assertEquals("beta", Files.readString(rootfs.resolve("sub/deeper/b.txt")));
+        assertEquals(Path.of("a.txt"), Files.readSymbolicLink(rootfs.resolve("link")));
+        assertTrue(Files.isSameFile(rootfs.resolve("a.txt"), rootfs.resolve("hard")), "hard link kept");
+        assertFalse(Files.isSameFile(src.resolve("a.txt"), rootfs.resolve("a.txt")), "nothing shared");
+        BackendException again = assertThrows(BackendException.class, () -> dir.copy(req));
+        assertEquals("Failed to copy rootfs \"dir:" + src + "\" to \"" + rootfs + "\": it already exists",
+                again.getMessage());
+    }
+
+    @Test
+    void failedCopyRemovesWhatItMade() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "alpha");
+        Path cdir = tmp.resolve("lxcpath/c3");
+        Files.createDirectories(cdir);
+        StorageCopyRequest req = new StorageCopyRequest("dir:" + src.resolve("missing"), src.resolve("missing"),
+                "c3", cdir, Map.of("dir", tmp.resolve("new/parent/rootfs").toString()), OptionalLong.empty());
+        BackendException e = assertThrows(BackendException.class, () -> dir.copy(req));
+        assertTrue(e.getMessage().startsWith("Failed to copy rootfs \"dir:" + src.resolve("missing") + "\" to \""
+                + tmp.resolve("new/parent/rootfs") + "\": "), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("new")), "parents made for the copy are removed");
     }
 }

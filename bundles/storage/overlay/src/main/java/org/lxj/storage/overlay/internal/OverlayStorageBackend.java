@@ -10,6 +10,7 @@ import org.lxj.linux.Errno;
 import org.lxj.linux.FileTrees;
 import org.lxj.linux.SyscallException;
 import org.lxj.linux.Syscalls;
+import org.lxj.linux.TreeCopy;
 import org.lxj.linux.TreeRemoval;
 import org.lxj.spi.backend.Backend;
 import org.lxj.spi.backend.BackendException;
@@ -18,6 +19,7 @@ import org.lxj.spi.host.HostFacts;
 import org.lxj.spi.storage.MountedRootfs;
 import org.lxj.spi.storage.StorageBackend;
 import org.lxj.spi.storage.StorageCapability;
+import org.lxj.spi.storage.StorageCopyRequest;
 import org.lxj.spi.storage.StorageRequest;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -40,7 +42,11 @@ import org.slf4j.LoggerFactory;
 public final class OverlayStorageBackend implements StorageBackend {
 
     static final String TYPE = "overlay";
-    static final int RANKING = 0;
+    /**
+     * Below {@code dir}: LXC's {@code -B best} tries btrfs, zfs, lvm, dir, and {@code dir} always succeeds, so
+     * {@code best} never lands here. Ownership is by prefix alone, so the order does not matter there.
+     */
+    static final int RANKING = -110;
     static final String PREFIX = TYPE + ":";
     /** The prefix of LXC before 2.0, still accepted. */
     static final String OLD_PREFIX = "overlayfs:";
@@ -89,7 +95,7 @@ public final class OverlayStorageBackend implements StorageBackend {
 
     @Override
     public Set<StorageCapability> capabilities() {
-        return Set.of();
+        return Set.of(StorageCapability.SNAPSHOT, StorageCapability.CLONE);
     }
 
     @Override
@@ -115,6 +121,66 @@ public final class OverlayStorageBackend implements StorageBackend {
         }
         String rootfsPath = PREFIX + lower + ":" + delta;
         LOG.debug("{}: created overlay rootfs \"{}\"", request.containerName(), rootfsPath);
+        return rootfsPath;
+    }
+
+    /**
+     * A full copy as a new overlay rootfs: the mounted source is copied ({@link TreeCopy}) into the new lower
+     * {@code <containerDir>/rootfs} (or the {@code dir} option), with an empty upper and work directory beside
+     * it, as {@link #create} lays them out. Nothing is shared with the source. A failed copy removes all of it.
+     */
+    @Override
+    public String copy(StorageCopyRequest request) {
+        String rootfsPath = create(new StorageRequest(request.containerName(), request.containerDir(),
+                request.options()));
+        Layers layers = parse(rootfsPath);
+        try {
+            TreeCopy.Result r = new TreeCopy(sys).copy(request.sourceMounted(), layers.lowers().get(0));
+            LOG.debug("{}: copied \"{}\" into overlay lower \"{}\" ({} entries, {} bytes)", request.containerName(),
+                    request.sourceMounted(), layers.lowers().get(0), r.entries(), r.bytes());
+        } catch (RuntimeException e) {
+            try {
+                destroy(rootfsPath);
+                trees.removeOnOneDevice(layers.lowers().get(0));
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw new BackendException("Failed to copy rootfs \"" + request.sourceRootfsPath() + "\" to \""
+                    + rootfsPath + "\": " + e.getMessage(), e);
+        }
+        return rootfsPath;
+    }
+
+    /**
+     * Makes a new upper layer over {@code lowers} in {@code dir/overlay/delta} (and its {@code work}), filled with
+     * a copy of {@code fromUpper} when given (an overlay's changes, whiteouts included). Returns the new
+     * {@code lxc.rootfs.path}. A failure removes what was made.
+     */
+    String layerOver(List<Path> lowers, Path fromUpper, Path dir, String what) {
+        Path overlayDir = dir.resolve(OVERLAY_DIR);
+        Path delta = overlayDir.resolve(DELTA_DIR);
+        StringBuilder path = new StringBuilder(PREFIX);
+        for (Path l : lowers) {
+            path.append(l).append(':');
+        }
+        String rootfsPath = path.append(delta).toString();
+        List<Path> created = new ArrayList<>();
+        try {
+            makeDirectories(overlayDir.resolve(WORK_DIR), created);
+            if (fromUpper == null) {
+                makeDirectories(delta, created);
+            } else {
+                new TreeCopy(sys).copy(fromUpper, delta);
+            }
+        } catch (RuntimeException e) {
+            try {
+                destroy(rootfsPath);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw new BackendException("Failed to make overlay " + what + " \"" + rootfsPath + "\": " + e.getMessage(),
+                    e);
+        }
         return rootfsPath;
     }
 

@@ -19,6 +19,7 @@ import org.lxj.spi.backend.BackendException;
 import org.lxj.spi.host.CgroupLayout;
 import org.lxj.spi.host.HostFacts;
 import org.lxj.spi.storage.MountedRootfs;
+import org.lxj.spi.storage.StorageCapability;
 import org.lxj.spi.storage.StorageRequest;
 
 /** The overlay backend's calls, checked on the recording fake (no root needed). */
@@ -34,7 +35,7 @@ class OverlayStorageBackendTest {
         assertTrue(overlay.owns("overlayfs:/a:/b"));
         assertFalse(overlay.owns("/var/lib/lxj/c1/rootfs"));
         assertFalse(overlay.owns("dir:/a"));
-        assertEquals(Set.of(), overlay.capabilities());
+        assertEquals(Set.of(StorageCapability.SNAPSHOT, StorageCapability.CLONE), overlay.capabilities());
     }
 
     @Test

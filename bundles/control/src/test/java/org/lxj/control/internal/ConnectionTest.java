@@ -1,0 +1,159 @@
+package org.lxj.control.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.felix.gogo.runtime.CommandProcessorImpl;
+import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.lxj.launcher.Protocol;
+import org.lxj.linux.ReceivedMessage;
+import org.lxj.linux.SocketFlags;
+import org.lxj.linux.internal.JnaSyscalls;
+
+/**
+ * A connection on a real socket pair, running commands in a real Gogo processor: a command reading the client's
+ * stdin (a socket nobody writes to, as a terminal nobody types into) never holds a daemon thread once the client
+ * hung up or the request is over. No root needed.
+ */
+class ConnectionTest {
+    /** A bound for joins that only detects a hang; the assertions never depend on timing. */
+    private static final long HANG_SECONDS = 30;
+
+    private final JnaSyscalls sys = new JnaSyscalls();
+    private final List<Integer> fds = new ArrayList<>();
+    private ThreadIOImpl threadIo;
+    private CommandProcessorImpl processor;
+    private SessionRunner runner;
+    private final Readers readers = new Readers();
+
+    /** Commands that read their standard input. */
+    public static final class Readers {
+        final CountDownLatch reading = new CountDownLatch(1);
+        final CompletableFuture<Integer> readResult = new CompletableFuture<>();
+        volatile Thread leftBehind;
+
+        /** Reads stdin in the command's own thread until the end of file. */
+        public int readin(CommandSession session) throws IOException {
+            InputStream in = session.getKeyboard();
+            reading.countDown();
+            int n = in.read();
+            readResult.complete(n);
+            return n;
+        }
+
+        /** Starts a reader of stdin and returns at once, as a relay pump left running after its command exited. */
+        public String spawnreader(CommandSession session) {
+            InputStream in = session.getKeyboard();
+            Thread t = new Thread(() -> {
+                try {
+                    readResult.complete(in.read());
+                } catch (IOException e) {
+                    readResult.completeExceptionally(e);
+                }
+            }, "left-behind-reader");
+            leftBehind = t;
+            t.start();
+            return null;
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        threadIo = new ThreadIOImpl();
+        threadIo.start();
+        processor = new CommandProcessorImpl(threadIo);
+        processor.addCommand("t", readers, "readin");
+        processor.addCommand("t", readers, "spawnreader");
+        runner = new SessionRunner(null, processor, null);
+    }
+
+    @AfterEach
+    void tearDown() {
+        runner.close();
+        processor.stop();
+        threadIo.stop();
+        for (int fd : fds) {
+            try {
+                sys.close(fd);
+            } catch (RuntimeException e) {
+                // closed by the connection already
+            }
+        }
+    }
+
+    private int[] pair(int type) {
+        int[] p = sys.socketpair(type | SocketFlags.SOCK_CLOEXEC);
+        fds.add(p[0]);
+        fds.add(p[1]);
+        return p;
+    }
+
+    private static byte[] request(String... args) {
+        List<byte[]> attrs = new ArrayList<>();
+        attrs.add(Frames.attribute(Protocol.REQ_VERSION,
+                ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(Protocol.PROTOCOL_VERSION).array()));
+        for (String a : args) {
+            byte[] t = a.getBytes(StandardCharsets.UTF_8);
+            byte[] z = new byte[t.length + 1];
+            System.arraycopy(t, 0, z, 0, t.length);
+            attrs.add(Frames.attribute(Protocol.REQ_ARG, z));
+        }
+        return Frames.frame(Protocol.MSG_REQUEST, attrs.toArray(new byte[0][]));
+    }
+
+    /** Starts a connection thread for a request whose stdin is a socket nobody writes to. */
+    private Thread connect(int[] control, String... args) {
+        int[] stdin = pair(SocketFlags.SOCK_STREAM);      // stdin[1] stays open and silent: no end of file
+        int[] out = pair(SocketFlags.SOCK_STREAM);
+        fds.remove(Integer.valueOf(control[0]));          // the connection closes its end
+        Connection c = new Connection(sys, control[0], runner, () -> { });
+        Thread t = new Thread(c, "connection");
+        t.start();
+        byte[] req = request(args);
+        sys.sendmsg(control[1], req, req.length, new int[] {stdin[0], out[0], out[0]}, SocketFlags.MSG_NOSIGNAL);
+        return t;
+    }
+
+    @Test
+    void aClientThatHangsUpEndsACommandReadingItsStdin() throws Exception {
+        int[] control = pair(SocketFlags.SOCK_SEQPACKET);
+        Thread t = connect(control, "readin");
+        assertTrue(readers.reading.await(HANG_SECONDS, TimeUnit.SECONDS), "the command reads its stdin");
+        sys.close(control[1]);                            // the client is gone (Ctrl-C)
+        fds.remove(Integer.valueOf(control[1]));
+        t.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
+        assertFalse(t.isAlive(), "the connection thread ended");
+        assertEquals(-1, readers.readResult.get(HANG_SECONDS, TimeUnit.SECONDS), "the read ended with end of file");
+    }
+
+    @Test
+    void aReaderLeftBehindByACommandEndsWithTheRequest() throws Exception {
+        int[] control = pair(SocketFlags.SOCK_SEQPACKET);
+        Thread t = connect(control, "spawnreader");
+        byte[] buf = new byte[Protocol.MAX_MESSAGE];
+        ReceivedMessage reply = sys.recvmsg(control[1], buf, 0, 0);
+        Frames.Frame f = Frames.frame(buf, reply.length());
+        assertEquals(Protocol.MSG_STATUS, f.type(), "the command's status came back");
+        t.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
+        assertFalse(t.isAlive(), "the connection thread ended");
+        assertEquals(-1, readers.readResult.get(HANG_SECONDS, TimeUnit.SECONDS), "the reader saw the end of file");
+        readers.leftBehind.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
+        assertFalse(readers.leftBehind.isAlive(), "the reader thread ended");
+    }
+}

@@ -1,0 +1,105 @@
+package org.lxj.core.internal.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.lxj.api.UnsupportedFeatureException;
+import org.lxj.api.config.ConfigEntry;
+import org.lxj.api.config.ContainerConfig;
+import org.lxj.spi.backend.ContainerContext;
+import org.lxj.spi.launch.LaunchContributor;
+import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.lsm.LsmBackend;
+import org.lxj.spi.lsm.LsmProfile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Core's contributor for the installed {@link LsmBackend}s, at {@link LaunchContributor#ORDER_LSM}: one backend
+ * per container, the first whose keys the config sets ({@link LsmBackend#requested}), else the best available
+ * one; its profile's labels go into the plan. The backend itself refuses a profile its LSM cannot apply here.
+ * Present only when some LSM backend is installed, so {@link KeyGate} refuses LSM keys otherwise.
+ */
+public final class LsmContributor implements LaunchContributor {
+    private static final Logger LOG = LoggerFactory.getLogger(LsmContributor.class);
+
+    /** The backend chosen for a container and the profile it resolved. */
+    public record Choice(LsmBackend backend, LsmProfile profile) {
+    }
+
+    private final List<LsmBackend> backends;
+
+    /** @param backends the installed LSM backends, best first ({@code service.ranking}) */
+    public LsmContributor(List<LsmBackend> backends) {
+        this.backends = List.copyOf(backends);
+    }
+
+    /** {@code installed} plus a contributor for {@code backends} when there are any. */
+    public static List<LaunchContributor> with(List<LaunchContributor> installed, List<LsmBackend> backends) {
+        if (backends.isEmpty()) {
+            return installed;
+        }
+        List<LaunchContributor> all = new ArrayList<>(installed);
+        all.add(new LsmContributor(backends));
+        return all;
+    }
+
+    @Override
+    public int order() {
+        return ORDER_LSM;
+    }
+
+    /**
+     * The backend and profile for {@code context}; empty when no LSM applies (none requested and none available,
+     * or the profile keeps the runtime's label).
+     *
+     * @throws org.lxj.api.UnsupportedFeatureException when the config asks for an LSM the host does not have
+     */
+    public Optional<Choice> choose(ContainerContext context) {
+        ContainerConfig config = context.config();
+        Optional<LsmBackend> requested = backends.stream().filter(b -> b.requested(config)).findFirst();
+        if (requested.isEmpty()) {
+            unclaimed(config);
+        }
+        Optional<LsmBackend> backend = requested
+                .or(() -> backends.stream().filter(b -> b.detect(context.host()).available()).findFirst());
+        if (backend.isEmpty()) {
+            LOG.debug("{}: no LSM is available; the container keeps the runtime's label", context.name());
+            return Optional.empty();
+        }
+        return backend.get().profileFor(context).map(p -> new Choice(backend.get(), p));
+    }
+
+    /** Refuses an LSM key no installed backend claims (an AppArmor key with only SELinux installed). */
+    private void unclaimed(ContainerConfig config) {
+        for (ConfigEntry e : config.entries()) {
+            String value = e.value().trim();
+            if (!value.isEmpty() && KeyGate.mechanism(e.key(), value).filter(m -> m == Mechanism.LSM).isPresent()) {
+                throw new UnsupportedFeatureException("Config key \"" + e.key() + "\" needs an LSM backend that "
+                        + "handles it, and none of the installed ones ("
+                        + String.join(", ", backends.stream().map(LsmBackend::type).toList()) + ") does");
+            }
+        }
+    }
+
+    @Override
+    public void contribute(ContainerContext context, LaunchPlan.Builder plan) {
+        choose(context).ifPresent(c -> {
+            LOG.info("{}: LSM {} with profile \"{}\"", context.name(), c.backend().type(), c.profile().label());
+            c.backend().labels(context, c.profile()).forEach(plan::lsmLabel);
+        });
+    }
+
+    /**
+     * The host-side half: loads a generated profile before the launch.
+     *
+     * @return the undo, which unloads it
+     */
+    public Optional<Runnable> prepare(ContainerContext context) {
+        return choose(context).map(c -> {
+            c.backend().prepare(context, c.profile());
+            return () -> c.backend().cleanup(context, c.profile());
+        });
+    }
+}
