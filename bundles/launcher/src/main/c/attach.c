@@ -145,15 +145,19 @@ int attach_main(int ctl)
 	if (st != p->attach_start_time)
 		return fail(ctl, LXJ_STEP_ATTACH, ESRCH, "Process %s is no longer the container's init: %s", num);
 	uint64_t ns = differing(procfd, pid, p->attach_ns);
-	if (p->attach_cgroup) {
+	/*
+	 * Every hierarchy's payload cgroup, before any namespace change (the host paths stay valid). Joining a
+	 * frozen cgroup freezes the launcher here until the container is thawed, as lxc-attach blocks.
+	 */
+	for (size_t i = 0; i < p->n_attach_cgroups; i++) {
 		char path[4200];
-		snprintf(path, sizeof(path), "%s/cgroup.procs", p->attach_cgroup);
+		snprintf(path, sizeof(path), "%s/cgroup.procs", p->attach_cgroups[i]);
 		int fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (fd < 0 || write(fd, "0", 1) != 1) {
 			int e = errno;
 			if (fd >= 0)
 				close(fd);
-			return fail(ctl, LXJ_STEP_CGROUP, e, "Failed to join the cgroup \"%s\": %s", p->attach_cgroup);
+			return fail(ctl, LXJ_STEP_CGROUP, e, "Failed to join the cgroup \"%s\": %s", p->attach_cgroups[i]);
 		}
 		close(fd);
 	}

@@ -55,11 +55,21 @@ static void wait_for(uint16_t want, int step, const char *what)
 
 static void step_userns(const struct plan *p)
 {
-	if (!(p->clone_flags & CLONE_NEWUSER))
+	/* the monitor cloned init without a new cgroup namespace when it places it by cgroup.procs writes */
+	int cgroupns_deferred = (p->clone_flags & CLONE_NEWCGROUP) && p->n_cgroup_procs > 0;
+	if (!(p->clone_flags & CLONE_NEWUSER)) {
+		if (cgroupns_deferred) {
+			wait_for(LXJ_MSG_MAPS_DONE, LXJ_STEP_CGROUP, "the cgroup placement");
+			if (unshare(CLONE_NEWCGROUP) < 0)
+				die(LXJ_STEP_CGROUP, errno, "Failed to unshare the cgroup namespace: %s", errno_name(errno));
+		}
 		return;
+	}
 	wait_for(LXJ_MSG_MAPS_DONE, LXJ_STEP_USERNS_MAPS, "the id maps");
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		die(LXJ_STEP_SETID_ROOT, errno, "Failed to become root in the user namespace: %s", errno_name(errno));
+	if (cgroupns_deferred && unshare(CLONE_NEWCGROUP) < 0)
+		die(LXJ_STEP_CGROUP, errno, "Failed to unshare the cgroup namespace: %s", errno_name(errno));
 }
 
 static void step_propagation(const struct plan *p)

@@ -28,6 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		if (attach && (plan.attach_pid < 2 || plan.rootfs || plan.n_mounts))
 			__builtin_trap();
+		if ((!attach && plan.n_attach_cgroups) || plan.n_attach_cgroups > PLAN_MAX_ATTACH_CGROUPS)
+			__builtin_trap();
+		for (size_t i = 0; i < plan.n_attach_cgroups; i++)
+			if (plan.attach_cgroups[i][0] != '/')
+				__builtin_trap();
 		if (plan.rootfs && !(plan.clone_flags & CLONE_NEWNS) && plan.n_joins == 0)
 			__builtin_trap();
 		for (size_t i = 0; i < plan.n_mounts; i++)

@@ -72,6 +72,12 @@ int lsm_write(int procfd, const struct plan_lsm_label *l, char *err, size_t errl
 int landlock_prepare(const struct plan_landlock *ll, int *rsfd, char *err, size_t errlen);
 /* landlock_restrict_self (needs no_new_privs or CAP_SYS_ADMIN), then closes rsfd; rsfd -1 does nothing. */
 int landlock_enforce(int rsfd, char *err, size_t errlen);
+/*
+ * The monitor's own confinement, best effort by ABI: every filesystem right it knows is allowed only beneath
+ * dirfd, TCP bind/connect and abstract unix sockets are denied; sets no_new_privs. Returns the ABI, 0 without
+ * Landlock, -1 (errno) when a step failed.
+ */
+int landlock_confine_to(int dirfd);
 /* Releases the pages of the plan and of its message once the monitor no longer needs them (main.c). */
 void release_plan_memory(void);
 int mkpath_in_root(int rootfd, const char *path, uint32_t create);

@@ -66,10 +66,20 @@ static int write_proc(int procfd, pid_t pid, const char *file, const char *data)
 
 #define NEWTIME 0x80ULL /* CLONE_NEWTIME */
 
+/*
+ * A new cgroup namespace takes init's cgroup at that moment as its root. Init placed by cgroup.procs writes (v1
+ * hierarchies) is cloned without it and unshares it once the monitor has placed it, as LXC does, so that it sees
+ * its payload cgroup as "/" in every hierarchy (container.c waits for LXJ_MSG_MAPS_DONE, then unshares).
+ */
+static int cgroupns_deferred(const struct plan *p)
+{
+	return (p->clone_flags & CLONE_NEWCGROUP) && p->n_cgroup_procs > 0;
+}
+
 /* The clone flags: a new time namespace is unshared by the monitor beforehand (see time_namespace). */
 static uint64_t clone_flags(const struct plan *p)
 {
-	return p->clone_flags & ~NEWTIME;
+	return p->clone_flags & ~NEWTIME & ~(cgroupns_deferred(p) ? (uint64_t)CLONE_NEWCGROUP : 0);
 }
 
 static pid_t clone_init(const struct plan *p, int cgfd, int *pidfd)
@@ -363,6 +373,9 @@ static int setup(struct monitor *m)
 			send_error(m->ctl, LXJ_STEP_USERNS_MAPS, errno, "Failed to signal the id maps: %s", errno_name(errno));
 			return abort_setup(m);
 		}
+	} else if (cgroupns_deferred(p) && send_frame(m->sync, LXJ_MSG_MAPS_DONE, NULL, 0) < 0) {
+		send_error(m->ctl, LXJ_STEP_CGROUP, errno, "Failed to signal the cgroup placement: %s", errno_name(errno));
+		return abort_setup(m);
 	}
 	if (has_stop_hooks(p) && hold_namespaces(m) < 0) {
 		send_error(m->ctl, LXJ_STEP_HOOK, errno, "Failed to hold the namespaces of %d for the stop hooks: %s",
@@ -563,6 +576,13 @@ int monitor_run(const struct plan *p, int ctl)
 	if (rc != 0)
 		return rc;
 	close(ctl);
+	/*
+	 * From here on the monitor only reaps, answers its socket and writes its exit record: Landlock confines it
+	 * to the run directory. Stop hooks are forked by the monitor and would inherit the domain (and no_new_privs),
+	 * so a container with stop hooks keeps an unconfined monitor. A failure leaves it as it was.
+	 */
+	if (!m.stop_hooks)
+		landlock_confine_to(m.rundir);
 	/* Supervising needs the plan only for stop hooks: without them its pages go back to the kernel. */
 	if (!m.stop_hooks) {
 		release_plan_memory();

@@ -701,7 +701,13 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 		case LXJ_ATTR_ATTACH_START_TIME: SCALAR(16, get_u64, "attach start time", &p->attach_start_time);
 		case LXJ_ATTR_ATTACH_NAMESPACES: SCALAR(17, get_u64, "attach namespaces", &p->attach_ns);
 		case LXJ_ATTR_REMOUNT_SYS: SCALAR(18, get_bool, "remount sys", &p->remount_sys);
-		case LXJ_ATTR_ATTACH_CGROUP: ONCE_STR(attach_cgroup, "attach cgroup");
+		case LXJ_ATTR_ATTACH_CGROUP:
+			if (add_str(&pe, &t, "attach cgroup", p->attach_cgroups, &p->n_attach_cgroups, PLAN_MAX_ATTACH_CGROUPS))
+				return -1;
+			if (p->attach_cgroups[p->n_attach_cgroups - 1][0] != '/')
+				return fail(&pe, EINVAL, "Invalid plan: attach cgroup \"%s\" is not absolute",
+					    p->attach_cgroups[p->n_attach_cgroups - 1]);
+			break;
 		case LXJ_ATTR_SECCOMP:
 			bit = 1u << 19;
 			if (!(seen & bit)) {
@@ -854,10 +860,8 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 			return fail(&pe, EINVAL, "Invalid plan: attach carries container setup attributes");
 		if (p->remount_sys && !(p->attach_ns & CLONE_NEWNS))
 			return fail(&pe, EINVAL, "Invalid plan: remounting /sys needs the mount namespace");
-		if (p->attach_cgroup && p->attach_cgroup[0] != '/')
-			return fail(&pe, EINVAL, "Invalid plan: attach cgroup \"%s\" is not absolute", p->attach_cgroup);
 	} else {
-		if (seen & ((1u << 15) | (1u << 16) | (1u << 17) | (1u << 18)) || p->attach_cgroup)
+		if (seen & ((1u << 15) | (1u << 16) | (1u << 17) | (1u << 18)) || p->n_attach_cgroups)
 			return fail(&pe, EINVAL, "Invalid plan: a launch plan carries attach attributes");
 		if (p->rootfs && p->rootfs[0] != '/')
 			return fail(&pe, EINVAL, "Invalid plan: rootfs \"%s\" is not absolute", p->rootfs);

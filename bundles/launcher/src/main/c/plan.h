@@ -17,6 +17,7 @@
 #define PLAN_MAX_JOINS 8
 #define PLAN_MAX_GROUPS 64
 #define PLAN_MAX_CGROUP_PROCS 16
+#define PLAN_MAX_ATTACH_CGROUPS 16
 #define PLAN_MAX_SECCOMP (4096 * 8)
 #define PLAN_MAX_HOOKS 32
 #define PLAN_MAX_HOOK_ARGS 64
@@ -123,7 +124,6 @@ struct plan {
 	int attach;
 	uint32_t attach_pid;
 	uint64_t attach_start_time, attach_ns;
-	const char *attach_cgroup;
 	int remount_sys;
 	/* time namespace offsets (seconds, nanoseconds) */
 	int has_time_monotonic, has_time_boottime;
@@ -134,12 +134,14 @@ struct plan {
 	/* Counts come before the arrays: the parser clears only this head, so unused array pages stay untouched. */
 	size_t n_devices, n_symlinks, n_proc_writes, n_joins, n_groups, n_cgroup_procs;
 	size_t n_mounts, n_masked, n_readonly, n_args, n_env, n_rlimits, n_hooks, n_lsm_labels;
+	size_t n_attach_cgroups;
 	struct plan_device devices[PLAN_MAX_DEVICES]; /* the first array: see PLAN_HEAD_SIZE */
 	struct plan_symlink symlinks[PLAN_MAX_SYMLINKS];
 	struct plan_proc_write proc_writes[PLAN_MAX_PROC_WRITES];
 	struct plan_join joins[PLAN_MAX_JOINS];
 	uint32_t groups[PLAN_MAX_GROUPS];
 	const char *cgroup_procs[PLAN_MAX_CGROUP_PROCS];
+	const char *attach_cgroups[PLAN_MAX_ATTACH_CGROUPS]; /* attach mode: one directory per hierarchy */
 	struct plan_mount mounts[PLAN_MAX_MOUNTS];
 	const char *masked[PLAN_MAX_PATHS];
 	const char *readonly[PLAN_MAX_PATHS];

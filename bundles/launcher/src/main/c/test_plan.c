@@ -260,6 +260,27 @@ static void test_attach(void)
 	attach_plan(&b);
 	put_u32(&b, LXJ_ATTR_REMOUNT_SYS, 1);
 	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0 && p.remount_sys == 1);
+	/* one payload cgroup per hierarchy, in order */
+	attach_plan(&b);
+	put_str(&b, LXJ_ATTR_ATTACH_CGROUP, "/sys/fs/cgroup/freezer/lxc.payload.c");
+	put_str(&b, LXJ_ATTR_ATTACH_CGROUP, "/sys/fs/cgroup/unified/lxc.payload.c");
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0 && p.n_attach_cgroups == 2);
+	CHECK(!strcmp(p.attach_cgroups[0], "/sys/fs/cgroup/freezer/lxc.payload.c"));
+	CHECK(!strcmp(p.attach_cgroups[1], "/sys/fs/cgroup/unified/lxc.payload.c"));
+	/* a later parse starts with no cgroups */
+	attach_plan(&b);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0 && p.n_attach_cgroups == 0);
+	attach_plan(&b);
+	put_str(&b, LXJ_ATTR_ATTACH_CGROUP, "sys/fs/cgroup/pids/x");
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == -1 && strstr(err, "not absolute") && e == EINVAL);
+	attach_plan(&b);
+	for (int i = 0; i <= PLAN_MAX_ATTACH_CGROUPS; i++)
+		put_str(&b, LXJ_ATTR_ATTACH_CGROUP, "/sys/fs/cgroup/pids/x");
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == -1 && strstr(err, "attach cgroup") && e == E2BIG);
+	/* and a launch plan refuses them */
+	minimal(&b);
+	put_str(&b, LXJ_ATTR_ATTACH_CGROUP, "/sys/fs/cgroup/pids/x");
+	CHECK(plan_parse(b.b, b.n, &p, err, sizeof(err), &e) == -1 && strstr(err, "attach attributes"));
 }
 
 static void expect_refused(struct buf *b, int want_errno, const char *needle)

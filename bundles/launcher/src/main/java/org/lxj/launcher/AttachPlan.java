@@ -24,8 +24,11 @@ import org.lxj.spi.launch.Namespace;
  * @param gid            the gid inside the container
  * @param groups         supplementary gids; empty clears them
  * @param cwd            the working directory inside the container; verified after {@code chdir}
- * @param cgroup         a cgroup directory whose {@code cgroup.procs} the command is moved into before it
- *                       runs, if any
+ * @param cgroups        the container's payload cgroup directory in each hierarchy (on a hybrid host the v1
+ *                       controllers' and the cgroup2 one); the launcher writes itself into each
+ *                       {@code cgroup.procs}, in this order, before it joins any namespace, so the command
+ *                       is born in all of them; joining a frozen cgroup blocks until the container is
+ *                       thawed, as {@code lxc-attach} does
  * @param capabilities   the capability sets the command ends with unless {@code keepCapabilities}
  *                       ({@code lxc.cap.drop} applied), if any
  * @param keepCapabilities keep every capability ({@code lxc-attach -e CAP}, elevated privileges)
@@ -33,7 +36,7 @@ import org.lxj.spi.launch.Namespace;
  *                       namespace ({@code lxc-attach -R}) so they reflect the joined namespaces
  */
 public record AttachPlan(int initPid, long initStartTime, Set<Namespace> namespaces, List<String> argv,
-        List<String> env, long uid, long gid, List<Long> groups, Path cwd, Optional<Path> cgroup,
+        List<String> env, long uid, long gid, List<Long> groups, Path cwd, List<Path> cgroups,
         Optional<CapabilitySets> capabilities, boolean keepCapabilities, boolean remountSys) {
 
     /** The namespaces {@code lxc-attach} joins by default. */
@@ -65,8 +68,37 @@ public record AttachPlan(int initPid, long initStartTime, Set<Namespace> namespa
         if (!cwd.isAbsolute()) {
             throw new IllegalArgumentException("Working directory \"" + cwd + "\" is not absolute");
         }
-        Objects.requireNonNull(cgroup, "cgroup");
+        cgroups = List.copyOf(cgroups);
+        for (Path c : cgroups) {
+            if (!c.isAbsolute()) {
+                throw new IllegalArgumentException("Cgroup directory \"" + c + "\" is not absolute");
+            }
+        }
         Objects.requireNonNull(capabilities, "capabilities");
+    }
+
+    /**
+     * A plan joining at most one cgroup directory (the form before {@link #cgroups} was a list).
+     *
+     * @deprecated use the canonical constructor with one directory per hierarchy
+     */
+    @Deprecated
+    public AttachPlan(int initPid, long initStartTime, Set<Namespace> namespaces, List<String> argv,
+            List<String> env, long uid, long gid, List<Long> groups, Path cwd, Optional<Path> cgroup,
+            Optional<CapabilitySets> capabilities, boolean keepCapabilities, boolean remountSys) {
+        this(initPid, initStartTime, namespaces, argv, env, uid, gid, groups, cwd, cgroup.stream().toList(),
+                capabilities, keepCapabilities, remountSys);
+    }
+
+    /**
+     * The first cgroup directory, if any.
+     *
+     * @return the first of {@link #cgroups}
+     * @deprecated use {@link #cgroups}
+     */
+    @Deprecated
+    public Optional<Path> cgroup() {
+        return cgroups.stream().findFirst();
     }
 
     /**
@@ -81,7 +113,7 @@ public record AttachPlan(int initPid, long initStartTime, Set<Namespace> namespa
      */
     public static AttachPlan of(int initPid, long initStartTime, List<String> argv, List<String> env) {
         return new AttachPlan(initPid, initStartTime, ALL, argv, env, 0, 0, List.of(), Path.of("/"),
-                Optional.empty(), Optional.empty(), false, false);
+                List.of(), Optional.empty(), false, false);
     }
 
     /**

@@ -33,6 +33,7 @@ import java.util.stream.Stream;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +41,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lxj.launcher.internal.NativeLauncher;
+import org.lxj.spi.launch.CgroupPlacement;
 import org.lxj.spi.launch.ConsoleSpec;
 import org.lxj.spi.launch.DeviceNode;
+import org.lxj.spi.launch.Hook;
 import org.lxj.spi.launch.IdMapping;
 import org.lxj.spi.launch.LandlockRuleset;
 import org.lxj.spi.launch.LaunchPlan;
@@ -670,6 +673,222 @@ class LauncherRootTest {
     void exitStatusPropagatesThroughAttach(int code) throws Exception {
         PreparedLaunch target = runningContainer(plan("sleep", "1000"));
         assertEquals(code, attach(target, "sh", "-c", "exit " + code).waitFor());
+    }
+
+    /** The host's cgroup hierarchies (v1 and v2) under /sys/fs/cgroup, by mount point. */
+    private static List<Path> hierarchies() throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String line : new String(Files.newInputStream(Path.of("/proc/self/mounts")).readAllBytes(),
+                StandardCharsets.UTF_8).split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length > 2 && (f[2].equals("cgroup") || f[2].equals("cgroup2")) && f[1].startsWith("/sys/fs/cgroup/")) {
+                out.add(Path.of(f[1]));
+            }
+        }
+        return out;
+    }
+
+    /** A payload cgroup in every hierarchy (cpuset filled from its parent), removed by {@link #removeCgroups}. */
+    private List<Path> payloadCgroups(String name) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        for (Path h : hierarchies()) {
+            Path d = h.resolve(name);
+            Files.createDirectory(d);
+            dirs.add(d);
+            for (String file : new String[] { "cpuset.cpus", "cpuset.mems" }) {
+                if (Files.exists(d.resolve(file)) && Files.exists(h.resolve(file))) {
+                    Files.writeString(d.resolve(file), new String(Files.newInputStream(h.resolve(file)).readAllBytes(),
+                            StandardCharsets.US_ASCII).trim());
+                }
+            }
+        }
+        return dirs;
+    }
+
+    /** Thaws and removes the cgroups once their processes have exited (bounded). */
+    private static void removeCgroups(List<Path> dirs) throws Exception {
+        List<Throwable> errors = new ArrayList<>();
+        for (int i = dirs.size() - 1; i >= 0; i--) {
+            Path d = dirs.get(i);
+            quietly(errors, () -> {
+                if (Files.exists(d.resolve("freezer.state"))) {
+                    Files.writeString(d.resolve("freezer.state"), "THAWED");
+                }
+            });
+        }
+        for (Path d : dirs) {
+            quietly(errors, () -> {
+                for (String pid : Files.readAllLines(d.resolve("cgroup.procs"))) {
+                    ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            });
+        }
+        for (Path d : dirs) {
+            quietly(errors, () -> {
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                while (true) {
+                    try {
+                        Files.deleteIfExists(d);
+                        return;
+                    } catch (java.nio.file.FileSystemException busy) {
+                        if (System.nanoTime() > deadline) {
+                            throw busy;
+                        }
+                        Thread.onSpinWait();
+                        Thread.sleep(10);
+                    }
+                }
+            });
+        }
+        if (!errors.isEmpty()) {
+            AssertionError e = new AssertionError("Failed to remove the test cgroups: " + errors.get(0));
+            errors.forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    private PreparedLaunch containerInCgroups(List<Path> dirs) throws Exception {
+        return runningContainer(plan("sleep", "1000").cgroup(new CgroupPlacement(Optional.empty(),
+                dirs.stream().map(d -> d.resolve("cgroup.procs")).toList())));
+    }
+
+    private AttachPlan attachInto(PreparedLaunch target, List<Path> cgroups, String... argv) throws IOException {
+        return new AttachPlan(target.initPid(), AttachPlan.startTimeOf(target.initPid()), AttachPlan.ALL,
+                List.of(argv), ENV, 0, 0, List.of(), Path.of("/"), cgroups, Optional.empty(), false, false);
+    }
+
+    /** Each /proc/PID/cgroup line's hierarchy and path. */
+    private static void assertInEveryHierarchy(String procCgroup, String name, int hierarchies) {
+        List<String> lines = procCgroup.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(hierarchies, lines.size(), procCgroup);
+        for (String l : lines) {
+            assertTrue(l.endsWith(":/" + name), "not in the payload cgroup: " + l + "\n" + procCgroup);
+        }
+    }
+
+    @Test
+    void attachedCommandJoinsThePayloadCgroupOfEveryHierarchy() throws Exception {
+        String name = "lxc.payload.lxjt-attach-" + ProcessHandle.current().pid();
+        List<Path> dirs = payloadCgroups(name);
+        try {
+            assumeTrue(!dirs.isEmpty(), "needs cgroup hierarchies under /sys/fs/cgroup");
+            PreparedLaunch target = containerInCgroups(dirs);
+            AttachedProcess a = launcher.attach(attachInto(target, dirs, "cat", "/proc/self/cgroup"), toOut());
+            attached.add(a);
+            assertEquals(0, a.waitFor(), output());
+            // no cgroup namespace was made: the lines show host paths, one per hierarchy
+            assertInEveryHierarchy(output(), name, dirs.size());
+            a.close();
+            ProcessHandle.of(target.initPid()).ifPresent(ProcessHandle::destroyForcibly);
+            awaitGone(target.monitorPid());
+        } finally {
+            removeCgroups(dirs);
+        }
+    }
+
+    @Test
+    void attachToAFrozenContainerWaitsUntilItIsThawed() throws Exception {
+        String name = "lxc.payload.lxjt-frozen-" + ProcessHandle.current().pid();
+        List<Path> dirs = payloadCgroups(name);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            Path freezer = dirs.stream().filter(d -> Files.exists(d.resolve("freezer.state"))).findFirst().orElse(null);
+            assumeTrue(freezer != null, "needs the v1 freezer controller");
+            PreparedLaunch target = containerInCgroups(dirs);
+            Files.writeString(freezer.resolve("freezer.state"), "FROZEN");
+            java.util.concurrent.Future<AttachedProcess> attaching = pool.submit(
+                    () -> launcher.attach(attachInto(target, dirs, "cat", "/proc/self/cgroup"), toOut()));
+            // the attach launcher shows up in the frozen cgroup; it is frozen there with the container
+            String init = Integer.toString(target.initPid());
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (Files.readAllLines(freezer.resolve("cgroup.procs")).stream().allMatch(init::equals)) {
+                assertTrue(System.nanoTime() < deadline, "the attach launcher never joined the freezer cgroup");
+                assertFalse(attaching.isDone(), "the attach ended before it joined the frozen cgroup");
+                Thread.sleep(5);
+            }
+            String joined = Files.readAllLines(freezer.resolve("cgroup.procs")).stream().filter(p -> !p.equals(init))
+                    .findFirst().orElseThrow();
+            assertFalse(attaching.isDone(), "the attach completed inside a frozen container");
+            assertEquals("", output(), "the command ran inside a frozen container");
+            Files.writeString(freezer.resolve("freezer.state"), "THAWED");
+            AttachedProcess a = attaching.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            attached.add(a);
+            assertEquals(Integer.parseInt(joined), a.launcherPid());
+            assertEquals(0, a.waitFor(), output());
+            assertInEveryHierarchy(output(), name, dirs.size());
+            a.close();
+            ProcessHandle.of(target.initPid()).ifPresent(ProcessHandle::destroyForcibly);
+            awaitGone(target.monitorPid());
+        } finally {
+            pool.shutdownNow();
+            removeCgroups(dirs);
+        }
+    }
+
+    /** Opens {@code path} for writing in the monitor's own context; returns the fd or -errno, the fd closed. */
+    private static long writeFromMonitor(int monitorPid, Path path) {
+        try (SyscallInjector in = SyscallInjector.attach(monitorPid, 1000)) {
+            long fd = in.call(SyscallInjector.SYS_OPENAT, SyscallInjector.AT_FDCWD, in.string(path.toString()),
+                    SyscallInjector.O_WRONLY_CREAT_CLOEXEC, 0644);
+            if (fd >= 0) {
+                in.call(SyscallInjector.SYS_CLOSE, fd, 0, 0, 0);
+            }
+            return fd;
+        }
+    }
+
+    private static boolean noNewPrivs(int pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).contains("NoNewPrivs:\t1");
+    }
+
+    @Test
+    void theMonitorCanWriteOnlyInItsRunDirectory() throws Exception {
+        assumeTrue(SyscallInjector.supported(), "the system call injector speaks x86_64 only");
+        assumeTrue(TestLibC.INSTANCE.syscall(444L, Pointer.NULL, 0L, 1) >= 1, "needs Landlock");
+        Path run = work.resolve("run-confined");
+        PreparedLaunch l = prepare(plan("sleep", "1000").build(), run, LaunchStdio.NULL, false);
+        MonitorClient client = l.start();
+        int monitor = l.monitorPid();
+        // the monitor confines itself after STARTED and before it serves its socket: one answer orders the checks
+        assertEquals(Optional.of(l.initPid()), client.state(TIMEOUT));
+        assertTrue(noNewPrivs(monitor), "the confined monitor has no_new_privs");
+        Path outside = work.resolve("outside-probe");
+        Path inside = run.resolve("inside-probe");
+        // both from the monitor's own context: inside works (the injection is sound), outside is refused
+        long in = writeFromMonitor(monitor, inside);
+        assertTrue(in >= 0, "the monitor could not write in its run directory: " + in);
+        assertTrue(Files.exists(inside));
+        Files.delete(inside);
+        assertEquals(-13 /* EACCES */, writeFromMonitor(monitor, outside), "a write outside the run directory");
+        assertFalse(Files.exists(outside));
+        assertEquals(-13, writeFromMonitor(monitor, Path.of("/tmp", "lxjt-monitor-probe-" + monitor)));
+        // and it still does its work: the state answer, the exit record
+        assertEquals(Optional.of(l.initPid()), client.state(TIMEOUT));
+        assertTrue(client.kill(9, TIMEOUT), "the monitor signals init");
+        assertEquals(9, client.awaitExit(TIMEOUT).signal());
+        assertTrue(Files.exists(run.resolve(MonitorClient.EXIT_FILE)));
+        awaitGone(monitor);
+    }
+
+    @Test
+    void aMonitorWithStopHooksStaysUnconfinedForThem() throws Exception {
+        assumeTrue(SyscallInjector.supported(), "the system call injector speaks x86_64 only");
+        assumeTrue(TestLibC.INSTANCE.syscall(444L, Pointer.NULL, 0L, 1) >= 1, "needs Landlock");
+        Path run = work.resolve("run-hooks");
+        Path mark = work.resolve("stop-hook-ran");
+        PreparedLaunch l = prepare(plan("sleep", "1000").hook(new Hook(Hook.Stage.STOP,
+                List.of("/bin/sh", "-c", "echo stopped > " + mark), ENV)).build(), run, LaunchStdio.NULL, false);
+        MonitorClient client = l.start();
+        int monitor = l.monitorPid();
+        assertEquals(Optional.of(l.initPid()), client.state(TIMEOUT));   // past the point where it would confine
+        assertFalse(noNewPrivs(monitor));
+        Path outside = work.resolve("outside-probe");
+        assertTrue(writeFromMonitor(monitor, outside) >= 0, "the monitor with stop hooks is not confined");
+        Files.delete(outside);
+        ProcessHandle.of(l.initPid()).ifPresent(ProcessHandle::destroyForcibly);
+        client.awaitExit(TIMEOUT);
+        assertEquals("stopped\n", Files.readString(mark), "the stop hook wrote outside the run directory");
+        awaitGone(monitor);
     }
 
     @Test

@@ -24,6 +24,8 @@ import org.lxj.spi.backend.BackendException;
 public final class CgroupFs {
     private static final int READ_CHUNK = 8192;
     private static final int DIR_MODE = 0755;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
 
     private final Syscalls sys;
 
@@ -156,7 +158,19 @@ public final class CgroupFs {
     }
 
     private static void collect(Path dir, List<Path> out) {
-        if (!isDirectory(dir)) {
+        java.util.Map<String, Object> attrs;
+        try {
+            attrs = Files.readAttributes(dir, "unix:mode,nlink", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException e) {
+            return;
+        }
+        if ((((Integer) attrs.get("mode")) & S_IFMT) != S_IFDIR) {
+            return;
+        }
+        if (((Integer) attrs.get("nlink")) == 2) {
+            // a directory's link count is 2 plus its subdirectories (kernfs, tmpfs, ext4): a leaf cgroup, whose
+            // dozens of files need no stat each
+            out.add(dir);
             return;
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> isDirectory(p))) {

@@ -14,40 +14,56 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Installs the bundled launcher binary as {@code <libexec>/lxj-launcher-<sha256 prefix>}: written to a
- * temporary file, synced, renamed atomically, and re-verified (owner, mode 0700, digest) before each use.
+ * temporary file, synced, renamed atomically, and verified (owner, mode 0700, digest). The digest is checked
+ * once per installer; later uses compare the file's identity (device, inode, size, times, mode, owner) with the
+ * one recorded at that check, and hash it again only when any of them changed.
  */
 final class BinaryInstaller {
     static final String RESOURCE = "/native/x86_64/lxj-launcher";
     private static final Set<PosixFilePermission> OWNER_RWX = PosixFilePermissions.fromString("rwx------");
+    private static final String IDENTITY = "unix:dev,ino,size,lastModifiedTime,ctime,mode,uid,nlink";
 
     private final Path libexec;
+    /** The bundled binary's digest, computed once (the resource cannot change while the bundle is resolved). */
+    private String digest;
+    /** The installed binary and its identity when its digest was last verified; null before. */
+    private Path verifiedPath;
+    private Map<String, Object> verifiedIdentity;
 
     BinaryInstaller(Path libexec) {
         this.libexec = libexec;
     }
 
-    Path install() throws IOException {
+    synchronized Path install() throws IOException {
         String arch = System.getProperty("os.arch");
         if (!arch.equals("amd64") && !arch.equals("x86_64")) {
             throw new IOException("No launcher binary for architecture \"" + arch + "\"");
         }
-        byte[] binary;
-        try (InputStream in = BinaryInstaller.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IOException("Launcher binary \"" + RESOURCE + "\" is missing from the bundle");
-            }
-            binary = in.readAllBytes();
+        if (verifiedPath != null && unchanged(verifiedPath, verifiedIdentity)) {
+            return verifiedPath;
         }
-        String digest = sha256(binary);
+        verifiedPath = null;
+        verifiedIdentity = null;
+        byte[] binary = digest == null ? resource() : null;
+        if (digest == null) {
+            digest = sha256(binary);
+        }
         Files.createDirectories(libexec, PosixFilePermissions.asFileAttribute(OWNER_RWX));
         checkOwned(libexec, true);
         Path target = libexec.resolve("lxj-launcher-" + digest.substring(0, 16));
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && verified(target, digest)) {
-            return target;
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            Map<String, Object> before = identity(target);
+            if (verified(target, digest)) {
+                return remember(target, before);
+            }
+        }
+        if (binary == null) {
+            binary = resource();
         }
         Path tmp = Files.createTempFile(libexec, ".lxj-launcher-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_RWX));
         try {
@@ -59,10 +75,49 @@ final class BinaryInstaller {
         } finally {
             Files.deleteIfExists(tmp);
         }
+        Map<String, Object> before = identity(target);
         if (!verified(target, digest)) {
             throw new IOException("Launcher binary \"" + target + "\" does not verify after installation");
         }
+        return remember(target, before);
+    }
+
+    private static byte[] resource() throws IOException {
+        try (InputStream in = BinaryInstaller.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IOException("Launcher binary \"" + RESOURCE + "\" is missing from the bundle");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Records the identity a file had before it was hashed, if it still has it: a change during the hash leaves
+     * nothing recorded, so the next use hashes again.
+     */
+    private Path remember(Path target, Map<String, Object> before) throws IOException {
+        if (identity(target).equals(before)) {
+            verifiedIdentity = before;
+            verifiedPath = target;
+        }
         return target;
+    }
+
+    private boolean unchanged(Path file, Map<String, Object> known) throws IOException {
+        Map<String, Object> now;
+        try {
+            now = identity(file);
+            checkOwned(libexec, true);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+        return now.equals(known);
+    }
+
+    private static Map<String, Object> identity(Path file) throws IOException {
+        Map<String, Object> a = Files.readAttributes(file, IDENTITY, LinkOption.NOFOLLOW_LINKS);
+        // FileTime and boxed numbers compare by value
+        return Map.copyOf(a);
     }
 
     private static boolean verified(Path file, String digest) throws IOException {

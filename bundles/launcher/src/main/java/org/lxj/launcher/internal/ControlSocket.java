@@ -17,6 +17,13 @@ final class ControlSocket implements AutoCloseable {
     record Frame(int type, ByteBuffer payload) {
     }
 
+    /** No frame arrived within the wait. */
+    static final class TimeoutException extends IOException {
+        TimeoutException(String message) {
+            super(message);
+        }
+    }
+
     private final LibC libc;
     private int fd;
 
@@ -44,7 +51,7 @@ final class ControlSocket implements AutoCloseable {
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
-                throw new IOException("Timed out after " + timeout.toMillis() + " ms waiting for the launcher");
+                throw new TimeoutException("Timed out after " + timeout.toMillis() + " ms waiting for the launcher");
             }
             try {
                 if (libc.poll(pfd, 1, (int) Math.min(left, Integer.MAX_VALUE)) == 0) {

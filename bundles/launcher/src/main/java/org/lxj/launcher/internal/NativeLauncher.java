@@ -165,7 +165,7 @@ public final class NativeLauncher implements Launcher {
                 libc.close(sv[1]);
             }
             ctl.send(MSG_ATTACH, payload);
-            ControlSocket.Frame f = ctl.receive(HANDSHAKE_TIMEOUT);
+            ControlSocket.Frame f = awaitAttached(ctl, plan, name);
             if (f == null) {
                 throw new LaunchException(STEP_ATTACH, 0, "The launcher attaching to " + name + " exited without a reply");
             }
@@ -220,6 +220,38 @@ public final class NativeLauncher implements Launcher {
             } catch (IOException e) {
                 LOG.warn("Failed to remove the run directory \"{}\": {}", runDir, e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The attach launcher's reply. A launcher that joined a frozen payload cgroup is frozen with the container
+     * until it is thawed, and lxc-attach waits as long: the bounded wait restarts while a cgroup is frozen.
+     */
+    private static ControlSocket.Frame awaitAttached(ControlSocket ctl, AttachPlan plan, String name)
+            throws IOException {
+        while (true) {
+            try {
+                return ctl.receive(HANDSHAKE_TIMEOUT);
+            } catch (ControlSocket.TimeoutException e) {
+                if (plan.cgroups().stream().noneMatch(NativeLauncher::frozen)) {
+                    throw e;
+                }
+                LOG.info("{} is frozen: the attach waits until it is thawed", name);
+            }
+        }
+    }
+
+    /** Whether a cgroup directory is frozen (v1 {@code freezer.state}, v2 {@code cgroup.events}). */
+    static boolean frozen(Path dir) {
+        try {
+            Path v1 = dir.resolve("freezer.state");
+            if (Files.exists(v1)) {
+                return !Files.readString(v1).trim().equals("THAWED");
+            }
+            Path v2 = dir.resolve("cgroup.events");
+            return Files.exists(v2) && Files.readAllLines(v2).contains("frozen 1");
+        } catch (IOException e) {
+            return false;
         }
     }
 

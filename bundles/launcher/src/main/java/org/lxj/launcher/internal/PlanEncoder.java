@@ -209,7 +209,7 @@ public final class PlanEncoder {
         e.u32(ATTR_ATTACH_PID, plan.initPid());
         e.u64(ATTR_ATTACH_START_TIME, plan.initStartTime());
         e.u64(ATTR_ATTACH_NAMESPACES, Namespace.cloneFlags(plan.namespaces()));
-        plan.cgroup().ifPresent(c -> e.str(ATTR_ATTACH_CGROUP, c.toString()));
+        plan.cgroups().forEach(c -> e.str(ATTR_ATTACH_CGROUP, c.toString()));
         if (plan.remountSys()) {
             e.u32(ATTR_REMOUNT_SYS, 1);
         }

@@ -254,5 +254,21 @@ class PlanEncoderTest {
         assertEquals(Namespace.cloneFlags(AttachPlan.ALL), all(attrs, ATTR_ATTACH_NAMESPACES).get(0).u64());
         assertEquals("/", all(attrs, ATTR_CWD).get(0).string());
         assertEquals(0, all(attrs, ATTR_ROOTFS).size());
+        assertEquals(0, all(attrs, ATTR_ATTACH_CGROUP).size());
+    }
+
+    @Test
+    void attachPlansCarryOneCgroupPerHierarchyInOrder() throws Exception {
+        List<Path> dirs = List.of(Path.of("/sys/fs/cgroup/cpu/lxc.payload.c1"),
+                Path.of("/sys/fs/cgroup/freezer/lxc.payload.c1"), Path.of("/sys/fs/cgroup/unified/lxc.payload.c1"));
+        AttachPlan plan = new AttachPlan(1234, 99, AttachPlan.ALL, List.of("sh"), List.of("PATH=/bin"), 0, 0,
+                List.of(), Path.of("/"), dirs, java.util.Optional.empty(), false, false);
+        List<Attr> attrs = decode(PlanEncoder.encode(plan, "c1"));
+        assertEquals(dirs.stream().map(Path::toString).toList(),
+                all(attrs, ATTR_ATTACH_CGROUP).stream().map(Attr::string).toList());
+        assertEquals(dirs.get(0), plan.cgroup().orElseThrow());
+        assertThrows(IllegalArgumentException.class, () -> new AttachPlan(1234, 99, AttachPlan.ALL, List.of("sh"),
+                List.of(), 0, 0, List.of(), Path.of("/"), List.of(Path.of("relative")), java.util.Optional.empty(),
+                false, false));
     }
 }

@@ -21,6 +21,16 @@ final class KernelProbe {
         this.release = release;
     }
 
+    /** The text of {@code abs}, empty when it cannot be read. */
+    Optional<String> read(String abs) {
+        return paths.read(abs);
+    }
+
+    /** The running kernel's release ({@code uname -r}). */
+    String release() {
+        return release;
+    }
+
     Evidence path(String abs) {
         return paths.exists(abs) ? Evidence.present(abs + " exists") : Evidence.absent(abs + " does not exist");
     }

@@ -33,7 +33,16 @@ final class LxjSection {
         if (seccomp) {
             l.add(CheckLine.info("Seccomp actions", String.join(" ", host.seccompActions()),
                     "/proc/sys/kernel/seccomp/actions_avail"));
+            l.add(CheckLine.info("Seccomp filter flags", String.join(" ", SecurityProbe.filterFlags(facts.kernelRelease())),
+                    "flags of seccomp(SECCOMP_SET_MODE_FILTER) by the kernel release that added them ("
+                            + facts.kernelRelease() + ")"));
+            boolean notify = facts.seccompActions().contains("user_notif");
+            l.add(CheckLine.verdict("Seccomp user notification", notify ? CheckStatus.ENABLED : CheckStatus.MISSING,
+                    "/proc/sys/kernel/seccomp/actions_avail " + (notify ? "lists" : "does not list") + " user_notif"));
         }
+        l.add(SecurityProbe.noNewPrivs(probe.read("/proc/self/status")));
+        l.addAll(SecurityProbe.capabilities(probe.read("/proc/sys/kernel/cap_last_cap"),
+                probe.read("/proc/self/status")));
         boolean landlock = facts.landlockAbi() > 0;
         l.add(CheckLine.verdict("Landlock", landlock ? CheckStatus.ENABLED : CheckStatus.MISSING,
                 "landlock_create_ruleset(LANDLOCK_CREATE_RULESET_VERSION) "

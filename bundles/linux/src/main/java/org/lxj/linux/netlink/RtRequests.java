@@ -65,6 +65,29 @@ public final class RtRequests {
         });
     }
 
+    private static final int RTM_SETLINK = 19;
+    private static final int IFLA_AF_SPEC = 26;
+    private static final int IFLA_BRIDGE_VLAN_INFO = 2;
+    private static final int BRIDGE_VLAN_INFO_PVID = 2;
+    private static final int BRIDGE_VLAN_INFO_UNTAGGED = 4;
+
+    /**
+     * Adds ({@code add}) or removes VLAN {@code vid} on bridge port {@code portIndex} (bridge VLAN filtering, as
+     * {@code bridge vlan add|del dev PORT vid VID [pvid untagged]}); {@code pvidUntagged} makes it the port's
+     * untagged PVID.
+     */
+    public static RouteSocket.Request bridgeVlan(int portIndex, int vid, boolean pvidUntagged, boolean add) {
+        return new Simple((add ? "add" : "remove") + " VLAN " + vid + (pvidUntagged ? " (PVID, untagged)" : "")
+                + (add ? " to" : " from") + " bridge port " + portIndex, seq -> {
+                    int flags = pvidUntagged ? BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED : 0;
+                    byte[] info = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder())
+                            .putShort((short) flags).putShort((short) vid).array();
+                    return new MessageBuilder(add ? RTM_SETLINK : Rt.RTM_DELLINK, CHANGE, seq)
+                            .ifinfo(Rt.AF_BRIDGE, portIndex, 0, 0).begin(IFLA_AF_SPEC)
+                            .attr(IFLA_BRIDGE_VLAN_INFO, info).end().build();
+                });
+    }
+
     /** Deletes the interface {@code name} (a veth's peer goes with it). */
     public static RouteSocket.Request deleteLink(String name) {
         return new Simple("delete interface \"" + name + "\"",

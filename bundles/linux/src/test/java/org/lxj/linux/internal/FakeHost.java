@@ -46,6 +46,8 @@ final class FakeHost {
         h.file("/proc/sys/kernel/seccomp/actions_avail",
                 "kill_process kill_thread trap errno user_notif trace log allow\n");
         h.file("/proc/sys/user/max_user_namespaces", "96365\n");
+        h.file("/proc/sys/kernel/cap_last_cap", "40\n");
+        h.file("/proc/self/status", "Name:\tjava\nCapBnd:\t000001fffeffffff\nNoNewPrivs:\t0\nSeccomp:\t0\n");
         h.file("/sys/devices/system/cpu/possible", "0-1\n");
         h.file("/sys/fs/cgroup/unified/cgroup.controllers", "hugetlb\n");
         for (String c : List.of("cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids",

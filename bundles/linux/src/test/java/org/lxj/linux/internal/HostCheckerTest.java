@@ -140,6 +140,36 @@ class HostCheckerTest {
         assertEquals("", misc.line("Vlan").orElseThrow().detail());
     }
 
+    @Test
+    void reportsEachSecurityMechanism() {
+        CheckSection lxj = FakeHost.hybrid(tmp).checker().check().section("LXJ").orElseThrow();
+        assertEquals(CheckStatus.ENABLED, lxj.line("Seccomp filters").orElseThrow().status());
+        assertEquals("tsync log spec_allow new_listener tsync_esrch wait_killable_recv",
+                lxj.line("Seccomp filter flags").orElseThrow().detail());
+        assertEquals(CheckStatus.ENABLED, lxj.line("Seccomp user notification").orElseThrow().status());
+        assertEquals(CheckStatus.MISSING, lxj.line("AppArmor").orElseThrow().status());
+        assertEquals(CheckStatus.MISSING, lxj.line("SELinux").orElseThrow().status());
+        assertEquals("7", lxj.line("Landlock ABI").orElseThrow().detail());
+        assertEquals(CheckStatus.ENABLED, lxj.line("no_new_privs").orElseThrow().status());
+        assertEquals("0-40", lxj.line("Capabilities").orElseThrow().detail());
+        assertEquals("000001fffeffffff", lxj.line("Runtime bounding set").orElseThrow().detail());
+    }
+
+    @Test
+    void olderKernelsLackNewerFilterFlagsAndUnreadableFilesAreUnknown() {
+        assertEquals(List.of("tsync", "log", "spec_allow"), SecurityProbe.filterFlags("4.19.0-21-amd64"));
+        assertEquals(List.of("tsync", "log", "spec_allow", "new_listener", "tsync_esrch", "wait_killable_recv"),
+                SecurityProbe.filterFlags("6.1.0"));
+        assertEquals(List.of(), SecurityProbe.filterFlags("weird"));
+        CheckSection lxj = FakeHost.hybrid(tmp).delete("/proc/self/status").delete("/proc/sys/kernel/cap_last_cap")
+                .file("/proc/sys/kernel/seccomp/actions_avail", "kill_process kill_thread trap errno trace log allow\n")
+                .checker().check().section("LXJ").orElseThrow();
+        assertEquals(CheckStatus.MISSING, lxj.line("Seccomp user notification").orElseThrow().status());
+        assertEquals(CheckStatus.UNKNOWN, lxj.line("no_new_privs").orElseThrow().status());
+        assertEquals(CheckStatus.UNKNOWN, lxj.line("Capabilities").orElseThrow().status());
+        assertTrue(lxj.line("Runtime bounding set").isEmpty());
+    }
+
     private static String statuses(CheckSection s) {
         return s.lines().stream().map(l -> l.label() + "=" + l.status()).collect(Collectors.joining("\n"));
     }

@@ -106,6 +106,10 @@ public final class InfoCommand extends OptionCommand {
                             : Optional.empty();
             Map<String, Object> out = json(io, container.get(), config, selection, args.all("config"));
             stats.ifPresent(st -> out.put("stats", json(st)));
+            if (container.get().state().isActive() && (selection.name() || args.has("ips") || args.has("stats"))) {
+                runtime.network(lxcpath(io, args), name.get())
+                        .ifPresent(n -> out.put("network", NetworkFields.json(n)));
+            }
             io.out().print(Json.write(out));
         } else {
             Optional<ContainerStats> stats = container.get().state().isActive()

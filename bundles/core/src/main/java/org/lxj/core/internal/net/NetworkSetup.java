@@ -109,12 +109,25 @@ public final class NetworkSetup {
 
     /** Moves and configures every prepared interface inside the namespace of {@code initPid}. */
     public void configure(ContainerContext ctx, List<PreparedNic> nics, int initPid) {
-        if (nics.isEmpty()) {
+        List<NicConfig> configs = NicConfig.fromConfig(ctx.config());
+        // as LXC: an "empty" interface with flags = up brings the loopback device up
+        boolean loopbackUp = sys.isPresent()
+                && configs.stream().anyMatch(c -> c.type().equals("empty") && c.up());
+        if (nics.isEmpty() && !loopbackUp) {
             return;
         }
         long t0 = System.nanoTime();
         org.lxj.spi.network.NetnsHandle ns = namespaces.apply(initPid);
-        List<NicConfig> configs = NicConfig.fromConfig(ctx.config());
+        if (loopbackUp) {
+            Syscalls s = sys.get();
+            ns.call(() -> {
+                try (RouteSocket sock = new RouteSocket(s)) {
+                    LinkInfo lo = sock.require("lo");
+                    sock.apply(new org.lxj.linux.netlink.RtRequests.LinkChange(lo.index(), "lo").up(true));
+                }
+                return null;
+            });
+        }
         for (PreparedNic p : nics) {
             NicConfig nic = configs.stream().filter(c -> c.index() == p.index()).findFirst().orElseThrow();
             backend(p.type()).orElseThrow(() -> new UnsupportedFeatureException("Failed to start \"" + ctx.name()
@@ -124,10 +137,38 @@ public final class NetworkSetup {
                 (System.nanoTime() - t0) / 1000);
     }
 
+    /**
+     * Records {@code nics} in {@code runDir} for the teardown after the stop, with what their {@code script.down}
+     * needs from {@code ctx}'s config.
+     */
+    public void record(ContainerContext ctx, Path runDir, List<PreparedNic> nics) {
+        if (nics.isEmpty()) {
+            return;
+        }
+        List<NicConfig> configs = NicConfig.fromConfig(ctx.config());
+        List<NicRecord.Entry> entries = new ArrayList<>();
+        for (PreparedNic p : nics) {
+            Optional<NicRecord.DownScript> down = configs.stream().filter(c -> c.index() == p.index()).findFirst()
+                    .flatMap(c -> DownScripts.capture(ctx, c));
+            entries.add(new NicRecord.Entry(p, down));
+        }
+        try {
+            NicRecord.writeEntries(runDir, entries);
+        } catch (IOException e) {
+            throw new LxjException("Failed to write \"" + runDir.resolve(NicRecord.NAME) + "\": " + e.getMessage(), e);
+        }
+    }
+
     /** Tears down {@code nics}, last first; failures are logged. */
     public void teardown(String name, List<PreparedNic> nics) {
-        for (int i = nics.size() - 1; i >= 0; i--) {
-            PreparedNic p = nics.get(i);
+        teardownEntries(name, nics.stream().map(n -> new NicRecord.Entry(n, Optional.empty())).toList());
+    }
+
+    /** Runs each interface's {@code script.down}, then tears it down, last first; failures are logged. */
+    private void teardownEntries(String name, List<NicRecord.Entry> entries) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            PreparedNic p = entries.get(i).nic();
+            entries.get(i).down().ifPresent(d -> DownScripts.run(name, p, d));
             Optional<NetworkBackend> b = backend(p.type());
             if (b.isEmpty()) {
                 LOG.warn("{}: no network backend \"{}\" to tear down interface {}", name, p.type(), p.index());
@@ -145,7 +186,7 @@ public final class NetworkSetup {
     /** After the stop: tears down what the run directory records. */
     public void release(String name, Path runDir) {
         try {
-            teardown(name, NicRecord.read(runDir));
+            teardownEntries(name, NicRecord.readEntries(runDir));
         } catch (IOException e) {
             LOG.warn("{}: network record not read: {}", name, e.getMessage());
         }

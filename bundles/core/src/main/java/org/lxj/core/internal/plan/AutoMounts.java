@@ -97,8 +97,11 @@ final class AutoMounts {
     /**
      * {@code cgroup[-full][:mixed|:ro|:rw][:force]}. In a new cgroup namespace LXC leaves cgroup mounts to the
      * container's init unless {@code :force} is given; otherwise each host hierarchy is mounted afresh under a
-     * tmpfs at {@code /sys/fs/cgroup}, read-only unless {@code :rw} (core places init in no cgroup of its own,
-     * so {@code mixed} has nothing writable to expose).
+     * tmpfs at {@code /sys/fs/cgroup}. Inside the container's cgroup namespace such a mount shows the container's
+     * own subtree only (its root is the payload cgroup), so {@code cgroup} and {@code cgroup-full} are the same
+     * there: {@code :ro} mounts the hierarchies read-only, {@code :mixed} (the default) leaves the container's own
+     * cgroups writable under a read-only tmpfs, {@code :rw} leaves the tmpfs writable too. Without a cgroup
+     * namespace a fresh mount would show the host's whole tree, so only {@code :rw} makes it writable.
      */
     void cgroup(String token, boolean ownCgroupNamespace, Optional<HostFacts> host) {
         boolean force = token.endsWith(":force");
@@ -111,15 +114,16 @@ final class AutoMounts {
                     + "\" needs the host's cgroup hierarchies, and none are known");
         }
         boolean rw = token.contains(":rw");
+        boolean writableCgroups = rw || ownCgroupNamespace && !token.contains(":ro");
         Path root = Path.of("/sys/fs/cgroup");
         steps.add(MountStep.filesystem("tmpfs", root, SAFE, "mode=755"));
         for (CgroupHierarchy h : hierarchies) {
             Path name = h.mountPoint().getFileName();
             if (name == null || h.mountPoint().equals(root)) {
-                steps.add(cgroupMount(h, root, rw));
+                steps.add(cgroupMount(h, root, writableCgroups));
                 continue;
             }
-            steps.add(cgroupMount(h, root.resolve(name.toString()), rw));
+            steps.add(cgroupMount(h, root.resolve(name.toString()), writableCgroups));
         }
         if (!rw) {
             steps.add(remount(root, true));

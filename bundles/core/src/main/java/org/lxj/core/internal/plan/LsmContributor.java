@@ -57,18 +57,22 @@ public final class LsmContributor implements LaunchContributor {
      * @throws org.lxj.api.UnsupportedFeatureException when the config asks for an LSM the host does not have
      */
     public Optional<Choice> choose(ContainerContext context) {
+        return select(context).flatMap(b -> b.profileFor(context).map(p -> new Choice(b, p)));
+    }
+
+    /**
+     * The LSM driver for {@code context}: the backend its keys request, else the best available one by ranking
+     * (the nop backend where no real LSM is available); empty when none is installed that is available.
+     *
+     * @throws org.lxj.api.UnsupportedFeatureException when the config sets an LSM key no installed backend handles
+     */
+    public Optional<LsmBackend> select(ContainerContext context) {
         ContainerConfig config = context.config();
         Optional<LsmBackend> requested = backends.stream().filter(b -> b.requested(config)).findFirst();
         if (requested.isEmpty()) {
             unclaimed(config);
         }
-        Optional<LsmBackend> backend = requested
-                .or(() -> backends.stream().filter(b -> b.detect(context.host()).available()).findFirst());
-        if (backend.isEmpty()) {
-            LOG.debug("{}: no LSM is available; the container keeps the runtime's label", context.name());
-            return Optional.empty();
-        }
-        return backend.get().profileFor(context).map(p -> new Choice(backend.get(), p));
+        return requested.or(() -> backends.stream().filter(b -> b.detect(context.host()).available()).findFirst());
     }
 
     /** Refuses an LSM key no installed backend claims (an AppArmor key with only SELinux installed). */
@@ -85,10 +89,17 @@ public final class LsmContributor implements LaunchContributor {
 
     @Override
     public void contribute(ContainerContext context, LaunchPlan.Builder plan) {
-        choose(context).ifPresent(c -> {
-            LOG.info("{}: LSM {} with profile \"{}\"", context.name(), c.backend().type(), c.profile().label());
-            c.backend().labels(context, c.profile()).forEach(plan::lsmLabel);
-        });
+        Optional<LsmBackend> backend = select(context);
+        if (backend.isEmpty()) {
+            LOG.info("{}: LSM driver none (no installed LSM backend is available); the container keeps the "
+                    + "runtime's label", context.name());
+            return;
+        }
+        LsmBackend b = backend.get();
+        Optional<LsmProfile> profile = b.profileFor(context);
+        LOG.info("{}: LSM driver {} ({}), profile {}", context.name(), b.type(), b.detect(context.host()).reason(),
+                profile.map(p -> "\"" + p.label() + "\"").orElse("none"));
+        profile.ifPresent(p -> b.labels(context, p).forEach(plan::lsmLabel));
     }
 
     /**

@@ -74,8 +74,18 @@ public final class CgroupControl implements StateStore {
                 .min(Comparator.comparingInt(b -> b.backend().controllers().contains(FREEZER) ? 0 : 1));
     }
 
-    /** Freezes a running container, emitting FREEZING and FROZEN; a frozen one is left as it is. */
+    /**
+     * Freezes a running container, emitting FREEZING and FROZEN; a frozen one is left as it is. Holds the
+     * container's lock, as LXC's freeze command is served by its monitor one at a time: no start or stop cleanup
+     * runs meanwhile.
+     */
     public void freeze(Path lxcpath, String name) {
+        try (ContainerLocks.Held held = runs.locks().lock(lxcpath, name)) {
+            freezeLocked(lxcpath, name);
+        }
+    }
+
+    private void freezeLocked(Path lxcpath, String name) {
         RunState s = running(lxcpath, name);
         Bound b = freezer(s).orElseThrow(() -> new UnsupportedFeatureException("Failed to freeze \"" + name
                 + "\": none of its cgroups can be frozen on this host"));
@@ -93,13 +103,18 @@ public final class CgroupControl implements StateStore {
         runs.emit(lxcpath, name, ContainerState.FROZEN);
     }
 
-    /** Thaws every frozen cgroup of a running container, emitting THAWED and RUNNING when one was frozen. */
+    /**
+     * Thaws every frozen cgroup of a running container, emitting THAWED and RUNNING when one was frozen; under the
+     * container's lock, as {@link #freeze}.
+     */
     public void unfreeze(Path lxcpath, String name) {
-        RunState s = running(lxcpath, name);
-        if (thaw(s)) {
-            LOG.info("{}: thawed", name);
-            runs.emit(lxcpath, name, ContainerState.THAWED);
-            runs.emit(lxcpath, name, ContainerState.RUNNING);
+        try (ContainerLocks.Held held = runs.locks().lock(lxcpath, name)) {
+            RunState s = running(lxcpath, name);
+            if (thaw(s)) {
+                LOG.info("{}: thawed", name);
+                runs.emit(lxcpath, name, ContainerState.THAWED);
+                runs.emit(lxcpath, name, ContainerState.RUNNING);
+            }
         }
     }
 
@@ -186,8 +201,9 @@ public final class CgroupControl implements StateStore {
     }
 
     /**
-     * The recorded cgroups that hold {@code file}: a backend listing its controller, else (for core files such
-     * as {@code cgroup.procs}) the first made.
+     * The recorded cgroups that hold {@code file}: the backend listing its controller. Core files
+     * ({@code cgroup.procs}, {@code cgroup.clone_children}, ...) belong to no controller and are refused, as
+     * LXC's {@code lxc-cgroup} refuses them on hybrid and legacy hosts: moving tasks is {@code lxc-attach}'s job.
      */
     private Bound owner(RunState s, String name, String file) {
         if (!FILE.matcher(file).matches()) {
@@ -200,8 +216,9 @@ public final class CgroupControl implements StateStore {
         if (owner.isPresent()) {
             return owner.get();
         }
-        if (controller.equals("cgroup") && !all.isEmpty()) {
-            return all.get(0);
+        if (controller.equals("cgroup")) {
+            throw new UnsupportedFeatureException("Cgroup core file \"" + file + "\" of \"" + name
+                    + "\" belongs to no controller; lxc-cgroup reads and writes controller files only");
         }
         List<String> known = all.stream().flatMap(b -> b.backend().controllers().stream()).distinct().sorted()
                 .toList();

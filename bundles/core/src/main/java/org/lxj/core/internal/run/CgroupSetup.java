@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.lxj.api.ContainerBusyException;
 import org.lxj.api.ContainerStats;
 import org.lxj.api.LxjException;
 import org.lxj.api.UnsupportedFeatureException;
@@ -152,8 +153,30 @@ public final class CgroupSetup {
      * exists. A failure removes what was made.
      */
     public Made create(String name, ContainerConfig config, HostFacts host) {
+        CgroupRequest first = request(name, config);
+        boolean explicit = nonEmpty(config, "lxc.cgroup.dir.container").isPresent();
+        for (int attempt = 0;; attempt++) {
+            CgroupRequest request = attempt == 0 ? first
+                    : new CgroupRequest(name, first.pattern(), Optional.of(first.payloadPath() + "-" + attempt),
+                            Optional.of(first.monitorPath() + "-" + attempt), first.relative(), first.controllers());
+            try {
+                return create(name, config, host, request);
+            } catch (ContainerBusyException e) {
+                // another container of that name (another lxcpath) holds it: LXC moves on to "<path>-1", "-2", ...
+                if (explicit || attempt >= MAX_SUFFIX) {
+                    throw e;
+                }
+                LOG.info("{}: cgroup \"{}\" is in use, trying \"{}-{}\"", name, request.payloadPath(),
+                        first.payloadPath(), attempt + 1);
+            }
+        }
+    }
+
+    /** Highest suffix tried when the container's cgroup name is taken by a running container of another lxcpath. */
+    static final int MAX_SUFFIX = 100;
+
+    private Made create(String name, ContainerConfig config, HostFacts host, CgroupRequest request) {
         List<CgroupSetting> settings = CgroupSetting.fromConfig(config);
-        CgroupRequest request = request(name, config);
         List<CgroupRecord> made = new ArrayList<>();
         Optional<java.nio.file.Path> cloneInto = Optional.empty();
         List<java.nio.file.Path> procs = new ArrayList<>();
@@ -208,6 +231,11 @@ public final class CgroupSetup {
             return;
         }
         remove(records, true);
+    }
+
+    /** Removes the cgroups of {@code made} as {@link #release(RunState)} does after a stop. */
+    public void release(Made made) {
+        remove(made.records(), true);
     }
 
     /** Whether a backend of every type {@code s} recorded cgroups with is installed. */

@@ -77,20 +77,34 @@ public final class CommandRunner {
             return 0;
         }
         try (StdioRelay relay = StdioRelay.open(sys, registry.layout().stdio(), stdio)) {
+            // this thread waits for the command and reaps the container: no watcher races it for the reap
             ContainerStarter.Launched l = starter.launch(lxcpath, name, Optional.empty(), o.overrides(), req,
-                    relay.launchStdio(), Optional.empty());
-            relay.started();
-            Optional<ExitStatus> exit = awaitExit(l.monitor(), l.state());
-            if (exit.isEmpty() && Thread.currentThread().isInterrupted()) {
-                return interrupted(l);
+                    relay.launchStdio(), Optional.empty(), false);
+            boolean reaped = false;
+            try {
+                relay.started();
+                Optional<ExitStatus> exit = awaitExit(l.monitor(), l.state());
+                if (exit.isEmpty() && Thread.currentThread().isInterrupted()) {
+                    return interrupted(l);
+                }
+                relay.drain();
+                registry.reap(l.state(), false);
+                reaped = true;
+                return status(name, l, exit);
+            } finally {
+                if (!reaped) {
+                    // interrupted, or a failure while waiting: the watcher cleans up once the command ends
+                    registry.watch(l.state());
+                }
             }
-            relay.drain();
-            registry.reap(l.state(), false);
-            Optional<ExitStatus> recorded = registry.takeExit(l.state().lxcpath(), name);
-            exit = exit.or(() -> recorded);
-            return exit.map(RunRegistry::status).orElseThrow(() -> new LxjException(
-                    "The monitor of \"" + name + "\" is gone without recording how the command ended"));
         }
+    }
+
+    /** The command's status: from its monitor, else from the exit record the reap found. */
+    private int status(String name, ContainerStarter.Launched l, Optional<ExitStatus> exit) {
+        Optional<ExitStatus> recorded = registry.takeExit(l.state().lxcpath(), name);
+        return exit.or(() -> recorded).map(RunRegistry::status).orElseThrow(() -> new LxjException(
+                "The monitor of \"" + name + "\" is gone without recording how the command ended"));
     }
 
     /**
@@ -109,7 +123,7 @@ public final class CommandRunner {
         } finally {
             Thread.currentThread().interrupt();
         }
-        registry.watch(l.state());
+        // the caller's finally hands the container to a watcher
         return 128 + ContainerStarter.SIGINT;
     }
 
@@ -177,7 +191,7 @@ public final class CommandRunner {
         List<String> argv = o.command().isEmpty() ? List.of(shell(s.rootfsMounted(), uid)) : o.command();
         boolean keepCaps = o.elevated().stream().anyMatch(e -> e.equalsIgnoreCase("CAP") || e.equalsIgnoreCase("ALL"));
         AttachPlan plan = new AttachPlan(s.initPid(), s.initStartTime(), namespaces(s.initPid(), o.namespaces()),
-                argv, environment(o), uid, gid, List.of(), Path.of("/"), Optional.empty(),
+                argv, environment(o), uid, gid, List.of(), Path.of("/"), payloadCgroups(s),
                 keepCaps ? Optional.empty() : Optional.of(initCapabilities(s.initPid(), uid)), keepCaps,
                 o.remountSys());
         try (StdioRelay relay = StdioRelay.open(sys, registry.layout().stdio(), stdio)) {
@@ -197,6 +211,19 @@ public final class CommandRunner {
                 Thread.currentThread().interrupt();
                 throw new LxjException("Interrupted while waiting for the attached command in \"" + name + "\"", e);
             }
+        }
+    }
+
+    /**
+     * The container's payload cgroup directory in every hierarchy, as the start recorded them (lxc-attach joins
+     * them all); empty when the start made none.
+     */
+    static List<Path> payloadCgroups(RunState s) {
+        try {
+            return CgroupRecord.decode(s.cgroups()).stream().flatMap(r -> r.handle().payloadDirectories().stream())
+                    .toList();
+        } catch (IllegalArgumentException e) {
+            throw new LxjException("Failed to read the cgroups of \"" + s.name() + "\": " + e.getMessage(), e);
         }
     }
 

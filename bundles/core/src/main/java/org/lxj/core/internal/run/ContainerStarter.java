@@ -111,6 +111,16 @@ public final class ContainerStarter {
      */
     public Launched launch(Path lxcpath, String name, Optional<Path> configFile, Map<String, String> overrides,
             LaunchRequest request, LaunchStdio stdio, Optional<Path> pidFile) {
+        return launch(lxcpath, name, configFile, overrides, request, stdio, pidFile, true);
+    }
+
+    /**
+     * Like {@link #launch(Path, String, Optional, Map, LaunchRequest, LaunchStdio, Optional)}; with {@code watch}
+     * false no watcher cleans up after the container: the caller waits for its exit and reaps it itself (a
+     * foreground {@code lxc-execute}), and hands it to {@link RunRegistry#watch} on every other way out.
+     */
+    public Launched launch(Path lxcpath, String name, Optional<Path> configFile, Map<String, String> overrides,
+            LaunchRequest request, LaunchStdio stdio, Optional<Path> pidFile, boolean watch) {
         LxcLayout layout = new LxcLayout(lxcpath, name);
         if (configFile.isEmpty() && !layout.isDefined()) {
             throw new ContainerNotFoundException(name, layout.lxcpath());
@@ -132,8 +142,65 @@ public final class ContainerStarter {
                 cgroups.check(config, host);
             }
             Path file = configFile.orElse(layout.config());
-            return new Attempt(layout, config, file, request, l, installed, host).run(stdio, pidFile);
+            return new Attempt(layout, config, file, request, l, installed, host).run(stdio, pidFile, watch);
         }
+    }
+
+    /** A config like the busybox template's, for {@link #rehearse}: only keys the core itself plans. */
+    static final String REHEARSAL_CONFIG = """
+            lxc.rootfs.path = dir:/nonexistent/lxj-rehearsal/rootfs
+            lxc.uts.name = lxj-rehearsal
+            lxc.signal.halt = SIGUSR1
+            lxc.signal.reboot = SIGTERM
+            lxc.tty.max = 0
+            lxc.pty.max = 1024
+            lxc.mount.auto = cgroup:mixed proc:mixed sys:mixed
+            lxc.mount.entry = shm dev/shm tmpfs defaults,create=dir,optional 0 0
+            lxc.mount.entry = /lib lib none ro,bind,optional 0 0
+            lxc.environment = PATH=/bin:/sbin
+            lxc.net.0.type = empty
+            """;
+
+    /**
+     * The planning half of a start, {@code rounds} times, with no container: the config is parsed from
+     * {@link #REHEARSAL_CONFIG}, checked against the installed contributors and assembled into a plan, and a state
+     * record is encoded and decoded; the LSM contributor, which logs its choice, is left out. Nothing is written,
+     * mounted, created or spawned. A daemon runs it once at its start so that the first real starts find this code
+     * compiled.
+     *
+     * @return the rounds done: fewer when a step failed (the host's facts unknown, a contributor refused)
+     */
+    public int rehearse(int rounds) {
+        Path lxcpath = Path.of("/nonexistent/lxj-rehearsal");
+        String name = "lxj-rehearsal";
+        Path file = lxcpath.resolve(name).resolve("config");
+        Path rootfs = lxcpath.resolve(name).resolve("rootfs");
+        LaunchRequest request = new LaunchRequest(LaunchRequest.Mode.EXECUTE, List.of("/bin/true"),
+                java.util.OptionalLong.empty(), java.util.OptionalLong.empty(), Map.of());
+        for (int i = 0; i < rounds; i++) {
+            try {
+                HostFacts host = backends.host().orElse(null);
+                if (host == null) {
+                    return i;
+                }
+                ContainerConfig config = textParser.apply(REHEARSAL_CONFIG, file);
+                // an LSM contributor says which driver each start gets: no such line for a rehearsal
+                List<LaunchContributor> installed = contributors.get().stream()
+                        .filter(c -> !(c instanceof LsmContributor)).toList();
+                KeyGate.check(config, installed, network.types());
+                ContainerHooks.of(name, config, file, rootfs, Map.of()).of(Hook.Stage.PRE_START);
+                ContainerContext ctx = new ContainerContext(name, lxcpath, config, registry.layout().dir(lxcpath, name),
+                        rootfs, host);
+                PlanAssembler.assemble(ctx, request, installed);
+                RunState state = new RunState(name, lxcpath, RunState.STARTING, 1, 1L, 1, "dir:" + rootfs, rootfs,
+                        rootfs, false, 0, SIGINT, SIGKILL, false, true, "");
+                RunState.fromJson(state.withPhase(RunState.RUNNING).toJson());
+            } catch (RuntimeException e) {
+                LOG.debug("Start rehearsal stopped after {} round(s): {}", i, e.toString());
+                return i;
+            }
+        }
+        return rounds;
     }
 
     ContainerConfig load(Path file, Map<String, String> overrides) {
@@ -186,7 +253,7 @@ public final class ContainerStarter {
                     config);
         }
 
-        Launched run(LaunchStdio stdio, Optional<Path> pidFile) {
+        Launched run(LaunchStdio stdio, Optional<Path> pidFile, boolean watch) {
             try {
                 makeRunDir();
                 log.save(runDir);
@@ -215,7 +282,7 @@ public final class ContainerStarter {
                 long n0 = System.nanoTime();
                 List<PreparedNic> nics = network.prepare(ctx);
                 undo.push(() -> network.teardown(name, nics));
-                network.record(runDir, nics);
+                network.record(ctx, runDir, nics);
                 long prepareNanos = System.nanoTime() - n0;
                 LaunchPlan plan = PlanAssembler.assemble(ctx, request, contributing);
                 for (LaunchContributor c : contributing) {
@@ -266,7 +333,9 @@ public final class ContainerStarter {
                 String argv = String.join(" ", plan.process().argv());
                 log.notice(execute ? "execute" : "start", execute ? "'" + argv + "' started with pid '"
                         + running.initPid() + "'" : "Started \"" + argv + "\" with pid \"" + running.initPid() + "\"");
-                registry.watch(running);
+                if (watch) {
+                    registry.watch(running);
+                }
                 return launched;
             } catch (LaunchException e) {
                 log.error("start", "Failed to start \"" + name + "\": " + message(e));

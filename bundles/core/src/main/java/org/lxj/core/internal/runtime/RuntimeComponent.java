@@ -167,6 +167,29 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     public RuntimeComponent(Config config, BundleContext context, @Reference(name = "syscalls") Syscalls sys) {
         this(systemConfig(config.conf(), context.getProperty(CONF_PROPERTY)), sys,
                 new RunLayout(config.runRoot().isBlank() ? RunLayout.DEFAULT_ROOT : Path.of(config.runRoot().trim())));
+        if (Boolean.parseBoolean(context.getProperty(DAEMON_PROPERTY))) {
+            rehearseStarts();
+        }
+    }
+
+    /** Set on the runtime that runs as the daemon (the distribution's launcher sets it). */
+    static final String DAEMON_PROPERTY = "lxj.daemon";
+    static final int REHEARSAL_ROUNDS = 300;
+
+    /**
+     * In a daemon only: plans {@value #REHEARSAL_ROUNDS} starts of no container in the background, a second after
+     * activation (once the contributors are bound), so that the first real starts run compiled code.
+     */
+    private void rehearseStarts() {
+        Thread t = new Thread(() -> {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+            long t0 = System.nanoTime();
+            int done = starter.rehearse(REHEARSAL_ROUNDS);
+            LOG.debug("Start path rehearsed {} time(s) in {} ms", done, (System.nanoTime() - t0) / 1_000_000);
+        }, "lxj-rehearsal");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     /**

@@ -119,6 +119,34 @@ class NetworkSetupTest {
     }
 
     @Test
+    void scriptDownRunsFromTheRecordWithLxcsEnvironmentBeforeTheTeardown() throws Exception {
+        List<String> calls = new ArrayList<>();
+        Path out = tmp.resolve("down.out");
+        Path script = tmp.resolve("down.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$# $1 $2 $3 $4 $5|$LXC_NAME|$LXC_HOOK_TYPE|$LXC_HOOK_SECTION"
+                + "|$LXC_NET_TYPE|$LXC_NET_PARENT|$LXC_NET_PEER|$LXC_CONFIG_FILE|$LXC_HOOK_VERSION\" >> '" + out + "'\n");
+        script.toFile().setExecutable(true);
+        NetworkSetup setup = new NetworkSetup(() -> List.of(new Recording("veth", calls)), NetworkSetupTest::fakeNs);
+        ContainerContext c = ctx("lxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.0.script.down = " + script
+                + "\nlxc.net.1.type = veth\nlxc.net.1.link = br1\n");
+        List<PreparedNic> nics = setup.prepare(c);
+        setup.record(c, tmp, nics);
+        assertEquals(nics, NicRecord.read(tmp));
+        // a later runtime: only the record is left
+        new NetworkSetup(() -> List.of(new Recording("veth", calls)), NetworkSetupTest::fakeNs).release("c", tmp);
+        assertEquals(List.of("prepare 0", "prepare 1", "teardown 1", "teardown 0"), calls);
+        assertEquals("5 c net down veth h0|c|down|net|veth|br0|h0|" + tmp.resolve("c/config") + "|0\n",
+                Files.readString(out));
+    }
+
+    @Test
+    void recordValuesWithTabsAndNewlinesRoundTrip() {
+        for (String v : List.of("plain", "a\tb", "x\ny", "back\\slash\\t")) {
+            assertEquals(v, NicRecord.unescape(NicRecord.escape(v)));
+        }
+    }
+
+    @Test
     void aFailedPrepareTearsDownTheOnesBefore() throws Exception {
         List<String> calls = new ArrayList<>();
         NetworkSetup setup = new NetworkSetup(() -> List.of(new Recording("veth", calls)), NetworkSetupTest::fakeNs);

@@ -238,6 +238,13 @@ class PlanAssemblerTest {
                 "cgroup /sys/fs/cgroup/memory cgroup NODEV|NOEXEC|NOSUID|RDONLY memory create=DIR",
                 "cgroup2 /sys/fs/cgroup/unified cgroup2 NODEV|NOEXEC|NOSUID|RDONLY  create=DIR",
                 "/sys/fs/cgroup /sys/fs/cgroup  BIND|NODEV|NOEXEC|NOSUID|RDONLY|REMOUNT "), forced);
+        // in the container's cgroup namespace the mounts show its own subtree: mixed leaves them writable
+        List<String> mixed = plan("lxc.mount.auto = cgroup-full:mixed:force\nlxc.autodev = 0\n").mounts().stream()
+                .filter(m -> m.target().startsWith("/sys/fs/cgroup")).map(PlanAssemblerTest::describe).toList();
+        assertEquals(List.of("tmpfs /sys/fs/cgroup tmpfs NODEV|NOEXEC|NOSUID mode=755 create=DIR",
+                "cgroup /sys/fs/cgroup/memory cgroup NODEV|NOEXEC|NOSUID memory create=DIR",
+                "cgroup2 /sys/fs/cgroup/unified cgroup2 NODEV|NOEXEC|NOSUID  create=DIR",
+                "/sys/fs/cgroup /sys/fs/cgroup  BIND|NODEV|NOEXEC|NOSUID|RDONLY|REMOUNT "), mixed);
     }
 
     @Test

@@ -204,7 +204,8 @@ class CgroupRootTest {
     static List<Path> cgroupsOf(String name) {
         List<Path> out = new ArrayList<>();
         for (CgroupHierarchy h : host.cgroups()) {
-            for (String d : List.of("lxc.payload." + name, "lxc.monitor." + name)) {
+            for (String d : List.of("lxc.payload." + name, "lxc.monitor." + name, "lxc.payload." + name + "-1",
+                    "lxc.monitor." + name + "-1")) {
                 if (Files.isDirectory(h.mountPoint().resolve(d))) {
                     out.add(h.mountPoint().resolve(d));
                 }
@@ -292,6 +293,40 @@ class CgroupRootTest {
         stop(name);
         assertTrue(runtime.stats(lxcpath, name).isEmpty());
         assertNothingLeft(name);
+    }
+
+    @Test
+    void aSecondContainerOfTheSameNameInAnotherLxcpathGetsTheNextCgroupName() throws IOException {
+        String name = define("cgn", "lxc.init.cmd = /bin/sh -c 'while :; do sleep 1; done'\n");
+        Path other = Files.createDirectories(base.resolve(lxcpath.getFileName() + "-other"));
+        try {
+            Files.createDirectories(other.resolve(name));
+            Files.copy(lxcpath.resolve(name).resolve("config"), other.resolve(name).resolve("config"));
+            runtime.start(lxcpath, name, StartOptions.DEFAULT);
+            runtime.start(other, name, StartOptions.DEFAULT);
+            long first = runtime.get(lxcpath, name).initPid().orElseThrow();
+            long second = runtime.get(other, name).initPid().orElseThrow();
+            assertTrue(Files.readString(v1Dir("memory", name).resolve("cgroup.procs")).contains(Long.toString(first)));
+            Path next = v1Dir("memory", name).resolveSibling("lxc.payload." + name + "-1");
+            assertTrue(Files.readString(next.resolve("cgroup.procs")).contains(Long.toString(second)),
+                    "the second init is in " + next);
+            runtime.stop(other, name, new StopOptions(false, true, false, false, BOUND));
+            assertEquals(ContainerState.STOPPED, runtime.get(other, name).state());
+            assertTrue(await(() -> !Files.exists(next)), "lxc.payload." + name + "-1 removed at stop");
+            assertEquals(ContainerState.RUNNING, runtime.get(lxcpath, name).state(), "the first is untouched");
+            stop(name);
+            assertNothingLeft(name);
+        } finally {
+            try {
+                if (runtime.get(other, name).state().isActive()) {
+                    runtime.stop(other, name, new StopOptions(false, true, false, false, BOUND));
+                }
+            } catch (LxjException e) {
+                System.err.println("teardown: " + other + "/" + name + ": " + e.getMessage());
+            }
+            Cleanup.detachMountsUnder(sys, other);
+            Cleanup.deleteTree(other);
+        }
     }
 
     @Test
@@ -440,6 +475,13 @@ class CgroupRootTest {
                 unknown.getMessage());
         assertThrows(LxjException.class, () -> runtime.cgroupSet(lxcpath, name, "memory.limit_in_bytes", "abc"));
         assertThrows(LxjException.class, () -> runtime.cgroupGet(lxcpath, name, "../memory.limit_in_bytes"));
+        // core files belong to no controller: LXC's lxc-cgroup refuses them on this layout, get and set alike
+        UnsupportedFeatureException core = assertThrows(UnsupportedFeatureException.class,
+                () -> runtime.cgroupGet(lxcpath, name, "cgroup.procs"));
+        assertEquals("Cgroup core file \"cgroup.procs\" of \"" + name + "\" belongs to no controller; lxc-cgroup "
+                + "reads and writes controller files only", core.getMessage());
+        assertThrows(UnsupportedFeatureException.class,
+                () -> runtime.cgroupSet(lxcpath, name, "cgroup.clone_children", "1"));
         stop(name);
         assertThrows(org.lxj.api.ContainerNotRunningException.class,
                 () -> runtime.cgroupGet(lxcpath, name, "memory.limit_in_bytes"));
@@ -565,5 +607,70 @@ class CgroupRootTest {
                 phases[0][0] / 1e6 / rounds, phases[0][1] / 1e6 / rounds, phases[1][0] / 1e6 / rounds,
                 phases[1][1] / 1e6 / rounds);
         assertTrue(cgroupsOf(name).isEmpty());
+    }
+
+    /** Runs {@code script} in a new container of {@code config}; its exit status, then its output. */
+    String executeIn(String name, String script) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c", script), Map.of(),
+                OptionalInt.empty(), OptionalInt.empty(), false), new Stdio(new ByteArrayInputStream(new byte[0]),
+                        out, out));
+        return status + "\n" + out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theCgroupNamespaceShowsTheContainersOwnCgroupsAndMixedLeavesMountsToInit() throws IOException {
+        // cgroup:mixed in the container's cgroup namespace: LXC leaves mounting to init, /proc/self/cgroup shows
+        // "/" in every hierarchy (the namespace's root is the payload cgroup)
+        String name = define("cgn", "lxc.mount.auto = cgroup:mixed\n");
+        String text = executeIn(name, "cat /proc/self/cgroup; grep -c ' /sys/fs/cgroup' /proc/self/mountinfo || true");
+        List<String> lines = text.lines().toList();
+        assertEquals("0", lines.get(0), text);   // the exit status
+        assertEquals("0", lines.get(lines.size() - 1), "no cgroup mount: " + text);
+        List<String> own = lines.subList(1, lines.size() - 1);
+        long v1 = host.cgroups().stream().filter(h -> h.version() == 1).count();
+        assertEquals(v1, own.stream().filter(l -> !l.startsWith("0::")).count(), text);
+        for (String l : own) {
+            assertTrue(l.endsWith(":/"), "own cgroup is the namespace root: " + l + "\n" + text);
+        }
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void cgroupForceMountsShowTheContainersSubtreeReadOnlyOrWritable() throws IOException {
+        String script = "cat /sys/fs/cgroup/memory/memory.limit_in_bytes; ls /sys/fs/cgroup/memory | grep -c lxc.payload; "
+                + "(echo 1 > /sys/fs/cgroup/memory/memory.swappiness) 2>/dev/null && echo cg-writable || echo cg-readonly; "
+                + "mkdir /sys/fs/cgroup/x 2>/dev/null && echo tmpfs-writable || echo tmpfs-readonly";
+        for (String variant : List.of("cgroup:ro:force", "cgroup:mixed:force", "cgroup-full:rw:force")) {
+            String name = define("cgf", "lxc.mount.auto = " + variant + "\nlxc.cgroup.memory.limit_in_bytes = 201326592\n");
+            String text = executeIn(name, script);
+            boolean ro = variant.contains(":ro");
+            boolean rw = variant.contains(":rw");
+            // the container's own limit at the mount's root, and no sibling container's cgroup below it
+            assertEquals("0\n201326592\n0\n" + (ro ? "cg-readonly" : "cg-writable") + "\n"
+                    + (rw ? "tmpfs-writable" : "tmpfs-readonly") + "\n", text, variant);
+            assertNothingLeft(name);
+        }
+    }
+
+    @Test
+    void lxcsCommonConfDeviceAllowlistIsInForce() throws IOException {
+        Path common = Path.of("/usr/share/lxc/config/common.conf");
+        assumeTrue(Files.isRegularFile(common), "needs Debian's lxc package (" + common + ")");
+        // common.conf's device lines as a container config that includes it has them (the rest of common.conf
+        // needs what this host lacks: seccomp profile files, AppArmor)
+        StringBuilder rules = new StringBuilder();
+        for (String line : Files.readAllLines(common)) {
+            if (line.startsWith("lxc.cgroup.devices.")) {
+                rules.append(line).append('\n');
+            }
+        }
+        String name = define("cgl", rules + "lxc.init.cmd = /bin/sh -c 'while :; do sleep 1; done'\n");
+        runtime.start(lxcpath, name, StartOptions.DEFAULT);
+        List<String> list = Files.readAllLines(v1Dir("devices", name).resolve("devices.list"));
+        assertEquals(List.of("c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 5:0 rwm", "c 5:1 rwm",
+                "c 5:2 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 136:* rwm", "c 10:229 rwm"), list);
+        stop(name);
+        assertNothingLeft(name);
     }
 }

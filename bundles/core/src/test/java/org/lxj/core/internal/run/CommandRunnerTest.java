@@ -70,4 +70,21 @@ class CommandRunnerTest {
         LxjException e = assertThrows(LxjException.class, () -> runner().namespaces(1, Set.of("MOUNT|BOGUS")));
         assertEquals(true, e.getMessage().startsWith("Invalid namespace \"BOGUS\""));
     }
+
+    @Test
+    void attachJoinsThePayloadCgroupOfEveryRecordedHierarchy() {
+        List<CgroupRecord> records = List.of(
+                new CgroupRecord("v1", new org.lxj.spi.cgroup.CgroupHandle("c1", "lxc.payload.c1", "lxc.monitor.c1",
+                        List.of(Path.of("/sys/fs/cgroup/memory/lxc.payload.c1"),
+                                Path.of("/sys/fs/cgroup/freezer/lxc.payload.c1")),
+                        List.of(Path.of("/sys/fs/cgroup/memory/lxc.monitor.c1")))),
+                new CgroupRecord("v2", new org.lxj.spi.cgroup.CgroupHandle("c1", "lxc.payload.c1", "lxc.monitor.c1",
+                        List.of(Path.of("/sys/fs/cgroup/unified/lxc.payload.c1")), List.of())));
+        RunState s = new RunState("c1", Path.of("/var/lib/lxj"), RunState.RUNNING, 42, 7L, 41, "", Path.of("/"),
+                Path.of("/r"), false, 0, 2, 9, false, false);
+        assertEquals(List.of(), CommandRunner.payloadCgroups(s));
+        assertEquals(List.of(Path.of("/sys/fs/cgroup/memory/lxc.payload.c1"),
+                Path.of("/sys/fs/cgroup/freezer/lxc.payload.c1"), Path.of("/sys/fs/cgroup/unified/lxc.payload.c1")),
+                CommandRunner.payloadCgroups(s.withCgroups(CgroupRecord.encode(records))));
+    }
 }

@@ -1,6 +1,7 @@
 package org.lxj.cgroup.v1.internal;
 
 import org.lxj.linux.CgroupFs;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.TreeSet;
 import org.lxj.api.ContainerBusyException;
 import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.linux.Errno;
+import org.lxj.linux.OpenFlags;
 import org.lxj.linux.SyscallException;
 import org.lxj.linux.Syscalls;
 import org.lxj.spi.backend.Backend;
@@ -214,21 +216,70 @@ public final class V1CgroupBackend implements CgroupBackend {
         return new CgroupHandle(containerName, payload, monitor, p, m);
     }
 
+    /**
+     * Writes each v1 setting in config order; a run of settings on one file (the device allowlist's dozen
+     * {@code devices.allow} lines) shares one open, each value still its own write, as the kernel takes one rule
+     * per write.
+     */
     @Override
     public void apply(CgroupHandle handle, List<CgroupSetting> settings) {
-        for (CgroupSetting s : settings) {
-            if (s.version() != 1) {
-                LOG.debug("{}: \"{}\" is a cgroup v{} key; the v1 backend leaves it to that version's backend",
-                        handle.containerName(), s.sourceKey(), s.version());
-                continue;
+        Map<String, Path> dirs = new HashMap<>();
+        Path openFile = null;
+        int fd = -1;
+        try {
+            for (CgroupSetting s : settings) {
+                if (s.version() != 1) {
+                    LOG.debug("{}: \"{}\" is a cgroup v{} key; the v1 backend leaves it to that version's backend",
+                            handle.containerName(), s.sourceKey(), s.version());
+                    continue;
+                }
+                Path dir = dirs.computeIfAbsent(s.controller(), c -> directoryOf(handle, c).orElseThrow(
+                        () -> new BackendException("Config key \"" + s.sourceKey() + "\" needs cgroup v1 controller \""
+                                + c + "\", which is not mounted as a v1 hierarchy on this host (v1 controllers: "
+                                + String.join(", ", controllers()) + ")")));
+                Path file = dir.resolve(s.file());
+                if (!file.equals(openFile)) {
+                    if (fd >= 0) {
+                        sys.close(fd);
+                        fd = -1;
+                    }
+                    openFile = file;
+                    fd = open(file, s);
+                }
+                writeOnce(fd, file, s);
+                LOG.debug("{}: {} = {}", handle.containerName(), file, s.value());
             }
-            Path dir = directoryOf(handle, s.controller()).orElseThrow(() -> new BackendException("Config key \""
-                    + s.sourceKey() + "\" needs cgroup v1 controller \"" + s.controller()
-                    + "\", which is not mounted as a v1 hierarchy on this host (v1 controllers: "
-                    + String.join(", ", controllers()) + ")"));
-            files.write(dir.resolve(s.file()), s.value(), s.sourceKey());
-            LOG.debug("{}: {} = {}", handle.containerName(), dir.resolve(s.file()), s.value());
+        } finally {
+            if (fd >= 0) {
+                sys.close(fd);
+            }
         }
+    }
+
+    private int open(Path file, CgroupSetting s) {
+        try {
+            return sys.open(file.toString(), OpenFlags.O_WRONLY | OpenFlags.O_CLOEXEC, 0);
+        } catch (SyscallException e) {
+            throw failedWrite(file, s, CgroupFs.errno(e), e);
+        }
+    }
+
+    private void writeOnce(int fd, Path file, CgroupSetting s) {
+        byte[] bytes = s.value().getBytes(StandardCharsets.UTF_8);
+        int n;
+        try {
+            n = sys.write(fd, bytes, 0, bytes.length);
+        } catch (SyscallException e) {
+            throw failedWrite(file, s, CgroupFs.errno(e), e);
+        }
+        if (n != bytes.length) {
+            throw failedWrite(file, s, "short write of " + n + " bytes", null);
+        }
+    }
+
+    private static BackendException failedWrite(Path file, CgroupSetting s, String why, SyscallException e) {
+        return new BackendException("Failed to write \"" + s.value() + "\" to \"" + file + "\" (" + s.sourceKey()
+                + "): " + why, e);
     }
 
     /** The payload directory in the hierarchy that holds {@code controller}. */

@@ -3,6 +3,7 @@ package org.lxj.network.rtnetlink.internal;
 import java.net.InetAddress;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.lxj.linux.Syscalls;
@@ -27,9 +28,20 @@ import org.osgi.service.component.annotations.Reference;
 public final class VethBackend extends NetlinkNicBackend {
     static final String TYPE = "veth";
 
+    private final Optional<ManagedBridge> managed;
+
     @Activate
-    public VethBackend(@Reference Syscalls sys) {
+    public VethBackend(@Reference Syscalls sys, @Reference BridgeCommand bridge) {
+        this(sys, Optional.of(bridge.bridge()));
+    }
+
+    public VethBackend(Syscalls sys) {
+        this(sys, Optional.empty());
+    }
+
+    VethBackend(Syscalls sys, Optional<ManagedBridge> managed) {
         super(sys);
+        this.managed = managed;
     }
 
     @Override
@@ -51,8 +63,12 @@ public final class VethBackend extends NetlinkNicBackend {
     PreparedNic create(ContainerContext context, NicSettings s, RouteSocket host) {
         String mode = mode(s);
         if (mode.equals("bridge") && s.link().isPresent()) {
-            host.require(s.link().get());
+            String link = s.link().get();
+            managed.filter(m -> m.manages(link) && host.link(link).isEmpty()).ifPresent(ManagedBridge::ensureUp);
+            host.require(link);
         }
+        vlanId(s);
+        taggedIds(s);
         String hostName = s.value("veth.pair").orElseGet(() -> randomName("veth"));
         if (host.link(hostName).isPresent()) {
             throw s.invalid("veth.pair", hostName, "Interface \"" + hostName + "\" already exists");
@@ -70,6 +86,67 @@ public final class VethBackend extends NetlinkNicBackend {
                 deleteQuietly(host, prepared.hostInterface());
             }
         }
+    }
+
+    /** Bridge VLAN filtering of the host side, as LXC: {@code veth.vlan.id} (or {@code none}) replaces VLAN 1. */
+    private static void vlans(NicSettings s, RouteSocket host, int port) {
+        Optional<Integer> pvid = vlanId(s);
+        if (s.value("veth.vlan.id").isPresent()) {
+            try {
+                host.apply(RtRequests.bridgeVlan(port, 1, false, false));
+            } catch (org.lxj.linux.netlink.NetlinkException e) {
+                // the bridge gave the port no default VLAN
+            }
+        }
+        pvid.ifPresent(id -> host.apply(RtRequests.bridgeVlan(port, id, true, true)));
+        for (int id : taggedIds(s)) {
+            host.apply(RtRequests.bridgeVlan(port, id, false, true));
+        }
+    }
+
+    /** {@code veth.vlan.id}: 1 to 4094, or {@code none} (empty) for no untagged VLAN. */
+    private static Optional<Integer> vlanId(NicSettings s) {
+        Optional<String> v = s.value("veth.vlan.id").map(String::trim);
+        if (v.isEmpty() || v.get().equals("none")) {
+            return Optional.empty();
+        }
+        return Optional.of(vid(s, "veth.vlan.id", v.get()));
+    }
+
+    private static List<Integer> taggedIds(NicSettings s) {
+        List<Integer> ids = new java.util.ArrayList<>();
+        for (String v : s.nic().values("veth.vlan.tagged.id")) {
+            for (String part : v.split(",")) {
+                String p = part.trim();
+                int dash = p.indexOf('-');
+                if (dash > 0) {
+                    int from = vid(s, "veth.vlan.tagged.id", p.substring(0, dash));
+                    int to = vid(s, "veth.vlan.tagged.id", p.substring(dash + 1));
+                    if (to < from) {
+                        throw s.invalid("veth.vlan.tagged.id", v, "Invalid VLAN range \"" + p + "\"");
+                    }
+                    for (int id = from; id <= to; id++) {
+                        ids.add(id);
+                    }
+                } else {
+                    ids.add(vid(s, "veth.vlan.tagged.id", p));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static int vid(NicSettings s, String key, String text) {
+        int id;
+        try {
+            id = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            id = -1;
+        }
+        if (id < 1 || id > 4094) {
+            throw s.invalid(key, text, "Invalid VLAN id \"" + text.trim() + "\": expected 1 to 4094");
+        }
+        return id;
     }
 
     private static String mode(NicSettings s) {
@@ -98,6 +175,9 @@ public final class VethBackend extends NetlinkNicBackend {
                 change.master(host.require(s.link().get()).index());
             }
             host.apply(change);
+            if (mode(s).equals("bridge") && s.link().isPresent()) {
+                vlans(s, host, host.require(hostName).index());
+            }
         } catch (RuntimeException e) {
             teardown(prepared);
             throw e;

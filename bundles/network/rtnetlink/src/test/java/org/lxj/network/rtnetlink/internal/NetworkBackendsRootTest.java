@@ -248,7 +248,16 @@ class NetworkBackendsRootTest {
         k.put("lxc.net.0.link", "lxjtphys0");
         k.put("lxc.net.0.name", "eth1");
         k.put("lxc.net.0.flags", "up");
+        k.put("lxc.net.0.mtu", "1400");
+        k.put("lxc.net.0.hwaddr", "02:16:3e:11:22:33");
+        var before = net.onHost(() -> {
+            try (RouteSocket s = new RouteSocket(sys)) {
+                return s.require("lxjtphys0");
+            }
+        });
         PreparedNic p = start(phys, ctx("p", k), a);
+        String inside = TestNet.shIn(a, "ip -o link show eth1");
+        assertTrue(inside.contains("mtu 1400") && inside.contains("02:16:3e:11:22:33"), inside);
         assertFalse(hostHas("lxjtphys0"));
         assertTrue(TestNet.shIn(a, "ip -o link show eth1").contains("UP"));
         net.stop(a);
@@ -258,6 +267,111 @@ class NetworkBackendsRootTest {
         });
         assertTrue(hostHas("lxjtphys0"));
         assertFalse(Files.exists(pins.resolve("lxjtphys0")));
+        assertFalse(Files.exists(pins.resolve("lxjtphys0.orig")));
+        var after = net.onHost(() -> {
+            try (RouteSocket s = new RouteSocket(sys)) {
+                return s.require("lxjtphys0");
+            }
+        });
+        assertEquals(before.mtu(), after.mtu(), "MTU given back");
+        assertEquals(before.address(), after.address(), "MAC given back");
+    }
+
+    @Test
+    void aPinWhoseContainerIsGoneIsSweptAndOneInUseStays() throws Exception {
+        net.onHost(() -> {
+            try (RouteSocket s = new RouteSocket(sys)) {
+                s.apply(RtRequests.newVeth("lxjtphys2", "lxjtphys3"));
+                s.apply(RtRequests.newVeth("lxjtphys4", "lxjtphys5"));
+            }
+            return null;
+        });
+        Path pins = tmp.resolve("pins");
+        PhysBackend phys = new PhysBackend(sys, pins);
+        NetnsHandle gone = net.container();
+        NetnsHandle running = net.container();
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("lxc.net.0.type", "phys");
+        k.put("lxc.net.0.link", "lxjtphys2");
+        k.put("lxc.net.0.name", "eth7");
+        start(phys, ctx("g", k), gone);
+        k.put("lxc.net.0.link", "lxjtphys4");
+        PreparedNic kept = start(phys, ctx("r", k), running);
+        net.stop(gone);
+        // a new runtime: no teardown ran for "g"
+        assertEquals(java.util.List.of("lxjtphys2"), net.onHost(() -> new PhysBackend(sys, pins).sweep()));
+        assertTrue(hostHas("lxjtphys2"));
+        assertFalse(Files.exists(pins.resolve("lxjtphys2")));
+        assertFalse(hostHas("lxjtphys4"));
+        assertTrue(Files.exists(pins.resolve("lxjtphys4")));
+        net.stop(running);
+        net.onHost(() -> {
+            phys.teardown(kept);
+            return null;
+        });
+        assertTrue(hostHas("lxjtphys4"));
+    }
+
+    @Test
+    void vethVlanIdsGoToTheBridgePort() throws Exception {
+        host("lxjtbr3", "bridge");
+        Assumptions.assumeTrue(vlanFiltering("lxjtbr3"), "the kernel has no bridge VLAN filtering");
+        NetnsHandle a = net.container();
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("lxc.net.0.type", "veth");
+        k.put("lxc.net.0.link", "lxjtbr3");
+        k.put("lxc.net.0.veth.pair", "lxjtv0");
+        k.put("lxc.net.0.veth.vlan.id", "10");
+        k.put("lxc.net.0.veth.vlan.tagged.id", "20");
+        ContainerContext c = ctx("v", k);
+        start(new VethBackend(sys), c, a);
+        String vlans = net.shOnHost("bridge -d vlan show dev lxjtv0");
+        assertTrue(vlans.matches("(?s).*\\b10 PVID Egress Untagged.*"), vlans);
+        assertTrue(vlans.matches("(?s).*\\b20\\s*\\n.*"), vlans);
+        assertFalse(vlans.matches("(?s).*\\s1( PVID)?\\s.*"), vlans);
+    }
+
+    private boolean vlanFiltering(String bridge) {
+        try {
+            net.shOnHost("ip link set " + bridge + " type bridge vlan_filtering 1");
+            return true;
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage().contains("Operation not supported"), e.getMessage());
+            return false;
+        }
+    }
+
+    @Test
+    void vlanIdsWithoutKernelSupportFailTheStartAndLeaveNothing() throws Exception {
+        host("lxjtbr4", "bridge");
+        Assumptions.assumeFalse(vlanFiltering("lxjtbr4"), "the kernel has bridge VLAN filtering");
+        NetnsHandle a = net.container();
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("lxc.net.0.type", "veth");
+        k.put("lxc.net.0.link", "lxjtbr4");
+        k.put("lxc.net.0.veth.pair", "lxjtv2");
+        k.put("lxc.net.0.veth.vlan.id", "10");
+        ContainerContext c = ctx("x", k);
+        org.lxj.spi.backend.BackendException e = assertThrows(org.lxj.spi.backend.BackendException.class,
+                () -> start(new VethBackend(sys), c, a));
+        assertTrue(e.getMessage().contains("Failed to add VLAN 10 (PVID, untagged) to bridge port"), e.getMessage());
+        assertTrue(e.getMessage().contains("EOPNOTSUPP"), e.getMessage());
+        assertFalse(hostHas("lxjtv2"));
+    }
+
+    @Test
+    void invalidVlanIdsAreRefusedBeforeAnythingIsMade() throws Exception {
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("lxc.net.0.type", "veth");
+        k.put("lxc.net.0.link", "lxjtbr5");
+        host("lxjtbr5", "bridge");
+        Map<String, String> bad = new LinkedHashMap<>(k);
+        bad.put("lxc.net.0.veth.pair", "lxjtv1");
+        bad.put("lxc.net.0.veth.vlan.id", "4095");
+        ContainerContext b = ctx("w", bad);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> net.onHost(() -> new VethBackend(sys).prepareHost(b, TestNet.nic(b, 0))));
+        assertTrue(e.getMessage().contains("Invalid VLAN id \"4095\""), e.getMessage());
     }
 
     @Test
