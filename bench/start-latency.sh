@@ -2,12 +2,15 @@
 # Start latency and monitor footprint of LXJ, side by side with Debian's LXC and crun, on ONE busybox rootfs.
 #   bench/start-latency.sh [N]      N rounds per timed case (default 10); run as root from anywhere
 # Environment: LXJ (the command to time, default ./lxj of this checkout), BENCH_DIR (scratch parent,
-# default /var/tmp), BENCH_DENSITY (containers for the density case, default 50).
+# default /var/tmp), BENCH_DENSITY (containers for the density case, default 50), BENCH_QUICK=1 (only the
+# execute case: LXJ, LXC and crun interleaved, nothing detached).
 # Prints medians and ratios only, never single runs. Everything it makes is removed on exit.
 set -u
 
 N=${1:-10}
 DENSITY=${BENCH_DENSITY:-50}
+QUICK=${BENCH_QUICK:-}
+[ -n "$QUICK" ] && DENSITY=0
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 LXJ=${LXJ:-$ROOT/lxj}
 DIST="$ROOT/runtime-dist/target/lxj"
@@ -192,6 +195,7 @@ for i in $(seq 1 "$N"); do
     timed lxj.exec "$LXJ" lxc-execute -n b -P "$LXJ_P" -- /bin/true
     timed lxc.exec lxc-execute -n b -P "$LXC_P" -- /bin/true
     [ -n "$CRUN" ] && timed crun.exec "${CRUN_CMD[@]}" run -b "$CRUN_B/true" "t$i"
+    [ -n "$QUICK" ] && continue
 
     timed lxj.cycle sh -c '"$0" lxc-start -n s -P "$1" -- /bin/sleep 1000 && "$0" lxc-stop -n s -P "$1" -k' "$LXJ" "$LXJ_P"
     timed lxc.cycle sh -c 'lxc-start -n s -P "$0" -- /bin/sleep 1000 && lxc-stop -n s -P "$0" -k' "$LXC_P"
@@ -200,7 +204,7 @@ for i in $(seq 1 "$N"); do
 done
 
 # ---- 3 and 4: DENSITY sequential detached starts, then the monitors' memory ------------------------------
-echo "Starting $DENSITY containers per runtime …" >&2
+[ -z "$QUICK" ] && echo "Starting $DENSITY containers per runtime …" >&2
 density() { # RUNTIME: starts DENSITY containers one after another, then reads their monitors' memory
     local rt=$1 n t0 name pid
     t0=$(us)
@@ -236,6 +240,7 @@ stop_all() { # RUNTIME
     done
 }
 for rt in lxj lxc ${CRUN:+crun}; do
+    [ -n "$QUICK" ] && break
     density "$rt"
     stop_all "$rt"
 done
@@ -256,6 +261,7 @@ echo "LXC $(lxc-execute --version)${CRUN:+, $("$CRUN" --version | head -n 1)}; r
 echo
 printf '%-44s %10s %10s %10s %12s %12s\n' "" "LXJ" "LXC" "crun" "LXJ/LXC" "LXJ/crun"
 row "execute /bin/true, start to exit (ms)" "$(m lxj.exec)" "$(m lxc.exec)" "$(m crun.exec)"
+[ -n "$QUICK" ] && exit 0
 row "detached start + kill of sleep (ms)" "$(m lxj.cycle)" "$(m lxc.cycle)" "$(m crun.cycle)"
 row "$DENSITY sequential detached starts: each (ms)" "$(m lxj.dstart)" "$(m lxc.dstart)" "$(m crun.dstart)"
 row "$DENSITY sequential detached starts: all (ms)" "$(total lxj.dtotal)" "$(total lxc.dtotal)" "$(total crun.dtotal)"

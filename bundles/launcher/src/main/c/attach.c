@@ -3,6 +3,10 @@
  * pid still is the container's init (start time), becomes non-dumpable, moves into the container's
  * cgroup, joins the requested namespaces through init's pidfd, forks the command (so it is inside the
  * pid namespace), reports ATTACHED, relays SIGNAL requests and reports EXITED{status}.
+ *
+ * With ATTACH_PTY (lxc-attach when a std fd of the caller is a terminal) the command gets a new pty of the
+ * container's devpts as its controlling terminal and as each std fd the plan names; the launcher keeps the
+ * caller's terminal to itself, puts it in raw mode and relays it to the pty master until the command is gone.
  */
 #include "launcher.h"
 #include "protocol.h"
@@ -17,13 +21,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/sysmacros.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+#ifndef DEVPTS_SUPER_MAGIC
+#define DEVPTS_SUPER_MAGIC 0x1cd1
+#endif
 
 static const struct {
 	uint64_t flag;
@@ -100,6 +115,336 @@ static int fail(int ctl, int step, int err, const char *fmt, const char *arg)
 	return LXJ_EXIT_SETUP;
 }
 
+/*
+ * The pty of an attach: the caller's fds the launcher relays (in: to the master, out: from it; new open file
+ * descriptions when they are terminals, so O_NONBLOCK stays ours), the log, the master and the slave, and the
+ * caller terminals' settings to restore.
+ */
+struct attach_pty {
+	int in, out, log, master, slave, term, sigfd;
+	int n_raw;
+	int raw_fd[2];
+	struct termios saved[2];
+};
+
+/* A relay copy of the caller's fd: a terminal is reopened through /proc (its own O_NONBLOCK), anything else dup'ed. */
+static int caller_copy(int procfd, int fd, int mode)
+{
+	if (isatty(fd)) {
+		char path[32];
+		snprintf(path, sizeof(path), "self/fd/%d", fd);
+		int r = openat(procfd, path, mode | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		if (r >= 0 && isatty(r))
+			return r;
+		if (r >= 0)
+			close(r);
+	}
+	return fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+/* Before joining any namespace: the caller's fds and the log are the host's. */
+static int pty_open_caller(const struct plan *p, int procfd, struct attach_pty *t, char *err, size_t errlen)
+{
+	t->in = t->out = t->log = t->master = t->slave = t->term = t->sigfd = -1;
+	t->n_raw = 0;
+	int outsrc = (p->apty_fds & LXJ_TTY_OUT) ? 1 : (p->apty_fds & LXJ_TTY_ERR) ? 2 : 0;
+	if ((p->apty_fds & LXJ_TTY_IN) && (t->in = caller_copy(procfd, 0, O_RDONLY)) < 0) {
+		snprintf(err, errlen, "Failed to keep the caller's stdin for the pty: %s", errno_name(errno));
+		return -1;
+	}
+	if ((t->out = caller_copy(procfd, outsrc, O_WRONLY)) < 0) {
+		snprintf(err, errlen, "Failed to keep the caller's fd %d for the pty: %s", outsrc, errno_name(errno));
+		return -1;
+	}
+	if (p->apty_log) {
+		t->log = open(p->apty_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+		if (t->log < 0) {
+			snprintf(err, errlen, "Failed to open the pty log \"%s\": %s", p->apty_log, errno_name(errno));
+			return -1;
+		}
+	}
+	t->term = t->in >= 0 && isatty(t->in) ? t->in : isatty(t->out) ? t->out : -1;
+	return 0;
+}
+
+/* The devpts ptmx of the (joined) mount namespace: /dev/pts/ptmx on a devpts, else /dev/ptmx as char 5:2. */
+static int open_ptmx(char *err, size_t errlen)
+{
+	struct statfs sf;
+	struct stat st;
+	int fd = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0 && fstatfs(fd, &sf) == 0 && sf.f_type == DEVPTS_SUPER_MAGIC)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	fd = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "Failed to open \"/dev/pts/ptmx\" or \"/dev/ptmx\" in the container: %s", errno_name(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 || minor(st.st_rdev) != 2) {
+		close(fd);
+		errno = ENODEV;
+		snprintf(err, errlen, "Failed to open a pty: \"/dev/ptmx\" of the container is not the ptmx device: %s",
+			 errno_name(errno));
+		return -1;
+	}
+	return fd;
+}
+
+/* After joining: a new pty, its slave with the caller terminal's settings and window (or the plan's size). */
+static int pty_open(const struct plan *p, struct attach_pty *t, char *err, size_t errlen)
+{
+	int unlock = 0;
+	if ((t->master = open_ptmx(err, errlen)) < 0)
+		return -1;
+	if (ioctl(t->master, TIOCSPTLCK, &unlock) < 0 ||
+	    (t->slave = ioctl(t->master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "Failed to open the slave of a new pty: %s", errno_name(errno));
+		return -1;
+	}
+	struct termios tio;
+	struct winsize ws = { 0 };
+	if (t->term >= 0 && tcgetattr(t->term, &tio) == 0 && tcsetattr(t->slave, TCSANOW, &tio) < 0) {
+		snprintf(err, errlen, "Failed to copy the caller's terminal settings to the pty: %s", errno_name(errno));
+		return -1;
+	}
+	if (t->term >= 0 && ioctl(t->term, TIOCGWINSZ, &ws) == 0 && (ws.ws_row || ws.ws_col))
+		ioctl(t->slave, TIOCSWINSZ, &ws);
+	else if (p->apty_rows) {
+		ws.ws_row = (unsigned short)p->apty_rows;
+		ws.ws_col = (unsigned short)p->apty_cols;
+		ioctl(t->slave, TIOCSWINSZ, &ws);
+	}
+	/* The command's own terminal, as a login gives it; the ids are the joined user namespace's. */
+	if ((p->has_uid && p->uid) || (p->has_gid && p->gid))
+		if (fchown(t->slave, p->has_uid ? p->uid : (uid_t)-1, p->has_gid ? p->gid : (gid_t)-1) < 0) {
+			snprintf(err, errlen, "Failed to give the pty to %u:%u: %s", p->uid, p->gid, errno_name(errno));
+			return -1;
+		}
+	int fl = fcntl(t->master, F_GETFL);
+	if (fl < 0 || fcntl(t->master, F_SETFL, fl | O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "Failed to make the pty master non-blocking: %s", errno_name(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* In the forked command: a new session whose controlling terminal is the slave, which replaces the named fds. */
+static int pty_child(const struct plan *p, struct attach_pty *t)
+{
+	close(t->master);
+	if (t->in >= 0)
+		close(t->in);
+	close(t->out);
+	if (t->log >= 0)
+		close(t->log);
+	if (t->sigfd >= 0)
+		close(t->sigfd);
+	if (setsid() < 0 || ioctl(t->slave, TIOCSCTTY, 0) < 0)
+		return -1;
+	for (int fd = 0; fd < 3; fd++)
+		if ((p->apty_fds & (1u << fd)) && dup2(t->slave, fd) < 0)
+			return -1;
+	if (t->slave > 2)
+		close(t->slave);
+	return 0;
+}
+
+/* Raw mode on each distinct caller terminal; pty_restore undoes it. */
+static void pty_raw(struct attach_pty *t)
+{
+	int fds[2] = { t->in, t->out };
+	struct stat first = { 0 };
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+		if (fds[i] < 0 || !isatty(fds[i]) || fstat(fds[i], &st) < 0)
+			continue;
+		if (t->n_raw == 1 && st.st_rdev == first.st_rdev)
+			continue;
+		if (tcgetattr(fds[i], &t->saved[t->n_raw]) < 0)
+			continue;
+		struct termios raw = t->saved[t->n_raw];
+		cfmakeraw(&raw);
+		if (tcsetattr(fds[i], TCSANOW, &raw) < 0)
+			continue;
+		if (t->n_raw == 0)
+			first = st;
+		t->raw_fd[t->n_raw++] = fds[i];
+	}
+}
+
+static void pty_restore(struct attach_pty *t)
+{
+	while (t->n_raw > 0) {
+		t->n_raw--;
+		while (tcsetattr(t->raw_fd[t->n_raw], TCSADRAIN, &t->saved[t->n_raw]) < 0 && errno == EINTR)
+			;
+	}
+}
+
+/* MSG_RESIZE: 8 bytes give the size, none re-reads the caller's terminal. */
+static void pty_resize(struct attach_pty *t, const uint8_t *b, ssize_t n)
+{
+	struct winsize ws = { 0 };
+	if (n == 8) {
+		uint32_t rc[2];
+		memcpy(rc, b, 8);
+		if (rc[0] == 0 || rc[0] > 0xFFFF || rc[1] == 0 || rc[1] > 0xFFFF)
+			return;
+		ws.ws_row = (unsigned short)rc[0];
+		ws.ws_col = (unsigned short)rc[1];
+	} else if (t->term < 0 || ioctl(t->term, TIOCGWINSZ, &ws) < 0) {
+		return;
+	}
+	ioctl(t->master, TIOCSWINSZ, &ws);
+}
+
+/* Writes what it can of buf[*off..len) to fd; returns -1 when fd is unusable (the rest is dropped). */
+static int flush_some(int fd, const char *buf, size_t len, size_t *off)
+{
+	while (*off < len) {
+		ssize_t w = write(fd, buf + *off, len - *off);
+		if (w > 0) {
+			*off += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN)
+			return 0;
+		return -1;
+	}
+	return 0;
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, buf + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		off += (size_t)w;
+	}
+}
+
+/*
+ * Relays caller input to the master and master output to the caller (and the log) until the command has exited
+ * and the master is drained (EIO once every slave is closed; a slave another process still holds ends the
+ * relay after 200 ms without output). SIGNAL and RESIZE from Java, signals to the launcher go to the command;
+ * EOF on ctl kills the command.
+ */
+static void pty_relay(int ctl, int cpidfd, struct attach_pty *t)
+{
+	static char ib[16384], ob[16384];
+	size_t ilen = 0, ioff = 0, olen = 0, ooff = 0;
+	int exited = 0, master_open = 1, in_open = t->in >= 0, out_ok = 1, ctl_open = 1;
+	for (;;) {
+		if (exited && (!master_open || !out_ok) && olen == 0)
+			break;
+		struct pollfd pf[6];
+		int n = 0, i_ctl = -1, i_pid = -1, i_sig = -1, i_in = -1, i_master = -1, i_out = -1;
+		if (ctl_open) {
+			i_ctl = n;
+			pf[n++] = (struct pollfd){ .fd = ctl, .events = POLLIN };
+		}
+		if (!exited) {
+			i_pid = n;
+			pf[n++] = (struct pollfd){ .fd = cpidfd, .events = POLLIN };
+		}
+		if (t->sigfd >= 0) {
+			i_sig = n;
+			pf[n++] = (struct pollfd){ .fd = t->sigfd, .events = POLLIN };
+		}
+		if (in_open && ilen == 0 && !exited) {
+			i_in = n;
+			pf[n++] = (struct pollfd){ .fd = t->in, .events = POLLIN };
+		}
+		short mev = (short)((master_open && olen == 0 ? POLLIN : 0) | (master_open && ilen > 0 ? POLLOUT : 0));
+		if (mev) {
+			i_master = n;
+			pf[n++] = (struct pollfd){ .fd = t->master, .events = mev };
+		}
+		if (olen > 0) {
+			i_out = n;
+			pf[n++] = (struct pollfd){ .fd = t->out, .events = POLLOUT };
+		}
+		int r = poll(pf, (nfds_t)n, exited ? 200 : -1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (r == 0)
+			break; /* exited, and nothing more came: a slave another process holds stays open */
+		if (i_ctl >= 0 && pf[i_ctl].revents) {
+			uint8_t b[64];
+			uint16_t type;
+			ssize_t got = recv_frame(ctl, b, sizeof(b), &type);
+			if (got == 4 && type == LXJ_MSG_SIGNAL) {
+				uint32_t sig;
+				memcpy(&sig, b, 4);
+				if (sig > 0 && sig < NSIG && !exited)
+					syscall(SYS_pidfd_send_signal, cpidfd, (int)sig, NULL, 0);
+			} else if (got >= 0 && type == LXJ_MSG_RESIZE) {
+				pty_resize(t, b, got);
+			} else if (got < 0 || (got == 0 && type == 0)) {
+				/* The JVM closed its end or died: the attached command does not outlive it. */
+				if (!exited)
+					syscall(SYS_pidfd_send_signal, cpidfd, SIGKILL, NULL, 0);
+				ctl_open = 0;
+			}
+		}
+		if (i_pid >= 0 && (pf[i_pid].revents & (POLLIN | POLLHUP)))
+			exited = 1;
+		if (i_sig >= 0 && (pf[i_sig].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			if (read(t->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGWINCH)
+					pty_resize(t, NULL, 0);
+				else if (!exited)
+					syscall(SYS_pidfd_send_signal, cpidfd, (int)si.ssi_signo, NULL, 0);
+			}
+		}
+		if (i_in >= 0 && pf[i_in].revents) {
+			ssize_t got = read(t->in, ib, sizeof(ib));
+			if (got > 0) {
+				ilen = (size_t)got;
+				ioff = 0;
+			} else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
+				in_open = 0; /* EOF or a hung-up caller terminal: no more input */
+			}
+		}
+		if (i_master >= 0 && (pf[i_master].revents & (POLLIN | POLLHUP | POLLERR)) && olen == 0) {
+			ssize_t got = read(t->master, ob, sizeof(ob));
+			if (got > 0) {
+				olen = (size_t)got;
+				ooff = 0;
+				if (t->log >= 0)
+					write_all(t->log, ob, olen);
+			} else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
+				master_open = 0; /* EIO: every slave is closed and the output is drained */
+			}
+		}
+		if (ilen > 0 && master_open) {
+			if (flush_some(t->master, ib, ilen, &ioff) < 0 || ioff == ilen)
+				ilen = ioff = 0;
+		} else if (!master_open) {
+			ilen = ioff = 0;
+		}
+		if (olen > 0) {
+			if (!out_ok || flush_some(t->out, ob, olen, &ooff) < 0)
+				out_ok = 0;
+			if (!out_ok || ooff == olen)
+				olen = ooff = 0;
+		}
+		(void)i_out;
+	}
+}
+
 static int wait_status(pid_t c)
 {
 	int st;
@@ -145,6 +490,9 @@ int attach_main(int ctl)
 	if (st != p->attach_start_time)
 		return fail(ctl, LXJ_STEP_ATTACH, ESRCH, "Process %s is no longer the container's init: %s", num);
 	uint64_t ns = differing(procfd, pid, p->attach_ns);
+	struct attach_pty pty;
+	if (p->has_attach_pty && pty_open_caller(p, procfd, &pty, err, sizeof(err)) < 0)
+		return fail(ctl, LXJ_STEP_PTY, errno ? errno : EIO, "%s", err);
 	/*
 	 * Every hierarchy's payload cgroup, before any namespace change (the host paths stay valid). Joining a
 	 * frozen cgroup freezes the launcher here until the container is thawed, as lxc-attach blocks.
@@ -173,6 +521,19 @@ int attach_main(int ctl)
 			return fail(ctl, LXJ_STEP_DUMPABLE, errno, "Failed to stay non-dumpable in %s: %s", num);
 	}
 	uint32_t dumpable = (uint32_t)prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	if (p->has_attach_pty) {
+		errno = 0;
+		if (pty_open(p, &pty, err, sizeof(err)) < 0)
+			return fail(ctl, LXJ_STEP_PTY, errno ? errno : EIO, "%s", err);
+		/* Signals to the launcher go to the command; the command unblocks them before exec. */
+		sigset_t fwd;
+		sigemptyset(&fwd);
+		int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2 };
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			sigaddset(&fwd, sigs[i]);
+		sigprocmask(SIG_BLOCK, &fwd, NULL);
+		pty.sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+	}
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return fail(ctl, LXJ_STEP_CLONE, errno, "Failed to create the sync socket%s: %s", "");
@@ -184,10 +545,19 @@ int attach_main(int ctl)
 		close(ctl);
 		close(pidfd);
 		close(procfd);
+		if (p->has_attach_pty && pty_child(p, &pty) < 0) {
+			send_error(sv[1], LXJ_STEP_PTY, errno, "Failed to make the pty the command's terminal: %s",
+				   errno_name(errno));
+			_exit(LXJ_EXIT_SETUP);
+		}
 		attach_finish(p, sv[1]);
 	}
 	close(sv[1]);
 	close(procfd);
+	if (p->has_attach_pty) {
+		close(pty.slave); /* the master reads EIO once the command's copies are closed */
+		pty.slave = -1;
+	}
 	int cpidfd = (int)syscall(SYS_pidfd_open, c, 0);
 	/* The command has the caller's stdio: keep no copy of it. */
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -213,6 +583,15 @@ int attach_main(int ctl)
 	off = tlv_put(reply, sizeof(reply), off, LXJ_REPLY_INIT_PID, 0, &child, 4);
 	off = tlv_put(reply, sizeof(reply), off, LXJ_REPLY_DUMPABLE, 0, &dumpable, 4);
 	send_frame(ctl, LXJ_MSG_ATTACHED, reply, (uint32_t)off);
+	if (p->has_attach_pty) {
+		pty_raw(&pty);
+		pty_relay(ctl, cpidfd, &pty);
+		pty_restore(&pty);
+		uint32_t status = (uint32_t)wait_status(c);
+		off = tlv_put(reply, sizeof(reply), 0, LXJ_REPLY_STATUS, 0, &status, 4);
+		send_frame(ctl, LXJ_MSG_EXITED, reply, (uint32_t)off);
+		return (int)status;
+	}
 	for (;;) {
 		struct pollfd pf[2] = { { .fd = cpidfd, .events = POLLIN }, { .fd = ctl, .events = POLLIN } };
 		if (poll(pf, 2, -1) < 0) {
@@ -230,7 +609,7 @@ int attach_main(int ctl)
 				memcpy(&sig, b, 4);
 				if (sig > 0 && sig < NSIG)
 					syscall(SYS_pidfd_send_signal, cpidfd, (int)sig, NULL, 0);
-			} else if (r <= 0) {
+			} else if (r < 0 || (r == 0 && type == 0)) {
 				/* The JVM closed its end or died: the attached command does not outlive it. */
 				syscall(SYS_pidfd_send_signal, cpidfd, SIGKILL, NULL, 0);
 				break;

@@ -2,7 +2,10 @@
  * client.c - "lxj-launcher client": hands a command line and this process's fds 0-2 to the runtime
  * daemon over its control socket (SCM_RIGHTS), waits for the command's exit status and exits with it.
  * Nothing is relayed: the command writes to our terminal or pipes itself. SIGINT, SIGTERM and SIGHUP
- * close the connection, which the runtime takes as an interrupt of the command.
+ * close the connection, which the runtime takes as an interrupt of the command; SIGWINCH sends a WINCH
+ * frame, so a command that follows the window size (lxc-console, lxc-attach) resizes its pty. The terminal
+ * settings of fds 0-2 are saved before the request and put back however the client ends, so a command that
+ * left the terminal raw never leaves it broken.
  */
 #include "client.h"
 #include "plan.h"
@@ -133,11 +136,67 @@ int client_decode_reply(const uint8_t *buf, size_t len, int *status, char *msg, 
 	return -1;
 }
 
+size_t client_encode_winch(uint8_t *buf, size_t cap)
+{
+	return tlv_put(buf, cap, 0, LXJ_MSG_WINCH, 0, NULL, 0);
+}
+
+int client_save_terminals(struct client_terminals *t, const int *fds, int n)
+{
+	int saved = 0;
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < n && i < 3; i++) {
+		if (isatty(fds[i]) && tcgetattr(fds[i], &t->tio[i]) == 0) {
+			t->saved[i] = 1;
+			saved++;
+		}
+	}
+	return saved;
+}
+
+/*
+ * Only settings that changed are written, and SIGTTOU is blocked meanwhile: a client in a background job
+ * whose command left the terminal alone never touches it (nor stops on SIGTTOU).
+ */
+void client_restore_terminals(const struct client_terminals *t, const int *fds, int n)
+{
+	sigset_t ttou, old;
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	for (int i = 0; i < n && i < 3; i++) {
+		struct termios now;
+		if (!t->saved[i] || (tcgetattr(fds[i], &now) == 0 && memcmp(&now, &t->tio[i], sizeof(now)) == 0))
+			continue;
+		while (tcsetattr(fds[i], TCSANOW, &t->tio[i]) < 0 && errno == EINTR)
+			;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_winch;
+static const int std_fds[3] = { 0, 1, 2 };
 
 static void on_signal(int sig)
 {
 	got_signal = sig;
+}
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	got_winch = 1;
+}
+
+static void send_winch(int fd)
+{
+	uint8_t frame[LXJ_TLV_HEADER_SIZE];
+	size_t n = client_encode_winch(frame, sizeof(frame));
+	/* the runtime may be gone already: that shows as a hang-up when we wait for the answer */
+	if (n > 0 && send(fd, frame, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN && errno != EPIPE &&
+	    errno != ECONNRESET)
+		fprintf(stderr, "lxj: Failed to send the window size change to the runtime: %s\n", strerror(errno));
 }
 
 /* fds 0-2 go to the runtime: a closed one is replaced by /dev/null first, before any other fd exists. */
@@ -240,8 +299,11 @@ static int send_shutdown(int fd)
 	return send(fd, frame, sizeof(frame), MSG_NOSIGNAL) == (ssize_t)sizeof(frame) ? 0 : -1;
 }
 
-/* Waits for the answer; a signal closes the connection (the interrupt) and ends us with that signal. */
-static int await_reply(int fd)
+/*
+ * Waits for the answer, sending a WINCH frame for each window size change; a signal closes the connection
+ * (the interrupt) and ends us with that signal, the terminals restored first.
+ */
+static int await_reply(int fd, const struct client_terminals *terms)
 {
 	static uint8_t buf[LXJ_MAX_MESSAGE];
 	sigset_t waitmask;
@@ -249,11 +311,13 @@ static int await_reply(int fd)
 	sigdelset(&waitmask, SIGINT);
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGHUP);
+	sigdelset(&waitmask, SIGWINCH);
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	for (;;) {
 		if (got_signal) {
 			int sig = got_signal;
 			close(fd);
+			client_restore_terminals(terms, std_fds, 3);
 			signal(sig, SIG_DFL);
 			sigset_t s;
 			sigemptyset(&s);
@@ -262,9 +326,16 @@ static int await_reply(int fd)
 			raise(sig);
 			return LXJ_EXIT_SIGNAL_BASE + sig;
 		}
+		if (got_winch) {
+			got_winch = 0;
+			send_winch(fd);
+			continue;
+		}
 		int r = ppoll(&p, 1, NULL, &waitmask);
 		if (r < 0 && errno == EINTR)
 			continue;
+		/* the command is over or the runtime gone: the terminal is the user's again before we print */
+		client_restore_terminals(terms, std_fds, 3);
 		if (r < 0) {
 			fprintf(stderr, "lxj: Failed to wait for the runtime: %s\n", strerror(errno));
 			return 1;
@@ -327,12 +398,18 @@ int client_main(int argc, char **argv)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &block, NULL);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	struct sigaction wa = { .sa_handler = on_winch };
+	sigemptyset(&wa.sa_mask);
+	sigaction(SIGWINCH, &wa, NULL);
+	struct client_terminals terms;
+	client_save_terminals(&terms, std_fds, o.action == CLIENT_RUN ? 3 : 0);
 	int sent = o.action == CLIENT_SHUTDOWN ? send_shutdown(fd) : send_request(fd, &o);
 	if (sent < -1)
 		return -sent;
@@ -340,5 +417,5 @@ int client_main(int argc, char **argv)
 		fprintf(stderr, "lxj: Failed to send the command to the runtime at \"%s\": %s\n", path, strerror(errno));
 		return 1;
 	}
-	return await_reply(fd);
+	return await_reply(fd, &terms);
 }

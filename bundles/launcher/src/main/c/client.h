@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <termios.h>
 
 #define CLIENT_DEFAULT_SOCKET "/run/lxj/control.sock"
 
@@ -37,6 +38,21 @@ size_t client_encode_request(uint8_t *buf, size_t cap, const struct client_reque
  * for ERROR, -1 for anything else.
  */
 int client_decode_reply(const uint8_t *buf, size_t len, int *status, char *msg, size_t msglen);
+
+/* Writes an empty WINCH frame into buf. Returns its length, or 0 when it does not fit. */
+size_t client_encode_winch(uint8_t *buf, size_t cap);
+
+/* The terminal settings of fds 0-2, saved before a command runs and put back whenever the client exits. */
+struct client_terminals {
+	int saved[3];           /* 1: tio[i] holds the settings of fd i, a terminal */
+	struct termios tio[3];
+};
+
+/* Saves the settings of each of fds[0..n) (n <= 3) that is a terminal. Returns how many were saved. */
+int client_save_terminals(struct client_terminals *t, const int *fds, int n);
+
+/* Puts back what client_save_terminals saved (TCSANOW: never waits for output to drain). */
+void client_restore_terminals(const struct client_terminals *t, const int *fds, int n);
 
 /* The client: argv[0] is "client". Returns the exit code (the command's status). */
 int client_main(int argc, char **argv);

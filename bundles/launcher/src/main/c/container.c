@@ -2,6 +2,7 @@
  * container.c - the cloned child: the A.3.3 checklist, one step at a time. Every failure is
  * reported as {step, errno, message} on the sync socket and ends the child.
  */
+#include "console.h"
 #include "launcher.h"
 #include "protocol.h"
 
@@ -133,6 +134,14 @@ static void step_devices_symlinks(const struct plan *p, int root)
 			die(LXJ_STEP_READONLY, errno, "Failed to make the rootfs \"%s\" read-only: %s", p->rootfs,
 			    errno_name(errno));
 	}
+}
+
+/* The monitor's pty slaves onto /dev/console and /dev/ttyN; the console becomes init's terminal and stdio. */
+static void step_console(const struct plan *p, int root)
+{
+	char err[1024];
+	if (console_child(p, root, err, sizeof(err)) < 0)
+		die(LXJ_STEP_CONSOLE, errno, "%s", err);
 }
 
 static void step_pivot(const struct plan *p, int root)
@@ -311,6 +320,7 @@ void container_main(const struct plan *p, int sync)
 	step_hooks(p, LXJ_HOOK_MOUNT);
 	step_devices_symlinks(p, root);
 	step_hooks(p, LXJ_HOOK_AUTODEV);
+	step_console(p, root);
 	step_pivot(p, root);
 	close(root);
 	step_masks(p, devnull);

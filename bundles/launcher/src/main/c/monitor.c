@@ -2,6 +2,7 @@
  * monitor.c - clones the container's init, relays the handshake with the JVM, then supervises:
  * holds init's pidfd, reaps (child subreaper), writes <run>/exit and serves <run>/monitor.sock.
  */
+#include "console.h"
 #include "launcher.h"
 #include "protocol.h"
 
@@ -309,6 +310,11 @@ static int setup(struct monitor *m)
 	}
 	if (time_namespace(m) < 0)
 		return LXJ_EXIT_SETUP;
+	char cerr[1024];
+	if (console_open(p, cerr, sizeof(cerr)) < 0) {
+		send_error(m->ctl, LXJ_STEP_CONSOLE, errno, "%s", cerr);
+		return LXJ_EXIT_SETUP;
+	}
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		send_error(m->ctl, LXJ_STEP_CLONE, errno, "Failed to create the sync socket: %s", errno_name(errno));
@@ -339,6 +345,7 @@ static int setup(struct monitor *m)
 	close(sv[1]);
 	if (cgfd >= 0)
 		close(cgfd);
+	console_after_clone();
 	m->sync = sv[0];
 	/* init has the caller's stdio now: the monitor keeps no copy of the caller's pipes or terminal. */
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -421,8 +428,12 @@ static void write_exit(struct monitor *m, int status, char *line, size_t len)
 	int fd = openat(m->rundir, "exit.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return;
+	/*
+	 * No fsync: the record is for the runtime's processes, which see it whole through the rename; after a crash
+	 * of the host no container survives to be described by it. On a disk-backed /run an fsync here costs
+	 * milliseconds between init's exit and the caller learning of it.
+	 */
 	ssize_t w = write(fd, line, strlen(line));
-	fsync(fd);
 	close(fd);
 	if (w == (ssize_t)strlen(line))
 		renameat(m->rundir, "exit.tmp", m->rundir, "exit");
@@ -478,8 +489,15 @@ static void client_read(struct monitor *m, struct client *c)
 	char *nl;
 	while (c->fd >= 0 && (nl = strchr(c->buf, '\n'))) {
 		*nl = '\0';
-		client_command(m, c, c->buf);
 		size_t used = (size_t)(nl + 1 - c->buf);
+		/* a console viewer: the connection now carries its frames, the console owns it */
+		int r = console_request(c->fd, c->buf, (const uint8_t *)c->buf + used, c->len - used);
+		if (r == 1) {
+			c->fd = -1;
+			return;
+		}
+		if (r < 0)
+			client_command(m, c, c->buf);
 		memmove(c->buf, nl + 1, c->len - used + 1);
 		c->len -= used;
 	}
@@ -520,16 +538,22 @@ static int supervise(struct monitor *m)
 	struct client clients[MAX_CLIENTS];
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		clients[i].fd = -1;
+	struct pollfd *pf = calloc(3 + MAX_CLIENTS + console_max_pollfds(), sizeof(*pf));
+	if (!pf)
+		return LXJ_EXIT_INTERNAL;
 	for (;;) {
-		struct pollfd pf[3 + MAX_CLIENTS];
 		int n = 0;
 		pf[n++] = (struct pollfd){ .fd = m->pidfd, .events = POLLIN };
 		pf[n++] = (struct pollfd){ .fd = m->listen, .events = POLLIN };
 		pf[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		for (int i = 0; i < MAX_CLIENTS; i++)
 			pf[n++] = (struct pollfd){ .fd = clients[i].fd, .events = POLLIN };
-		if (poll(pf, (nfds_t)n, -1) < 0 && errno != EINTR)
+		size_t nc = console_pollfds(pf + n);
+		int rc = poll(pf, (nfds_t)n + nc, -1);
+		if (rc < 0 && errno != EINTR)
 			return LXJ_EXIT_INTERNAL;
+		if (rc > 0)
+			console_events(pf + n, nc);
 		struct signalfd_siginfo si;
 		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si))
 			;
@@ -543,6 +567,8 @@ static int supervise(struct monitor *m)
 			/* Before the exit record: the runtime's cleanup (rootfs unmount, post-stop) comes after them. */
 			if (m->stop_hooks)
 				run_hooks(m->p, LXJ_HOOK_STOP, &m->ns, err, sizeof(err));
+			/* the console's last output reaches its buffer and log before the exit record; viewers get EOF */
+			console_shutdown();
 			write_exit(m, init_status, line, sizeof(line));
 			snprintf(msg, sizeof(msg), "EXITED %s", line);
 			for (int i = 0; i < MAX_CLIENTS; i++)
@@ -579,9 +605,10 @@ int monitor_run(const struct plan *p, int ctl)
 	/*
 	 * From here on the monitor only reaps, answers its socket and writes its exit record: Landlock confines it
 	 * to the run directory. Stop hooks are forked by the monitor and would inherit the domain (and no_new_privs),
-	 * so a container with stop hooks keeps an unconfined monitor. A failure leaves it as it was.
+	 * so a container with stop hooks keeps an unconfined monitor, and so does one that writes a console log (its
+	 * rotation creates files beside the log). A failure leaves it as it was.
 	 */
-	if (!m.stop_hooks)
+	if (!m.stop_hooks && !console_has_log())
 		landlock_confine_to(m.rundir);
 	/* Supervising needs the plan only for stop hooks: without them its pages go back to the kernel. */
 	if (!m.stop_hooks) {

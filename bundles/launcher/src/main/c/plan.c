@@ -562,6 +562,93 @@ static int parse_landlock(struct perr *pe, const struct tlv *outer, struct plan_
 	return 0;
 }
 
+/* The console and ttys: each sub-attribute at most once, MODE required, values bounded. */
+static int parse_console(struct perr *pe, const struct tlv *outer, struct plan_console *c)
+{
+	const char *what = "console";
+	size_t off = 0;
+	struct tlv t;
+	int r;
+	unsigned seen = 0;
+	memset(c, 0, sizeof(*c));
+	while ((r = tlv_next(outer->payload, outer->len, &off, &t)) > 0) {
+		if (t.flags & ~LXJ_FLAG_OPTIONAL)
+			return fail(pe, EINVAL, "Invalid plan: console attribute %u has unknown flags 0x%x", t.type, t.flags);
+		switch (t.type) {
+		case LXJ_CONSOLE_MODE: SUB_ONCE(1); if (get_u32(pe, &t, "console mode", &c->mode)) return -1; break;
+		case LXJ_CONSOLE_TTYS: SUB_ONCE(2); if (get_u32(pe, &t, "tty count", &c->ttys)) return -1; break;
+		case LXJ_CONSOLE_TTY_DIR: SUB_ONCE(4); if (get_str(pe, &t, "tty dir", &c->tty_dir)) return -1; break;
+		case LXJ_CONSOLE_LOG_FILE: SUB_ONCE(8); if (get_str(pe, &t, "console log file", &c->log_file)) return -1; break;
+		case LXJ_CONSOLE_LOG_SIZE: SUB_ONCE(16); if (get_u64(pe, &t, "console log size", &c->log_size)) return -1; break;
+		case LXJ_CONSOLE_LOG_ROTATE: SUB_ONCE(32); if (get_bool(pe, &t, "console log rotate", &c->log_rotate)) return -1; break;
+		case LXJ_CONSOLE_BUFFER_SIZE: SUB_ONCE(64); if (get_u32(pe, &t, "console buffer size", &c->buffer_size)) return -1; break;
+		case LXJ_CONSOLE_ROWS: SUB_ONCE(128); if (get_u32(pe, &t, "console rows", &c->rows)) return -1; break;
+		case LXJ_CONSOLE_COLS: SUB_ONCE(256); if (get_u32(pe, &t, "console columns", &c->cols)) return -1; break;
+		case LXJ_CONSOLE_UID: SUB_ONCE(512); if (get_u32(pe, &t, "console uid", &c->uid)) return -1; break;
+		case LXJ_CONSOLE_GID: SUB_ONCE(1024); if (get_u32(pe, &t, "console gid", &c->gid)) return -1; break;
+		default:
+			if (unknown(pe, &t, "console"))
+				return -1;
+		}
+	}
+	if (r < 0)
+		return fail(pe, EINVAL, "Invalid plan: truncated attribute inside the console");
+	if (!(seen & 1) || (c->mode != LXJ_CONSOLE_MODE_PTY && c->mode != LXJ_CONSOLE_MODE_NONE))
+		return fail(pe, EINVAL, "Invalid plan: console mode missing or %u", c->mode);
+	if (c->ttys > PLAN_MAX_TTYS)
+		return fail(pe, E2BIG, "Invalid plan: %u ttys, at most %d", c->ttys, PLAN_MAX_TTYS);
+	if (c->tty_dir && (!c->tty_dir[0] || strchr(c->tty_dir, '/') || strcmp(c->tty_dir, ".") == 0 ||
+			   strcmp(c->tty_dir, "..") == 0 || strlen(c->tty_dir) > 255))
+		return fail(pe, EINVAL, "Invalid plan: tty dir \"%s\" is not a single name under /dev", c->tty_dir);
+	if (c->log_file && check_inner_path(pe, c->log_file, "console log file"))
+		return -1;
+	if (c->mode == LXJ_CONSOLE_MODE_NONE && (c->log_file || c->buffer_size || c->rows || c->cols))
+		return fail(pe, EINVAL, "Invalid plan: a console log, buffer or size without a console");
+	if (!c->log_file && ((seen & 16) || (seen & 32)))
+		return fail(pe, EINVAL, "Invalid plan: console log size or rotation without a log file");
+	if (c->rows > 0xFFFF || c->cols > 0xFFFF)
+		return fail(pe, EINVAL, "Invalid plan: console size %ux%u", c->rows, c->cols);
+	if (((seen & 512) != 0) != ((seen & 1024) != 0))
+		return fail(pe, EINVAL, "Invalid plan: console uid and gid come together");
+	c->has_owner = (seen & 512) != 0;
+	return 0;
+}
+
+/* Attach with a pty: FDS required (a non-empty TTY_* mask), LOG absolute, ROWS and COLS together and 1..65535. */
+static int parse_attach_pty(struct perr *pe, const struct tlv *outer, struct plan *p)
+{
+	const char *what = "attach pty";
+	size_t off = 0;
+	struct tlv t;
+	int r;
+	unsigned seen = 0;
+	while ((r = tlv_next(outer->payload, outer->len, &off, &t)) > 0) {
+		if (t.flags & ~LXJ_FLAG_OPTIONAL)
+			return fail(pe, EINVAL, "Invalid plan: attach pty attribute %u has unknown flags 0x%x", t.type, t.flags);
+		switch (t.type) {
+		case LXJ_APTY_FDS: SUB_ONCE(1); if (get_u32(pe, &t, "attach pty fds", &p->apty_fds)) return -1; break;
+		case LXJ_APTY_LOG: SUB_ONCE(2); if (get_str(pe, &t, "attach pty log", &p->apty_log)) return -1; break;
+		case LXJ_APTY_ROWS: SUB_ONCE(4); if (get_u32(pe, &t, "attach pty rows", &p->apty_rows)) return -1; break;
+		case LXJ_APTY_COLS: SUB_ONCE(8); if (get_u32(pe, &t, "attach pty columns", &p->apty_cols)) return -1; break;
+		default:
+			if (unknown(pe, &t, "attach pty"))
+				return -1;
+		}
+	}
+	if (r < 0)
+		return fail(pe, EINVAL, "Invalid plan: truncated attribute inside the attach pty");
+	if (!(seen & 1) || p->apty_fds == 0 || (p->apty_fds & ~(uint32_t)(LXJ_TTY_IN | LXJ_TTY_OUT | LXJ_TTY_ERR)))
+		return fail(pe, EINVAL, "Invalid plan: attach pty fds missing or 0x%x", p->apty_fds);
+	if (p->apty_log && p->apty_log[0] != '/')
+		return fail(pe, EINVAL, "Invalid plan: attach pty log \"%s\" is not absolute", p->apty_log);
+	if (((seen & 4) != 0) != ((seen & 8) != 0))
+		return fail(pe, EINVAL, "Invalid plan: attach pty rows and columns come together");
+	if ((seen & 4) && (p->apty_rows == 0 || p->apty_rows > 0xFFFF || p->apty_cols == 0 || p->apty_cols > 0xFFFF))
+		return fail(pe, EINVAL, "Invalid plan: attach pty size %ux%u", p->apty_rows, p->apty_cols);
+	p->has_attach_pty = 1;
+	return 0;
+}
+
 /* A clock offset: s64 seconds, s64 nanoseconds in 0..999999999, seconds within the kernel's KTIME_SEC_MAX. */
 static int get_offset(struct perr *pe, const struct tlv *t, const char *what, int64_t out[2])
 {
@@ -732,6 +819,17 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 				return -1;
 			p->has_landlock = 1;
 			break;
+		case LXJ_ATTR_ATTACH_PTY:
+			bit = 1u << 25;
+			if (!(seen & bit) && parse_attach_pty(&pe, &t, p))
+				return -1;
+			break;
+		case LXJ_ATTR_CONSOLE:
+			bit = 1u << 24;
+			if (!(seen & bit) && parse_console(&pe, &t, &p->console))
+				return -1;
+			p->has_console = 1;
+			break;
 		case LXJ_ATTR_LSM_LABEL:
 			if (p->n_lsm_labels >= PLAN_MAX_LSM_LABELS)
 				return fail(&pe, E2BIG, "Invalid plan: more than %d LSM labels", PLAN_MAX_LSM_LABELS);
@@ -856,12 +954,12 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 		if (p->rootfs || p->run_dir || p->n_mounts || p->n_devices || p->n_symlinks || p->n_joins || p->clone_flags ||
 		    p->uid_map || p->gid_map || p->n_masked || p->n_readonly || p->builtin_init || p->n_proc_writes ||
 		    p->n_hooks || p->has_time_monotonic || p->has_time_boottime || p->has_pdeath_signal ||
-		    p->has_landlock || p->n_lsm_labels)
+		    p->has_landlock || p->n_lsm_labels || p->has_console)
 			return fail(&pe, EINVAL, "Invalid plan: attach carries container setup attributes");
 		if (p->remount_sys && !(p->attach_ns & CLONE_NEWNS))
 			return fail(&pe, EINVAL, "Invalid plan: remounting /sys needs the mount namespace");
 	} else {
-		if (seen & ((1u << 15) | (1u << 16) | (1u << 17) | (1u << 18)) || p->n_attach_cgroups)
+		if (seen & ((1u << 15) | (1u << 16) | (1u << 17) | (1u << 18) | (1u << 25)) || p->n_attach_cgroups)
 			return fail(&pe, EINVAL, "Invalid plan: a launch plan carries attach attributes");
 		if (p->rootfs && p->rootfs[0] != '/')
 			return fail(&pe, EINVAL, "Invalid plan: rootfs \"%s\" is not absolute", p->rootfs);
@@ -881,6 +979,12 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 			if (p->joins[i].ns & p->clone_flags)
 				return fail(&pe, EINVAL, "Invalid plan: namespace 0x%llx is both created and joined",
 					    (unsigned long long)p->joins[i].ns);
+		if (p->has_console && (p->console.mode == LXJ_CONSOLE_MODE_PTY || p->console.ttys) &&
+		    !(p->clone_flags & CLONE_NEWNS))
+			return fail(&pe, EINVAL, "Invalid plan: a console or ttys need a new mount namespace");
+		/* without a rootfs the binds (and a tty dir's symlinks) would land in the host's /dev */
+		if (p->has_console && (p->console.mode == LXJ_CONSOLE_MODE_PTY || p->console.ttys) && !p->rootfs)
+			return fail(&pe, EINVAL, "Invalid plan: a console or ttys need a rootfs");
 		if (p->hostname && !(p->clone_flags & CLONE_NEWUTS))
 			return fail(&pe, EINVAL, "Invalid plan: a hostname needs a new UTS namespace");
 		for (size_t i = 0; i < p->n_hooks; i++)

@@ -25,6 +25,7 @@
 #define PLAN_MAX_LSM_LABELS 8
 #define PLAN_MAX_LANDLOCK_PATHS 64
 #define PLAN_MAX_LANDLOCK_PORTS 64
+#define PLAN_MAX_TTYS 1024
 
 struct plan_mount {
 	const char *source;   /* NULL: none (e.g. "proc") */
@@ -96,6 +97,20 @@ struct plan_landlock {
 	struct plan_landlock_port ports[PLAN_MAX_LANDLOCK_PORTS];
 };
 
+/* The console and ttys (LXJ_ATTR_CONSOLE). */
+struct plan_console {
+	uint32_t mode;         /* LXJ_CONSOLE_MODE_PTY or _NONE */
+	uint32_t ttys;         /* /dev/tty1..N, each a pty the monitor holds */
+	const char *tty_dir;   /* NULL, or a single name under /dev */
+	const char *log_file;  /* NULL, or an absolute host path */
+	uint64_t log_size;     /* 0: unlimited */
+	int log_rotate;
+	uint32_t buffer_size;  /* ring buffer bytes, 0: none */
+	uint32_t rows, cols;   /* 0: the kernel default */
+	int has_owner;
+	uint32_t uid, gid;     /* host ids that get the slaves (the container's root) */
+};
+
 struct plan {
 	uint32_t version;
 	const char *container_id;
@@ -125,12 +140,18 @@ struct plan {
 	uint32_t attach_pid;
 	uint64_t attach_start_time, attach_ns;
 	int remount_sys;
+	/* attach mode with a pty (ATTACH_PTY): the std fds the slave replaces, the host log path, the window size */
+	int has_attach_pty;
+	uint32_t apty_fds, apty_rows, apty_cols;
+	const char *apty_log;
 	/* time namespace offsets (seconds, nanoseconds) */
 	int has_time_monotonic, has_time_boottime;
 	int64_t time_monotonic[2], time_boottime[2];
 	int has_pdeath_signal;
 	uint32_t pdeath_signal;
 	int has_landlock;
+	int has_console;
+	struct plan_console console; /* valid when has_console */
 	/* Counts come before the arrays: the parser clears only this head, so unused array pages stay untouched. */
 	size_t n_devices, n_symlinks, n_proc_writes, n_joins, n_groups, n_cgroup_procs;
 	size_t n_mounts, n_masked, n_readonly, n_args, n_env, n_rlimits, n_hooks, n_lsm_labels;

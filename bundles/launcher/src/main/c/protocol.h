@@ -41,6 +41,13 @@
 #define LXJ_MSG_REQUEST 12
 #define LXJ_MSG_STATUS 13
 #define LXJ_MSG_SHUTDOWN 14
+/* Client -> runtime while a command runs, empty, no fds: the client's terminal window changed (SIGWINCH). */
+#define LXJ_MSG_WINCH 15
+/*
+ * Java -> attach launcher with a pty: the caller's window changed. Empty: the launcher re-reads TIOCGWINSZ of the
+ * caller's terminal; 8 bytes (u32 rows, u32 columns): that size. Either is set on the pty master.
+ */
+#define LXJ_MSG_RESIZE 16
 
 /* Plan attributes. Strings are NUL-terminated inside their payload. */
 #define LXJ_ATTR_VERSION 1
@@ -101,6 +108,10 @@
 #define LXJ_ATTR_LSM_LABEL 48
 /* The Landlock ruleset to enforce after no_new_privs (nested LANDLOCK_*), once. */
 #define LXJ_ATTR_LANDLOCK 49
+/* The console and ttys the monitor holds (nested CONSOLE_*), once; absent: init keeps the launcher's stdio. */
+#define LXJ_ATTR_CONSOLE 50
+/* Attach mode: run the command on a new pty of the container's devpts (nested APTY_*), once. */
+#define LXJ_ATTR_ATTACH_PTY 51
 
 /*
  * Attributes nested in LXJ_ATTR_LSM_LABEL: NAME ("apparmor", [a-z0-9_]+), ATTR ("exec", [a-z]+), VALUE (the
@@ -123,6 +134,41 @@
 #define LXJ_LANDLOCK_PATH_RULE 4
 #define LXJ_LANDLOCK_PORT_RULE 5
 #define LXJ_LANDLOCK_BEST_EFFORT 6
+
+/*
+ * Attributes nested in LXJ_ATTR_CONSOLE: MODE (u32 CONSOLE_MODE_*, required), TTYS (u32 0..1024), TTY_DIR (a
+ * single name under /dev), LOG_FILE (absolute host path), LOG_SIZE (u64 bytes, 0 unlimited), LOG_ROTATE (bool),
+ * BUFFER_SIZE (u32 ring buffer bytes, 0 none), ROWS, COLS (u32 0..65535, 0 leaves the kernel default), UID, GID
+ * (u32 host ids the pty slaves are given to: the container's root).
+ */
+#define LXJ_CONSOLE_MODE 1
+#define LXJ_CONSOLE_TTYS 2
+#define LXJ_CONSOLE_TTY_DIR 3
+#define LXJ_CONSOLE_LOG_FILE 4
+#define LXJ_CONSOLE_LOG_SIZE 5
+#define LXJ_CONSOLE_LOG_ROTATE 6
+#define LXJ_CONSOLE_BUFFER_SIZE 7
+#define LXJ_CONSOLE_ROWS 8
+#define LXJ_CONSOLE_COLS 9
+#define LXJ_CONSOLE_UID 10
+#define LXJ_CONSOLE_GID 11
+/* LXJ_CONSOLE_MODE values: a monitor-held pty is /dev/console and init's stdio, or no console at all. */
+#define LXJ_CONSOLE_MODE_PTY 1
+#define LXJ_CONSOLE_MODE_NONE 2
+/* Frames a console viewer sends on monitor.sock after "OK <tty>": u8 type, u16 len (network order), data. */
+#define LXJ_CONSOLE_FRAME_INPUT 1
+#define LXJ_CONSOLE_FRAME_RESIZE 2
+
+/*
+ * Attributes nested in LXJ_ATTR_ATTACH_PTY: FDS (u32 mask of TTY_*, required, not 0: the std fds the pty slave
+ * replaces; the launcher relays its fd 0 to the master when TTY_IN is set and the master to its fd 1, else 2,
+ * else 0), LOG (absolute host path the pty output is appended to), ROWS, COLS (u32 1..65535: the window size
+ * when the caller's fds are no terminal; otherwise it is copied from the caller's terminal).
+ */
+#define LXJ_APTY_FDS 1
+#define LXJ_APTY_LOG 2
+#define LXJ_APTY_ROWS 3
+#define LXJ_APTY_COLS 4
 
 /* Attributes nested in LXJ_ATTR_MOUNT. */
 #define LXJ_MOUNT_SOURCE 1
@@ -248,6 +294,8 @@
 #define LXJ_STEP_TIME 36
 #define LXJ_STEP_LSM 37
 #define LXJ_STEP_LANDLOCK 38
+#define LXJ_STEP_CONSOLE 39
+#define LXJ_STEP_PTY 40
 
 /* Exit codes of the launcher/monitor process itself. */
 #define LXJ_EXIT_OK 0

@@ -1,7 +1,19 @@
-/* test_client.c - unit tests of the client's argument parsing, REQUEST encoding and reply decoding. */
+/*
+ * test_client.c - unit tests of the client's argument parsing, REQUEST encoding and reply decoding, and of
+ * the client against a fake runtime on a pty: WINCH frames on SIGWINCH, the terminal restored however it ends.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pty.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "plan.h"
@@ -175,12 +187,187 @@ static void test_decode_reply(void)
 	CHECK(client_decode_reply(buf, n, &status, msg, sizeof(msg)) == -1);         /* wrong message */
 }
 
+static void test_winch_frame(void)
+{
+	uint8_t f[LXJ_TLV_HEADER_SIZE];
+	CHECK(client_encode_winch(f, sizeof(f)) == LXJ_TLV_HEADER_SIZE);
+	size_t off = 0;
+	struct tlv t;
+	CHECK(tlv_next(f, sizeof(f), &off, &t) == 1 && t.type == LXJ_MSG_WINCH && t.len == 0 && t.flags == 0);
+	CHECK(client_encode_winch(f, sizeof(f) - 1) == 0);
+}
+
+static int canonical(int fd)
+{
+	struct termios t;
+	return tcgetattr(fd, &t) == 0 && (t.c_lflag & ICANON) && (t.c_lflag & ECHO);
+}
+
+static void make_raw(int fd)
+{
+	struct termios t;
+	if (tcgetattr(fd, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+}
+
+static void test_save_restore(void)
+{
+	int master, slave;
+	CHECK(openpty(&master, &slave, NULL, NULL, NULL) == 0);
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int fds[3] = { slave, devnull, slave };
+	struct client_terminals t;
+	CHECK(client_save_terminals(&t, fds, 3) == 2);
+	CHECK(t.saved[0] && !t.saved[1] && t.saved[2]);
+	CHECK(canonical(slave));
+	make_raw(slave);
+	CHECK(!canonical(slave));
+	client_restore_terminals(&t, fds, 3);
+	CHECK(canonical(slave));
+	client_restore_terminals(&t, fds, 3);                        /* unchanged: nothing to do */
+	CHECK(canonical(slave));
+	close(devnull);
+	close(slave);
+	close(master);
+}
+
+/* A fake runtime: a listening socket at a temporary path, the client forked with fds 0-2 on a pty slave. */
+struct fake {
+	char dir[48], path[96];
+	int listener, master, slave, conn;
+	pid_t child;
+};
+
+static int fake_start(struct fake *f)
+{
+	memset(f, 0, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/lxj-client-test-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/control.sock", f->dir);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", f->path);
+	f->listener = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (f->listener < 0 || bind(f->listener, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(f->listener, 1) < 0)
+		return -1;
+	if (openpty(&f->master, &f->slave, NULL, NULL, NULL) < 0)
+		return -1;
+	fflush(NULL);
+	f->child = fork();
+	if (f->child < 0)
+		return -1;
+	if (f->child == 0) {
+		for (int i = 0; i < 3; i++)
+			dup2(f->slave, i);
+		setenv("LXJ_CONTROL_SOCKET", f->path, 1);
+		char *argv[] = { "client", "lxc-console", "-n", "c", NULL };
+		_exit(client_main(4, argv));
+	}
+	f->conn = accept4(f->listener, NULL, NULL, SOCK_CLOEXEC);
+	if (f->conn < 0)
+		return -1;
+	/* the request, with the client's three fds */
+	union {
+		char b[CMSG_SPACE(3 * sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.b,
+			    .msg_controllen = sizeof(control.b) };
+	ssize_t n = recvmsg(f->conn, &m, MSG_CMSG_CLOEXEC);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	if (n <= 0 || !c || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	int got[3];
+	memcpy(got, CMSG_DATA(c), sizeof(got));
+	for (int i = 0; i < 3; i++)
+		close(got[i]);
+	struct decoded d;
+	int ok = decode(buf, (size_t)n, &d) == 0 && d.argc == 3 && (d.tty & LXJ_TTY_IN);
+	return ok ? 0 : -1;
+}
+
+/* Waits for the client; returns its wait status. */
+static int fake_finish(struct fake *f)
+{
+	int st = -1;
+	if (f->conn >= 0)
+		close(f->conn);                                      /* a client still waiting sees a hang-up */
+	while (f->child > 0 && waitpid(f->child, &st, 0) < 0 && errno == EINTR)
+		;
+	close(f->listener);
+	close(f->slave);
+	close(f->master);
+	unlink(f->path);
+	rmdir(f->dir);
+	return st;
+}
+
+static void test_client_winch_and_status(void)
+{
+	struct fake f;
+	CHECK(fake_start(&f) == 0);
+	/* two window changes, each a WINCH frame */
+	for (int i = 0; i < 2; i++) {
+		CHECK(kill(f.child, SIGWINCH) == 0);
+		ssize_t n = recv(f.conn, buf, sizeof(buf), 0);
+		size_t off = 0;
+		struct tlv t;
+		CHECK(n == LXJ_TLV_HEADER_SIZE && tlv_next(buf, (size_t)n, &off, &t) == 1 && t.type == LXJ_MSG_WINCH);
+	}
+	uint32_t v = 7;
+	size_t n = reply(LXJ_MSG_STATUS, LXJ_REPLY_STATUS, &v, 4);
+	CHECK(send(f.conn, buf, n, 0) == (ssize_t)n);
+	int st = fake_finish(&f);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7);
+}
+
+static void test_client_restores(int how)
+{
+	struct fake f;
+	CHECK(fake_start(&f) == 0);
+	make_raw(f.slave);
+	CHECK(!canonical(f.slave));
+	if (how == 0) {
+		uint32_t v = 3;
+		size_t n = reply(LXJ_MSG_STATUS, LXJ_REPLY_STATUS, &v, 4);
+		CHECK(send(f.conn, buf, n, 0) == (ssize_t)n);
+	} else if (how == 1) {
+		close(f.conn);                                       /* the runtime hangs up */
+		f.conn = -1;
+	} else {
+		CHECK(kill(f.child, how) == 0);                      /* SIGINT, SIGTERM, SIGHUP */
+	}
+	int st = -1;
+	while (waitpid(f.child, &st, 0) < 0 && errno == EINTR)
+		;
+	f.child = -1;
+	CHECK(canonical(f.slave));
+	if (how == 0)
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	else if (how == 1)
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	else
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == how);
+	fake_finish(&f);
+}
+
 int main(void)
 {
 	test_parse_args();
 	test_encode_round_trip();
 	test_encode_limits();
 	test_decode_reply();
+	test_winch_frame();
+	test_save_restore();
+	test_client_winch_and_status();
+	test_client_restores(0);
+	test_client_restores(1);
+	test_client_restores(SIGINT);
+	test_client_restores(SIGTERM);
+	test_client_restores(SIGHUP);
 	printf("client_test: %d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;
 }

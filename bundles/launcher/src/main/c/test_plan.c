@@ -761,18 +761,248 @@ static void test_tlv_next_bounds(void)
 	CHECK(tlv_put(small, sizeof(small), 0, 1, 0, "a", 1) == 9);
 }
 
+/* A plan with a new mount namespace and the given console attribute. */
+static void with_console(struct buf *b, struct buf *n)
+{
+	with_ns(b, CLONE_NEWNS);
+	put_str(b, LXJ_ATTR_ROOTFS, "/var/lib/lxj/c/rootfs");
+	put(b, LXJ_ATTR_CONSOLE, 0, n->b, (uint32_t)n->n);
+}
+
+static void test_console(void)
+{
+	struct buf b, n;
+	char err[256];
+	int e;
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put_u32(&n, LXJ_CONSOLE_TTYS, 4);
+	put_str(&n, LXJ_CONSOLE_TTY_DIR, "lxc");
+	put_str(&n, LXJ_CONSOLE_LOG_FILE, "/var/log/lxj/c.log");
+	put_u64(&n, LXJ_CONSOLE_LOG_SIZE, 1ULL << 33);
+	put_u32(&n, LXJ_CONSOLE_LOG_ROTATE, 1);
+	put_u32(&n, LXJ_CONSOLE_BUFFER_SIZE, 131072);
+	put_u32(&n, LXJ_CONSOLE_ROWS, 40);
+	put_u32(&n, LXJ_CONSOLE_COLS, 132);
+	put_u32(&n, LXJ_CONSOLE_UID, 100000);
+	put_u32(&n, LXJ_CONSOLE_GID, 100005);
+	with_console(&b, &n);
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(p.has_console && p.console.mode == LXJ_CONSOLE_MODE_PTY && p.console.ttys == 4);
+	CHECK(strcmp(p.console.tty_dir, "lxc") == 0 && strcmp(p.console.log_file, "/var/log/lxj/c.log") == 0);
+	CHECK(p.console.log_size == (1ULL << 33) && p.console.log_rotate == 1 && p.console.buffer_size == 131072);
+	CHECK(p.console.rows == 40 && p.console.cols == 132);
+	CHECK(p.console.has_owner && p.console.uid == 100000 && p.console.gid == 100005);
+	seed(&b, "console");
+
+	/* the minimum: a mode; ttys without a console */
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_NONE);
+	put_u32(&n, LXJ_CONSOLE_TTYS, 2);
+	with_console(&b, &n);
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(p.has_console && p.console.mode == LXJ_CONSOLE_MODE_NONE && p.console.ttys == 2);
+	CHECK(p.console.tty_dir == NULL && p.console.log_file == NULL && !p.console.has_owner);
+
+	/* no plan without a console attribute has one */
+	minimal(&b);
+	CHECK(parse(&b, &p, &e, err) == 0 && !p.has_console);
+
+	/* a mode is required and known */
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_TTYS, 1);
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "console mode missing");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, 3);
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "console mode missing or 3");
+	/* bounds */
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put_u32(&n, LXJ_CONSOLE_TTYS, PLAN_MAX_TTYS + 1);
+	with_console(&b, &n);
+	expect_refused(&b, E2BIG, "1025 ttys");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put_u32(&n, LXJ_CONSOLE_ROWS, 65536);
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "console size 65536x0");
+	/* tty dir: one name */
+	static const char *bad_dirs[] = { "a/b", ".", "..", "" };
+	for (size_t i = 0; i < sizeof(bad_dirs) / sizeof(bad_dirs[0]); i++) {
+		n.n = 0;
+		put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+		put_str(&n, LXJ_CONSOLE_TTY_DIR, bad_dirs[i]);
+		with_console(&b, &n);
+		expect_refused(&b, EINVAL, "is not a single name under /dev");
+	}
+	/* log file: absolute, no "..", only with a console; size and rotation only with a log */
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put_str(&n, LXJ_CONSOLE_LOG_FILE, "c.log");
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "console log file \"c.log\" is not absolute");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put_str(&n, LXJ_CONSOLE_LOG_FILE, "/var/log/../../etc/shadow");
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "contains \"..\"");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_NONE);
+	put_str(&n, LXJ_CONSOLE_LOG_FILE, "/var/log/c.log");
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "without a console");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_NONE);
+	put_u32(&n, LXJ_CONSOLE_BUFFER_SIZE, 4096);
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "without a console");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put_u64(&n, LXJ_CONSOLE_LOG_SIZE, 4096);
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "without a log file");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put_u32(&n, LXJ_CONSOLE_LOG_ROTATE, 0);
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "without a log file");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put_str(&n, LXJ_CONSOLE_LOG_FILE, "/var/log/c.log");
+	put_u32(&n, LXJ_CONSOLE_LOG_ROTATE, 2);
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "must be 0 or 1");
+	/* owner: both or neither */
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put_u32(&n, LXJ_CONSOLE_UID, 100000);
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "uid and gid come together");
+	/* widths, repeats, unknown and truncated sub-attributes, twice at the top */
+	n.n = 0;
+	put_u64(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "console mode has length 8");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put_u32(&n, LXJ_CONSOLE_TTYS, 1);
+	put_u32(&n, LXJ_CONSOLE_TTYS, 2);
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "appears twice");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put_u32(&n, 99, 1);
+	with_console(&b, &n);
+	expect_refused(&b, EOPNOTSUPP, "unknown console attribute 99");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	put(&n, 99, LXJ_FLAG_OPTIONAL, "x", 1);
+	with_console(&b, &n);
+	CHECK(parse(&b, &p, &e, err) == 0);
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	n.n -= 1;
+	with_console(&b, &n);
+	expect_refused(&b, EINVAL, "truncated attribute inside the console");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_PTY);
+	with_console(&b, &n);
+	put(&b, LXJ_ATTR_CONSOLE, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "appears twice");
+	/* a console pty or ttys need a mount namespace and a rootfs to bind them in; no console does not */
+	minimal(&b);
+	put(&b, LXJ_ATTR_CONSOLE, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "need a new mount namespace");
+	with_ns(&b, CLONE_NEWNS);
+	put(&b, LXJ_ATTR_CONSOLE, 0, n.b, (uint32_t)n.n);
+	expect_refused(&b, EINVAL, "need a rootfs");
+	n.n = 0;
+	put_u32(&n, LXJ_CONSOLE_MODE, LXJ_CONSOLE_MODE_NONE);
+	minimal(&b);
+	put(&b, LXJ_ATTR_CONSOLE, 0, n.b, (uint32_t)n.n);
+	CHECK(parse(&b, &p, &e, err) == 0);
+	/* never in an attach payload */
+	b.n = 0;
+	put_u32(&b, LXJ_ATTR_VERSION, LXJ_PROTOCOL_VERSION);
+	put_u32(&b, LXJ_ATTR_ATTACH_PID, 42);
+	put_u64(&b, LXJ_ATTR_ATTACH_START_TIME, 1);
+	put_str(&b, LXJ_ATTR_ARG, "/bin/sh");
+	put(&b, LXJ_ATTR_CONSOLE, 0, n.b, (uint32_t)n.n);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) < 0 && e == EINVAL &&
+	      strstr(err, "container setup attributes") != NULL);
+}
+
+/* ATTACH_PTY: FDS required and a TTY_* mask, LOG absolute, ROWS and COLS together; attach plans only. */
+static void test_attach_pty(void)
+{
+	struct buf b, n;
+	char err[256];
+	int e = 0;
+	uint32_t rows = 40, cols = 120;
+	attach_plan(&b);
+	n.n = 0;
+	put_u32(&n, LXJ_APTY_FDS, LXJ_TTY_IN | LXJ_TTY_OUT);
+	put_str(&n, LXJ_APTY_LOG, "/var/log/pty.log");
+	put_u32(&n, LXJ_APTY_ROWS, rows);
+	put_u32(&n, LXJ_APTY_COLS, cols);
+	put(&b, LXJ_ATTR_ATTACH_PTY, 0, n.b, (uint32_t)n.n);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0);
+	CHECK(p.has_attach_pty && p.apty_fds == (LXJ_TTY_IN | LXJ_TTY_OUT) && !strcmp(p.apty_log, "/var/log/pty.log"));
+	CHECK(p.apty_rows == 40 && p.apty_cols == 120);
+	/* a later parse has no pty */
+	attach_plan(&b);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0 && !p.has_attach_pty && !p.apty_log);
+	struct {
+		uint32_t fds;
+		const char *log;
+		int size;
+		const char *needle;
+	} bad[] = {
+		{ 0, NULL, 0, "fds missing" },
+		{ 8, NULL, 0, "fds missing" },
+		{ LXJ_TTY_ERR, "pty.log", 0, "not absolute" },
+		{ LXJ_TTY_IN, NULL, 1, "come together" },
+		{ LXJ_TTY_IN, NULL, 2, "size 0x" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		attach_plan(&b);
+		n.n = 0;
+		if (bad[i].fds)
+			put_u32(&n, LXJ_APTY_FDS, bad[i].fds);
+		if (bad[i].log)
+			put_str(&n, LXJ_APTY_LOG, bad[i].log);
+		if (bad[i].size)
+			put_u32(&n, LXJ_APTY_ROWS, bad[i].size == 1 ? 10 : 0);
+		if (bad[i].size == 2)
+			put_u32(&n, LXJ_APTY_COLS, 10);
+		put(&b, LXJ_ATTR_ATTACH_PTY, 0, n.b, (uint32_t)n.n);
+		err[0] = 0;
+		CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == -1 && strstr(err, bad[i].needle) && e == EINVAL);
+	}
+	/* a launch plan refuses it */
+	minimal(&b);
+	n.n = 0;
+	put_u32(&n, LXJ_APTY_FDS, LXJ_TTY_IN);
+	put(&b, LXJ_ATTR_ATTACH_PTY, 0, n.b, (uint32_t)n.n);
+	CHECK(plan_parse(b.b, b.n, &p, err, sizeof(err), &e) == -1 && strstr(err, "attach attributes"));
+}
+
 int main(int argc, char **argv)
 {
 	seed_dir = argc > 1 ? argv[1] : NULL;
 	test_time_and_pdeath();
 	test_lsm_labels();
 	test_landlock();
+	test_console();
 	test_attach_refuses_setup_security();
 	test_minimal();
 	test_full();
 	test_refusals();
 	test_new_steps();
 	test_attach();
+	test_attach_pty();
 	test_tlv_next_bounds();
 	test_hooks();
 	printf("plan_test: %d checks, %d failures\n", checks, failures);

@@ -220,6 +220,34 @@ class DaemonClientIT {
     }
 
     @Test
+    @Order(8)
+    void felixCommandsTakeBundleIdsAndNames() throws Exception {
+        Result lb = run(Mode.DAEMON, null, "lb");
+        assertEquals(0, lb.status, lb.toString());
+        java.util.regex.Matcher m = Pattern.compile("(?m)^\\s*(\\d+)\\|Active\\s*\\|.*LXJ local \\(tarball\\) template")
+                .matcher(lb.out);
+        assumeTrue(m.find(), "no active local template bundle to stop and start: " + lb);
+        // felix:stop takes Bundle[]: by symbolic name first, then by id
+        String id = m.group(1);
+        Pattern state = Pattern.compile("(?m)^\\s*" + id + "\\|(\\w+)");
+        Result stop = run(Mode.DAEMON, null, "felix:stop", "org.lxj.template.local");
+        assertEquals(0, stop.status, stop.toString());
+        Result after = run(Mode.DAEMON, null, "lb");
+        java.util.regex.Matcher s1 = state.matcher(after.out);
+        assertTrue(s1.find() && s1.group(1).equals("Resolved"), after.toString());
+        Result start = run(Mode.DAEMON, null, "felix:stop", id);             // already stopped: nothing to do
+        assertEquals(0, start.status, start.toString());
+        start = run(Mode.DAEMON, null, "felix:start", id);                    // start takes ids or URLs, not names
+        assertEquals(0, start.status, start.toString());
+        java.util.regex.Matcher s2 = state.matcher(run(Mode.DAEMON, null, "lb").out);
+        assertTrue(s2.find() && s2.group(1).equals("Active"), "started again");
+        Result inspect = run(Mode.DAEMON, null, "inspect", "cap", "service", "0");
+        assertEquals(0, inspect.status, inspect.toString());
+        assertTrue(inspect.out.startsWith("org.apache.felix.framework [0] provides:"), inspect.toString());
+        assertTrue(inspect.out.contains("org.osgi.service.packageadmin.PackageAdmin"), inspect.toString());
+    }
+
+    @Test
     @Order(100)
     void shutdownStopsTheDaemon() throws Exception {
         long pid = daemonPid().orElseThrow(() -> new AssertionError("no pid file " + pidFile));

@@ -166,6 +166,62 @@ class SnapshotCopyIT {
         assertEquals(List.of(), cli.strayMounts());
     }
 
+    @Test
+    void anEphemeralCopyOnATmpfsWritesNothingToDiskAndLeavesNoMount() throws Exception {
+        create("tsrc");
+        created.add("t1");
+        Result copy = cli.lxc("lxc-copy", "tsrc", "-N", "t1", "-e", "-t");
+        copy.assertSuccess();
+        assertEquals("Created t1 as clone of tsrc\nContainer is placed on tmpfs.\nRebooting will cause all changes "
+                + "made to it to be lost!\n", copy.out());
+        cli.awaitState("t1", "RUNNING");
+        Path overlay = cli.lxcpath.resolve("t1/overlay");
+        assertTrue(mountTypes().contains(overlay + " tmpfs"), "the upper directory lies on a tmpfs: " + mountTypes());
+        assertEquals("t1", cli.sh("t1", "hostname").strip());
+        cli.sh("t1", "echo lost > /written");
+        assertEquals("lost\n", Files.readString(overlay.resolve("delta/written")), "the change is on the tmpfs");
+
+        cli.lxc("lxc-stop", "t1").assertSuccess();
+        assertFalse(Files.exists(cli.lxcpath.resolve("t1")));
+        assertFalse(Files.exists(cli.lxcpath.resolve("tsrc/rootfs/written")), "the source never saw it");
+        assertEquals(List.of(), cli.strayMounts());
+
+        Result keep = cli.lxc("lxc-copy", "tsrc", "-N", "t2", "-e", "-t", "-D");
+        assertEquals(1, keep.status(), keep.toString());
+        assertTrue(keep.err().contains("A container can only be placed on a tmpfs when the overlay storage driver "
+                + "is used"), keep.toString());
+        assertFalse(Files.exists(cli.lxcpath.resolve("t2")));
+    }
+
+    @Test
+    void aRunningSourceIsCopiedOnlyWithAllowRunning() throws Exception {
+        create("run1");
+        created.add("run2");
+        cli.lxc("lxc-start", "run1").assertSuccess();
+        cli.awaitState("run1", "RUNNING");
+
+        Result refused = cli.lxc("lxc-copy", "run1", "-N", "run2");
+        assertEquals(1, refused.status(), refused.toString());
+        assertTrue(refused.err().contains("Original container (run1) is running. Use --allowrunning if you want to "
+                + "force a snapshot of the running container"), refused.toString());
+        assertFalse(Files.exists(cli.lxcpath.resolve("run2")));
+        Result snap = cli.lxc("lxc-snapshot", "run1");
+        assertEquals(1, snap.status(), "lxc-snapshot has no -a and refuses as LXC: " + snap);
+
+        cli.lxc("lxc-copy", "run1", "-N", "run2", "-a").assertSuccess();
+        assertTrue(Files.isRegularFile(cli.lxcpath.resolve("run2/rootfs/bin/busybox")), "a copy of the running one");
+        cli.lxc("lxc-stop", "run1", "-k").assertSuccess();
+    }
+
+    /** "mountpoint fstype" of every mount of this mount namespace. */
+    private static List<String> mountTypes() throws Exception {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> {
+            String[] f = l.split(" ");
+            int sep = java.util.Arrays.asList(f).indexOf("-");
+            return f[4] + " " + f[sep + 1];
+        }).toList();
+    }
+
     private static List<String> names(Path dir) throws Exception {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * The cgroup part of a start and of a stop on the live host, as {@code ContainerStarter} and
  * {@code ContainerStopper} run it: {@link CgroupSetup#create} (payload and monitor cgroups in every hierarchy both
  * backends serve, cpuset copied, the busybox template's device allowlist and a memory limit applied) and its
- * removal. Root only. Everything is made under a scratch parent {@code lxjbench.<pid>} in each hierarchy, removed in
+ * removal, together and apart: {@link #create} is what a start pays, {@link #remove} what a stop pays. Root only. Everything is made under a scratch parent {@code lxjbench.<pid>} in each hierarchy, removed in
  * {@link #tearDown}.
  */
 @State(Scope.Thread)
@@ -71,6 +71,48 @@ public class CgroupSetupBenchmark {
         CgroupSetup.Made made = setup.create("b", config, host);
         setup.release(made);
         return made;
+    }
+
+    /**
+     * What a start pays: {@link CgroupSetup#create} alone. The cgroups of each invocation are removed outside the
+     * measured time ({@link Removal}).
+     */
+    @Benchmark
+    public CgroupSetup.Made create(Removal removal) {
+        removal.made = setup.create("b", config, host);
+        return removal.made;
+    }
+
+    /** What a stop pays: {@link CgroupSetup#release} of cgroups made outside the measured time ({@link Made}). */
+    @Benchmark
+    public CgroupSetup.Made remove(Made made) {
+        setup.release(made.made);
+        return made.made;
+    }
+
+    /** Removes, after each invocation of {@link #create}, what it made. */
+    @State(Scope.Thread)
+    public static class Removal {
+        CgroupSetup.Made made;
+
+        @TearDown(Level.Invocation)
+        public void removeMade(CgroupSetupBenchmark bench) {
+            if (made != null) {
+                bench.setup.release(made);
+                made = null;
+            }
+        }
+    }
+
+    /** Makes, before each invocation of {@link #remove}, the cgroups it removes. */
+    @State(Scope.Thread)
+    public static class Made {
+        CgroupSetup.Made made;
+
+        @Setup(Level.Invocation)
+        public void make(CgroupSetupBenchmark bench) {
+            made = bench.setup.create("b", bench.config, bench.host);
+        }
     }
 
     /** The floor: the same payload and monitor directories made and removed with bare syscalls, nothing else. */

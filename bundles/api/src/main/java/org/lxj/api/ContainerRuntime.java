@@ -110,6 +110,17 @@ public interface ContainerRuntime {
     int attach(Path lxcpath, String name, AttachOptions options, Stdio stdio);
 
     /**
+     * Same as {@link #attach(Path, String, AttachOptions, Stdio)} with the command on a new pty of the container
+     * ({@code lxc-attach} when a standard fd of the caller is a terminal). A runtime without pty support runs it
+     * without one.
+     *
+     * @since 1.6
+     */
+    default int attach(Path lxcpath, String name, AttachOptions options, Stdio stdio, AttachTerminal terminal) {
+        return attach(lxcpath, name, options, stdio);
+    }
+
+    /**
      * Waits until the container is in one of {@code states} ({@code lxc-wait}).
      *
      * @param timeout how long to wait; negative waits for ever
@@ -269,5 +280,18 @@ public interface ContainerRuntime {
      */
     default Container rename(Path lxcpath, String name, String newName) {
         throw new UnsupportedFeatureException("lxc-copy -R is not supported by this runtime");
+    }
+
+    /**
+     * Connects a viewer to a running container's console ({@code tty} 0), its {@code /dev/ttyN} ({@code tty} N)
+     * or the first free tty ({@code tty} -1), with the viewer's window size ({@code 0} rows or columns leave the
+     * size as it is), for {@code lxc-console}.
+     *
+     * @throws ContainerNotRunningException when it is not running
+     * @throws ConsoleDeniedException       when no tty is free, the one asked for is taken or does not exist
+     * @since 1.6
+     */
+    default ConsoleSession console(Path lxcpath, String name, int tty, int rows, int columns) {
+        throw new UnsupportedFeatureException("lxc-console is not supported by this runtime");
     }
 }

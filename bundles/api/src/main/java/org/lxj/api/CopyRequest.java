@@ -20,11 +20,13 @@ import java.util.Objects;
  * @param extraConfig    config lines appended to the copy's config ({@code lxc.ephemeral = 1}, mounts of
  *                       {@code -m})
  * @param hookArguments  arguments after {@code --}, passed to {@code lxc.hook.clone}
+ * @param allowRunning   copy even while the source runs ({@code -a}); its data may be caught half-written
+ *                       (since 1.6)
  * @since 1.5
  */
 public record CopyRequest(Path lxcpath, String name, Path newLxcpath, String newName, boolean snapshot,
         List<String> storageTypes, Map<String, String> storageOptions, boolean keepName, boolean keepMac,
-        List<String> extraConfig, List<String> hookArguments) {
+        List<String> extraConfig, List<String> hookArguments, boolean allowRunning) {
 
     public CopyRequest {
         Objects.requireNonNull(lxcpath, "lxcpath");
@@ -35,6 +37,14 @@ public record CopyRequest(Path lxcpath, String name, Path newLxcpath, String new
         storageOptions = Map.copyOf(storageOptions);
         extraConfig = List.copyOf(extraConfig);
         hookArguments = List.copyOf(hookArguments);
+    }
+
+    /** A request that refuses a running source, as before {@code allowRunning} existed. */
+    public CopyRequest(Path lxcpath, String name, Path newLxcpath, String newName, boolean snapshot,
+            List<String> storageTypes, Map<String, String> storageOptions, boolean keepName, boolean keepMac,
+            List<String> extraConfig, List<String> hookArguments) {
+        this(lxcpath, name, newLxcpath, newName, snapshot, storageTypes, storageOptions, keepName, keepMac,
+                extraConfig, hookArguments, false);
     }
 
     /** A full copy of {@code name} as {@code newName} in the same lxcpath, with LXC's defaults. */

@@ -34,10 +34,11 @@ import org.lxj.spi.launch.Namespace;
  * @param keepCapabilities keep every capability ({@code lxc-attach -e CAP}, elevated privileges)
  * @param remountSys     remount {@code /sys} and {@code /proc} of the container in a private mount
  *                       namespace ({@code lxc-attach -R}) so they reflect the joined namespaces
+ * @param pty            run the command on a new pty of the container, relayed to the caller's fds, if given
  */
 public record AttachPlan(int initPid, long initStartTime, Set<Namespace> namespaces, List<String> argv,
         List<String> env, long uid, long gid, List<Long> groups, Path cwd, List<Path> cgroups,
-        Optional<CapabilitySets> capabilities, boolean keepCapabilities, boolean remountSys) {
+        Optional<CapabilitySets> capabilities, boolean keepCapabilities, boolean remountSys, Optional<AttachPty> pty) {
 
     /** The namespaces {@code lxc-attach} joins by default. */
     public static final Set<Namespace> ALL = Set.copyOf(EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS,
@@ -75,6 +76,26 @@ public record AttachPlan(int initPid, long initStartTime, Set<Namespace> namespa
             }
         }
         Objects.requireNonNull(capabilities, "capabilities");
+        Objects.requireNonNull(pty, "pty");
+    }
+
+    /** A plan without a pty (the form before {@link #pty} was added). */
+    public AttachPlan(int initPid, long initStartTime, Set<Namespace> namespaces, List<String> argv,
+            List<String> env, long uid, long gid, List<Long> groups, Path cwd, List<Path> cgroups,
+            Optional<CapabilitySets> capabilities, boolean keepCapabilities, boolean remountSys) {
+        this(initPid, initStartTime, namespaces, argv, env, uid, gid, groups, cwd, cgroups, capabilities,
+                keepCapabilities, remountSys, Optional.empty());
+    }
+
+    /**
+     * This plan with the command on a new pty.
+     *
+     * @param terminal the pty request
+     * @return the new plan
+     */
+    public AttachPlan withPty(AttachPty terminal) {
+        return new AttachPlan(initPid, initStartTime, namespaces, argv, env, uid, gid, groups, cwd, cgroups,
+                capabilities, keepCapabilities, remountSys, Optional.of(terminal));
     }
 
     /**
@@ -87,7 +108,7 @@ public record AttachPlan(int initPid, long initStartTime, Set<Namespace> namespa
             List<String> env, long uid, long gid, List<Long> groups, Path cwd, Optional<Path> cgroup,
             Optional<CapabilitySets> capabilities, boolean keepCapabilities, boolean remountSys) {
         this(initPid, initStartTime, namespaces, argv, env, uid, gid, groups, cwd, cgroup.stream().toList(),
-                capabilities, keepCapabilities, remountSys);
+                capabilities, keepCapabilities, remountSys, Optional.empty());
     }
 
     /**
@@ -113,7 +134,7 @@ public record AttachPlan(int initPid, long initStartTime, Set<Namespace> namespa
      */
     public static AttachPlan of(int initPid, long initStartTime, List<String> argv, List<String> env) {
         return new AttachPlan(initPid, initStartTime, ALL, argv, env, 0, 0, List.of(), Path.of("/"),
-                List.of(), Optional.empty(), false, false);
+                List.of(), Optional.empty(), false, false, Optional.empty());
     }
 
     /**

@@ -40,6 +40,24 @@ public interface AttachedProcess extends AutoCloseable {
      */
     boolean kill(int signal);
 
+    /**
+     * The caller's window changed: the launcher copies the size of the caller's terminal to the command's pty
+     * (which sends the command SIGWINCH). Does nothing without a pty or once the command has exited.
+     */
+    default void resize() {
+    }
+
+    /**
+     * The caller's window is {@code rows} x {@code columns} (for callers whose fds are no terminal, such as a
+     * relayed JLine terminal): the launcher sets that size on the command's pty. Does nothing without a pty or
+     * once the command has exited.
+     *
+     * @param rows    the rows, 1..65535
+     * @param columns the columns, 1..65535
+     */
+    default void resize(int rows, int columns) {
+    }
+
     /** Kills the command if it still runs and reaps the launcher. */
     @Override
     void close();

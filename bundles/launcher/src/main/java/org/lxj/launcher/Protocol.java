@@ -28,6 +28,8 @@ public final class Protocol {
     public static final int MSG_REQUEST = 12;
     public static final int MSG_STATUS = 13;
     public static final int MSG_SHUTDOWN = 14;
+    public static final int MSG_WINCH = 15;
+    public static final int MSG_RESIZE = 16;
 
     // Plan attributes. Strings are NUL-terminated inside their payload.
     public static final int ATTR_VERSION = 1;
@@ -81,6 +83,8 @@ public final class Protocol {
     public static final int ATTR_PDEATH_SIGNAL = 47;
     public static final int ATTR_LSM_LABEL = 48;
     public static final int ATTR_LANDLOCK = 49;
+    public static final int ATTR_CONSOLE = 50;
+    public static final int ATTR_ATTACH_PTY = 51;
 
     // Attributes nested in LXJ_ATTR_LSM_LABEL.
     public static final int LSM_NAME = 1;
@@ -95,6 +99,29 @@ public final class Protocol {
     public static final int LANDLOCK_PATH_RULE = 4;
     public static final int LANDLOCK_PORT_RULE = 5;
     public static final int LANDLOCK_BEST_EFFORT = 6;
+
+    // Attributes nested in LXJ_ATTR_CONSOLE, the console modes, and the frames a console viewer sends.
+    public static final int CONSOLE_MODE = 1;
+    public static final int CONSOLE_TTYS = 2;
+    public static final int CONSOLE_TTY_DIR = 3;
+    public static final int CONSOLE_LOG_FILE = 4;
+    public static final int CONSOLE_LOG_SIZE = 5;
+    public static final int CONSOLE_LOG_ROTATE = 6;
+    public static final int CONSOLE_BUFFER_SIZE = 7;
+    public static final int CONSOLE_ROWS = 8;
+    public static final int CONSOLE_COLS = 9;
+    public static final int CONSOLE_UID = 10;
+    public static final int CONSOLE_GID = 11;
+    public static final int CONSOLE_MODE_PTY = 1;
+    public static final int CONSOLE_MODE_NONE = 2;
+    public static final int CONSOLE_FRAME_INPUT = 1;
+    public static final int CONSOLE_FRAME_RESIZE = 2;
+
+    // Attributes nested in LXJ_ATTR_ATTACH_PTY.
+    public static final int APTY_FDS = 1;
+    public static final int APTY_LOG = 2;
+    public static final int APTY_ROWS = 3;
+    public static final int APTY_COLS = 4;
 
     // Attributes nested in LXJ_ATTR_MOUNT.
     public static final int MOUNT_SOURCE = 1;
@@ -206,6 +233,8 @@ public final class Protocol {
     public static final int STEP_TIME = 36;
     public static final int STEP_LSM = 37;
     public static final int STEP_LANDLOCK = 38;
+    public static final int STEP_CONSOLE = 39;
+    public static final int STEP_PTY = 40;
 
     // Exit codes of the launcher/monitor process itself.
     public static final int EXIT_OK = 0;
@@ -273,6 +302,8 @@ public final class Protocol {
             case STEP_TIME -> "time";
             case STEP_LSM -> "lsm";
             case STEP_LANDLOCK -> "landlock";
+            case STEP_CONSOLE -> "console";
+            case STEP_PTY -> "pty";
             default -> "step-" + step;
         };
     }

@@ -8,18 +8,30 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.lxj.api.LxjException;
 
 /**
  * Copies a directory tree with everything a rootfs needs kept: owners, modes (setuid included), extended
  * attributes (so POSIX ACLs and file capabilities), hard links, holes of sparse files, device nodes, fifos,
  * sockets, symlinks (never followed) and access and modification times, with nanoseconds. Data moves inside
- * the kernel ({@code copy_file_range}), data range by data range ({@code SEEK_DATA}/{@code SEEK_HOLE}).
+ * the kernel ({@code copy_file_range}, which clones extents where the filesystem can), data range by data range
+ * ({@code SEEK_DATA}/{@code SEEK_HOLE}).
  * <p>
  * The copy stays on the source's filesystem: a directory where another filesystem is mounted is copied as an
  * empty directory. Metadata is applied in the order the kernel needs: owner first (a {@code chown} clears
  * setuid bits and capabilities), then extended attributes, then the mode, then the times (a directory's after
  * its contents).
+ * <p>
+ * One thread walks the tree and makes directories, links, symlinks and device nodes; regular files of one link
+ * are copied, data and metadata, by a small pool meanwhile (a rootfs is mostly small files, and each costs a
+ * dozen system calls). Directories get their metadata once every file is done, deepest first.
  */
 public final class TreeCopy {
 
@@ -39,10 +51,28 @@ public final class TreeCopy {
     public record Result(long entries, long bytes) {
     }
 
-    private final Syscalls sys;
+    /** At most this many files wait for the pool, so a huge tree does not queue a task per file. */
+    private static final int QUEUED = 256;
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
+    private final Syscalls sys;
+    private final int threads;
+
+    /** A copier with a pool of one thread per processor, at most four. */
     public TreeCopy(Syscalls sys) {
+        this(sys, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * @param threads the threads copying regular files besides the walking one; 0 copies everything in the
+     *                caller's thread
+     */
+    public TreeCopy(Syscalls sys, int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads < 0: " + threads);
+        }
         this.sys = sys;
+        this.threads = threads;
     }
 
     /**
@@ -52,27 +82,49 @@ public final class TreeCopy {
      * caller removes it.
      *
      * @throws SyscallException naming the call and path that failed
-     * @throws LxjException     when a directory cannot be listed
+     * @throws LxjException     when a directory cannot be listed, or the copying thread is interrupted
      */
     public Result copy(Path source, Path target) {
         Stat top = sys.lstat(source.toString());
         if (!top.isDirectory()) {
             throw new LxjException("Failed to copy \"" + source + "\": not a directory");
         }
-        Walk walk = new Walk(top.dev());
-        walk.directory(source, target, top);
-        return new Result(walk.entries, walk.bytes);
+        ExecutorService pool = threads == 0 ? null : Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "lxj-tree-copy-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        Walk walk = new Walk(top.dev(), pool);
+        try {
+            walk.directory(source, target, top);
+        } catch (RuntimeException e) {
+            walk.fail(e);
+        } finally {
+            walk.drain();
+        }
+        walk.rethrow();
+        walk.directoryMetadata();
+        return new Result(walk.entries.sum(), walk.bytes.sum());
+    }
+
+    /** A directory whose metadata waits for its contents. */
+    private record Pending(String src, String dst, Stat st, FileTimes times) {
     }
 
     private final class Walk {
         private final long dev;
+        private final ExecutorService pool;
+        private final Semaphore queued = new Semaphore(QUEUED);
         private final Map<Long, String> linked = new HashMap<>();
-        private long entries;
-        private long bytes;
-        private boolean copyFileRange = true;
+        private final List<Pending> directories = new ArrayList<>();
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        private final LongAdder entries = new LongAdder();
+        private final LongAdder bytes = new LongAdder();
+        private volatile boolean copyFileRange = true;
 
-        Walk(long dev) {
+        Walk(long dev, ExecutorService pool) {
             this.dev = dev;
+            this.pool = pool;
         }
 
         void directory(Path src, Path dst, Stat st) {
@@ -80,7 +132,7 @@ public final class TreeCopy {
             FileTimes times = sys.lstatTimes(src.toString()); // before listing or reading changes the atime
             try {
                 sys.mkdir(d, 0700);
-                entries++;
+                entries.increment();
             } catch (SyscallException e) {
                 if (!e.is(Errno.EEXIST) || !sys.lstat(d).isDirectory()) {
                     throw e;
@@ -88,10 +140,13 @@ public final class TreeCopy {
             }
             if (st.dev() == dev) {
                 for (Path child : list(src)) {
+                    if (failure.get() != null) {
+                        return;
+                    }
                     entry(child, dst.resolve(child.getFileName().toString()));
                 }
             }
-            metadata(src.toString(), d, st, true, times);
+            directories.add(new Pending(src.toString(), d, st, times));
         }
 
         private void entry(Path src, Path dst) {
@@ -106,10 +161,18 @@ public final class TreeCopy {
                 String first = linked.putIfAbsent(st.ino(), d);
                 if (first != null) {
                     sys.link(first, d);
-                    entries++;
+                    entries.increment();
                     return;
                 }
+            } else if (st.isRegularFile() && pool != null) {
+                submit(s, d, st);
+                return;
             }
+            // a file of several links is made here, before the links to it that may follow
+            copyEntry(s, d, st);
+        }
+
+        private void copyEntry(String s, String d, Stat st) {
             FileTimes times = sys.lstatTimes(s);
             if (st.isSymlink()) {
                 sys.symlink(sys.readlink(s), d);
@@ -118,18 +181,87 @@ public final class TreeCopy {
             } else {
                 sys.mknod(d, st.mode(), st.rdev());
             }
-            entries++;
+            entries.increment();
             metadata(s, d, st, !st.isSymlink(), times);
         }
 
+        private void submit(String s, String d, Stat st) {
+            try {
+                queued.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LxjException("Interrupted while copying \"" + s + "\"", e);
+            }
+            pool.execute(() -> {
+                try {
+                    if (failure.get() == null) {
+                        copyEntry(s, d, st);
+                    }
+                } catch (RuntimeException e) {
+                    fail(e);
+                } finally {
+                    queued.release();
+                }
+            });
+        }
+
+        void fail(RuntimeException e) {
+            if (!failure.compareAndSet(null, e) && failure.get() != e) {
+                failure.get().addSuppressed(e);
+            }
+        }
+
+        /** Waits for the pool's files; an interrupt stops the copy. */
+        void drain() {
+            if (pool == null) {
+                return;
+            }
+            pool.shutdown();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    if (pool.awaitTermination(1, TimeUnit.DAYS)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    fail(new LxjException("Interrupted while copying", e));
+                    pool.shutdownNow();
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void rethrow() {
+            RuntimeException e = failure.get();
+            if (e != null) {
+                throw e;
+            }
+        }
+
+        /** In the order the walk finished them: every directory after the ones inside it. */
+        void directoryMetadata() {
+            for (Pending p : directories) {
+                metadata(p.src(), p.dst(), p.st(), true, p.times());
+            }
+        }
+
         private void file(String s, String d, Stat st) {
+            int out;
+            if (st.size() == 0) {
+                out = create(d);
+                sys.close(out);
+                return;
+            }
             int in = sys.open(s, OpenFlags.O_RDONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
             try {
-                int out = sys.open(d, OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL
-                        | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0600);
+                out = create(d);
                 try {
-                    data(in, out, st.size());
-                    sys.ftruncate(out, st.size());
+                    if (data(in, out, st.size()) < st.size()) {
+                        sys.ftruncate(out, st.size()); // a hole at the end
+                    }
                 } finally {
                     sys.close(out);
                 }
@@ -138,29 +270,43 @@ public final class TreeCopy {
             }
         }
 
-        /** Copies the data ranges of {@code in}; the holes between them stay holes in {@code out}. */
-        private void data(int in, int out, long size) {
+        private int create(String d) {
+            return sys.open(d, OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW
+                    | OpenFlags.O_CLOEXEC, 0600);
+        }
+
+        /**
+         * Copies the data ranges of {@code in}; the holes between them stay holes in {@code out}. Returns the
+         * offset up to which {@code out} is written.
+         */
+        private long data(int in, int out, long size) {
             long off = 0;
+            long written = 0;
             while (off < size) {
                 long start;
                 try {
                     start = sys.lseek(in, off, SEEK_DATA);
                 } catch (SyscallException e) {
                     if (e.is(Errno.ENXIO)) {
-                        return; // only a hole is left
+                        return written; // only a hole is left
                     }
                     throw e;
                 }
                 long end = Math.min(sys.lseek(in, start, SEEK_HOLE), size);
                 if (end <= start) {
-                    return;
+                    return written;
                 }
-                range(in, out, start, end);
+                written = range(in, out, start, end);
+                if (written < end) {
+                    return written; // the source shrank meanwhile
+                }
                 off = end;
             }
+            return written;
         }
 
-        private void range(int in, int out, long start, long end) {
+        /** Copies {@code [start, end)}; returns the offset reached (less than {@code end} at an early EOF). */
+        private long range(int in, int out, long start, long end) {
             long pos = start;
             while (pos < end && copyFileRange) {
                 long n;
@@ -174,13 +320,13 @@ public final class TreeCopy {
                     throw e;
                 }
                 if (n == 0) {
-                    return; // the source shrank meanwhile
+                    return pos; // the source shrank meanwhile
                 }
                 pos += n;
-                bytes += n;
+                bytes.add(n);
             }
             if (pos >= end) {
-                return;
+                return pos;
             }
             byte[] buf = new byte[(int) Math.min(BUFFER, end - pos)];
             sys.lseek(in, pos, SEEK_SET);
@@ -188,14 +334,15 @@ public final class TreeCopy {
             while (pos < end) {
                 int n = sys.read(in, buf, 0, (int) Math.min(buf.length, end - pos));
                 if (n == 0) {
-                    return;
+                    return pos;
                 }
                 for (int w = 0; w < n; ) {
                     w += sys.write(out, buf, w, n - w);
                 }
                 pos += n;
-                bytes += n;
+                bytes.add(n);
             }
+            return pos;
         }
 
         private void metadata(String s, String d, Stat st, boolean setMode, FileTimes times) {

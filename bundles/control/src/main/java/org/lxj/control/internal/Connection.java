@@ -3,11 +3,15 @@ package org.lxj.control.internal;
 import static org.lxj.launcher.Protocol.MAX_MESSAGE;
 import static org.lxj.launcher.Protocol.MSG_REQUEST;
 import static org.lxj.launcher.Protocol.MSG_SHUTDOWN;
+import static org.lxj.launcher.Protocol.MSG_WINCH;
 import static org.lxj.launcher.Protocol.REQUEST_FDS;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lxj.linux.PeerCredentials;
 import org.lxj.linux.ReceivedMessage;
@@ -20,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection, on its own platform thread: checks the peer's uid, receives one request with the
  * client's fds 0–2, runs it on those fds and answers its exit status. While the command runs, a watcher
- * thread waits for the client to hang up (Ctrl-C in the client) and then interrupts the command.
+ * thread reads the connection: a WINCH frame (the client's window changed) runs the command's resize hook on
+ * a thread of its own, so a hook that blocks never stops the watcher; anything else, or the client hanging up
+ * (Ctrl-C in the client), interrupts the command.
  */
 final class Connection implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
@@ -33,7 +39,10 @@ final class Connection implements Runnable {
     private boolean finished;
     private boolean closed;
     private volatile boolean clientGone;
-    private SessionRunner.Interruptible running;
+    private SessionRunner.Running running;
+    /** Runs resize hooks one after another; window changes that arrive while one is queued are merged. */
+    private final AtomicBoolean resizeQueued = new AtomicBoolean();
+    private ExecutorService resizer;
     /** A socket pair whose second end is shut down to end every read of the client's stdin; null until a request. */
     private int[] wake;
 
@@ -120,6 +129,9 @@ final class Connection implements Runnable {
                 synchronized (lock) {
                     finished = true;
                     wakeReaders();                        // a job left reading the client's stdin ends too
+                    if (resizer != null) {
+                        resizer.shutdown();               // a hook still running ends on its own
+                    }
                 }
                 Thread.interrupted();                     // an interrupt that came too late is not ours to keep
             }
@@ -138,16 +150,26 @@ final class Connection implements Runnable {
         return clientGone;
     }
 
-    private void started(SessionRunner.Interruptible handle) {
+    private void started(SessionRunner.Running handle) {
         synchronized (lock) {
             running = handle;
         }
     }
 
-    /** Blocks until the client sends anything more or hangs up; while the command runs, that interrupts it. */
+    /**
+     * Reads the connection until the client hangs up or sends anything but WINCH; while the command runs, that
+     * interrupts it.
+     */
     private void watchHangup() {
+        byte[] buf = new byte[64];
         try {
-            sys.recvmsg(fd, new byte[16], 0, 0);
+            for (;;) {
+                ReceivedMessage m = sys.recvmsg(fd, buf, 0, 0);
+                if (m.length() == 0 || m.truncated() || !isWinch(buf, m.length())) {
+                    break;
+                }
+                windowChanged();
+            }
         } catch (SyscallException e) {
             // an error on the connection means the client is gone as well
         }
@@ -162,6 +184,47 @@ final class Connection implements Runnable {
             if (!finished) {
                 wakeReaders();                            // its stdin may be a terminal nobody types into now
             }
+        }
+    }
+
+    private static boolean isWinch(byte[] buf, int length) {
+        try {
+            Frames.Frame f = Frames.frame(buf, length);
+            return f.type() == MSG_WINCH && !f.payload().hasRemaining();
+        } catch (ProtocolException e) {
+            return false;
+        }
+    }
+
+    /** Queues one run of the command's resize hook, unless one is queued already. */
+    private void windowChanged() {
+        synchronized (lock) {
+            if (finished || running == null || !resizeQueued.compareAndSet(false, true)) {
+                return;
+            }
+            if (resizer == null) {
+                resizer = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "lxj-control-resize-" + fd);
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            SessionRunner.Running command = running;
+            resizer.execute(() -> {
+                resizeQueued.set(false);
+                synchronized (lock) {
+                    if (finished) {
+                        return;
+                    }
+                }
+                try {
+                    if (!command.resize()) {
+                        LOG.debug("A window size change, but the command follows no window size");
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("The command's resize hook failed: {}", String.valueOf(e.getMessage()), e);
+                }
+            });
         }
     }
 

@@ -30,12 +30,24 @@ final class SessionRunner {
     static final String FDS_VARIABLE = "lxj.stdio.fds";
     /** Read by the shell's CommandIo: the client's terminal width when its stdout is a terminal. */
     static final String WIDTH_VARIABLE = "lxj.terminal.width";
+    /**
+     * Set by a command that follows the caller's window size, for its duration: a {@link Runnable} the daemon
+     * runs whenever the client reports a window size change (SIGWINCH).
+     */
+    static final String RESIZE_VARIABLE = "lxj.terminal.resize";
     private static final String CONTEXT_VARIABLE = ".context";
     private static final Pattern COMMAND_NAME = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.:-]*");
 
-    /** Where a running command can be interrupted from another thread. */
-    interface Interruptible {
+    /** A running command, as other threads reach it. */
+    interface Running {
+        /** Interrupts the command (the client hung up or the runtime stops). */
         void interrupt();
+
+        /**
+         * Runs the command's {@value #RESIZE_VARIABLE} hook once, if it set one; false when it had none.
+         * Runs on the caller's thread, so never call it from a thread that must not block.
+         */
+        boolean resize();
     }
 
     private final SessionPool pool;
@@ -60,7 +72,7 @@ final class SessionRunner {
      * {@code started} receives a handle that interrupts the command while it runs.
      */
     int run(Request request, InputStream in, PrintStream out, PrintStream err, int[] fds,
-            java.util.function.Consumer<Interruptible> started) {
+            java.util.function.Consumer<Running> started) {
         String name = request.command();
         if (!COMMAND_NAME.matcher(name).matches()) {
             err.println("lxj: \"" + name + "\" is not a command name");
@@ -71,13 +83,25 @@ final class SessionRunner {
         CommandSession session = pooled.session();
         Thread caller = Thread.currentThread();
         java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
-        started.accept(() -> {
-            interrupted.set(true);
-            Job job = session.foregroundJob();
-            if (job != null) {
-                job.interrupt();
+        started.accept(new Running() {
+            @Override
+            public void interrupt() {
+                interrupted.set(true);
+                Job job = session.foregroundJob();
+                if (job != null) {
+                    job.interrupt();
+                }
+                caller.interrupt();
             }
-            caller.interrupt();
+
+            @Override
+            public boolean resize() {
+                if (session.get(RESIZE_VARIABLE) instanceof Runnable hook) {
+                    hook.run();
+                    return true;
+                }
+                return false;
+            }
         });
         try {
             request.cwd().flatMap(SessionRunner::directory).ifPresent(session::currentDir);

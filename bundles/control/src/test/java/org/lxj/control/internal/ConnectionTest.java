@@ -57,6 +57,52 @@ class ConnectionTest {
             return n;
         }
 
+        final CountDownLatch following = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final java.util.concurrent.Semaphore hookRan = new java.util.concurrent.Semaphore(0);
+        final CountDownLatch hookEntered = new CountDownLatch(1);
+        final CountDownLatch hookRelease = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger resizes = new java.util.concurrent.atomic.AtomicInteger();
+        final CompletableFuture<Boolean> interruptedWhileFollowing = new CompletableFuture<>();
+
+        /** Follows the window size (a hook that counts) until released; returns how often it resized. */
+        public int follow(CommandSession session) throws InterruptedException {
+            return followWith(session, () -> {
+                resizes.incrementAndGet();
+                hookRan.release();
+            });
+        }
+
+        /** Follows the window size with a hook that blocks until released, and throws the second time. */
+        public int followstuck(CommandSession session) throws InterruptedException {
+            return followWith(session, () -> {
+                if (resizes.incrementAndGet() > 1) {
+                    throw new IllegalStateException("The pty is gone");
+                }
+                hookEntered.countDown();
+                try {
+                    hookRelease.await(HANG_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+
+        private int followWith(CommandSession session, Runnable hook) throws InterruptedException {
+            session.put(SessionRunner.RESIZE_VARIABLE, hook);
+            try {
+                following.countDown();
+                boolean released = release.await(HANG_SECONDS, TimeUnit.SECONDS);
+                interruptedWhileFollowing.complete(false);
+                return released ? resizes.get() : -1;
+            } catch (InterruptedException e) {
+                interruptedWhileFollowing.complete(true);
+                throw e;
+            } finally {
+                session.put(SessionRunner.RESIZE_VARIABLE, null);
+            }
+        }
+
         /** Starts a reader of stdin and returns at once, as a relay pump left running after its command exited. */
         public String spawnreader(CommandSession session) {
             InputStream in = session.getKeyboard();
@@ -80,6 +126,8 @@ class ConnectionTest {
         processor = new CommandProcessorImpl(threadIo);
         processor.addCommand("t", readers, "readin");
         processor.addCommand("t", readers, "spawnreader");
+        processor.addCommand("t", readers, "follow");
+        processor.addCommand("t", readers, "followstuck");
         runner = new SessionRunner(null, processor, null);
     }
 
@@ -140,6 +188,53 @@ class ConnectionTest {
         t.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
         assertFalse(t.isAlive(), "the connection thread ended");
         assertEquals(-1, readers.readResult.get(HANG_SECONDS, TimeUnit.SECONDS), "the read ended with end of file");
+    }
+
+    private void sendWinch(int client) {
+        byte[] winch = Frames.frame(Protocol.MSG_WINCH);
+        sys.sendmsg(client, winch, winch.length, new int[0], SocketFlags.MSG_NOSIGNAL);
+    }
+
+    private Frames.Frame reply(int client) throws Exception {
+        byte[] buf = new byte[Protocol.MAX_MESSAGE];
+        ReceivedMessage reply = sys.recvmsg(client, buf, 0, 0);
+        return Frames.frame(buf, reply.length());
+    }
+
+    @Test
+    void aWindowChangeRunsTheCommandsResizeHook() throws Exception {
+        int[] control = pair(SocketFlags.SOCK_SEQPACKET);
+        Thread t = connect(control, "follow");
+        assertTrue(readers.following.await(HANG_SECONDS, TimeUnit.SECONDS), "the command follows the window");
+        for (int i = 0; i < 2; i++) {                     // one after another: changes queued together merge
+            sendWinch(control[1]);
+            assertTrue(readers.hookRan.tryAcquire(HANG_SECONDS, TimeUnit.SECONDS), "the window change ran the hook");
+        }
+        readers.release.countDown();
+        Frames.Frame f = reply(control[1]);
+        assertEquals(Protocol.MSG_STATUS, f.type(), "the command's status came back");
+        assertEquals(0, f.payload().getInt(Protocol.TLV_HEADER_SIZE), "the command succeeded");
+        assertEquals(2, readers.resizes.get(), "the hook ran once per window change");
+        assertFalse(readers.interruptedWhileFollowing.get(HANG_SECONDS, TimeUnit.SECONDS), "not interrupted");
+        t.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
+        assertFalse(t.isAlive(), "the connection thread ended");
+    }
+
+    @Test
+    void aResizeHookThatBlocksOrFailsNeverStopsTheHangUpWatch() throws Exception {
+        int[] control = pair(SocketFlags.SOCK_SEQPACKET);
+        Thread t = connect(control, "followstuck");
+        assertTrue(readers.following.await(HANG_SECONDS, TimeUnit.SECONDS), "the command follows the window");
+        sendWinch(control[1]);
+        assertTrue(readers.hookEntered.await(HANG_SECONDS, TimeUnit.SECONDS), "the hook runs and blocks");
+        sendWinch(control[1]);                            // queued behind the blocked hook; that run throws
+        sys.close(control[1]);                            // the client hangs up meanwhile
+        fds.remove(Integer.valueOf(control[1]));
+        assertTrue(readers.interruptedWhileFollowing.get(HANG_SECONDS, TimeUnit.SECONDS),
+                "the hang-up interrupted the command although its hook was blocked");
+        t.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
+        assertFalse(t.isAlive(), "the connection thread ended");
+        readers.hookRelease.countDown();
     }
 
     @Test

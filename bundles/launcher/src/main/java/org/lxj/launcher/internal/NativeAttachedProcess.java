@@ -26,8 +26,10 @@ final class NativeAttachedProcess implements AttachedProcess {
     private final LibC libc;
     private final int launcherPid;
     private final int pid;
-    private ControlSocket ctl;
-    private Integer status;
+    /** Guards closing ctl against a concurrent resize, which does not take this object's monitor. */
+    private final Object sendLock = new Object();
+    private volatile ControlSocket ctl;
+    private volatile Integer status;
 
     NativeAttachedProcess(LibC libc, ControlSocket ctl, int launcherPid, int pid) {
         this.libc = libc;
@@ -103,8 +105,10 @@ final class NativeAttachedProcess implements AttachedProcess {
     private void finish(int s) {
         status = s;
         if (ctl != null) {
-            ctl.close();
-            ctl = null;
+            synchronized (sendLock) {
+                ctl.close();
+                ctl = null;
+            }
             reap(libc, launcherPid);
         }
     }
@@ -122,6 +126,37 @@ final class NativeAttachedProcess implements AttachedProcess {
         }
     }
 
+    /*
+     * Not synchronized: waitFor holds the monitor while it blocks in receive, and a resize must reach the
+     * launcher meanwhile. A SEQPACKET send is atomic, so it never interleaves with a SIGNAL.
+     */
+    @Override
+    public void resize() {
+        send(MSG_RESIZE, new byte[0]);
+    }
+
+    @Override
+    public void resize(int rows, int columns) {
+        if (rows < 1 || rows > 0xFFFF || columns < 1 || columns > 0xFFFF) {
+            throw new IllegalArgumentException("Invalid window size " + rows + "x" + columns);
+        }
+        send(MSG_RESIZE, PlanEncoder.le(8).putInt(rows).putInt(columns).array());
+    }
+
+    private void send(int type, byte[] payload) {
+        synchronized (sendLock) {
+            ControlSocket c = ctl;
+            if (c == null || status != null) {
+                return;
+            }
+            try {
+                c.send(type, payload);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Launcher {} no longer takes {}: {}", launcherPid, type, e.getMessage());
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (ctl != null) {
@@ -132,8 +167,10 @@ final class NativeAttachedProcess implements AttachedProcess {
             } catch (IOException e) {
                 LOG.warn("Launcher {} did not finish: {}", launcherPid, e.getMessage());
             }
-            ctl.close();
-            ctl = null;
+            synchronized (sendLock) {
+                ctl.close();
+                ctl = null;
+            }
             int s = reap(libc, launcherPid);
             if (status == null) {
                 status = s;

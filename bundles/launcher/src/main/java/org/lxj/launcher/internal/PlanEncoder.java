@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.lxj.launcher.AttachPlan;
+import org.lxj.launcher.AttachPty;
 import org.lxj.launcher.LaunchException;
 import org.lxj.launcher.LaunchOptions;
 import org.lxj.spi.launch.CapabilitySets;
@@ -180,6 +181,9 @@ public final class PlanEncoder {
         for (Hook h : plan.hooks()) {
             e.raw(ATTR_HOOK, hook(h));
         }
+        if (plan.console().console() != ConsoleSpec.Console.INHERIT) {
+            e.raw(ATTR_CONSOLE, console(plan.console(), plan));
+        }
         e.process(plan.process());
         if (options.builtinInit()) {
             e.u32(ATTR_BUILTIN_INIT, 1);
@@ -213,6 +217,7 @@ public final class PlanEncoder {
         if (plan.remountSys()) {
             e.u32(ATTR_REMOUNT_SYS, 1);
         }
+        plan.pty().ifPresent(t -> e.raw(ATTR_ATTACH_PTY, attachPty(t)));
         if (!plan.keepCapabilities()) {
             plan.capabilities().ifPresent(c -> e.caps(c));
         }
@@ -251,17 +256,10 @@ public final class PlanEncoder {
             }
         }
         ConsoleSpec c = plan.console();
-        if (c.console() == ConsoleSpec.Console.PTY) {
-            throw unsupported("console pty (use ConsoleSpec.Console.INHERIT or NONE with LaunchStdio)");
-        }
-        if (c.ttys() > 0) {
-            throw unsupported(c.ttys() + " ttys (lxc.tty.max)");
-        }
-        if (c.logFile().isPresent()) {
-            throw unsupported("console log file \"" + c.logFile().get() + "\"");
-        }
-        if (c.bufferSize() > 0) {
-            throw unsupported("console ring buffer");
+        if (c.console() == ConsoleSpec.Console.INHERIT && (c.ttys() > 0 || c.logFile().isPresent()
+                || c.bufferSize() > 0)) {
+            throw unsupported("ttys, console log or ring buffer with an inherited console (use ConsoleSpec.Console.PTY"
+                    + " or NONE)");
         }
         for (MountStep m : plan.mounts()) {
             if (m.flags().contains(org.lxj.spi.launch.MountFlag.MOVE)) {
@@ -282,6 +280,58 @@ public final class PlanEncoder {
         };
     }
 
+    /**
+     * The console and ttys; {@code ptyMax} is not here: it is an option of the container's devpts mount. The
+     * slaves go to the host ids of the container's root when a user namespace maps it.
+     */
+    private static byte[] console(ConsoleSpec c, LaunchPlan plan) {
+        PlanEncoder n = new PlanEncoder();
+        boolean pty = c.console() == ConsoleSpec.Console.PTY;
+        n.u32(CONSOLE_MODE, pty ? CONSOLE_MODE_PTY : CONSOLE_MODE_NONE);
+        if (c.ttys() > 0) {
+            n.u32(CONSOLE_TTYS, c.ttys());
+        }
+        if (!c.ttyDir().isEmpty()) {
+            n.str(CONSOLE_TTY_DIR, c.ttyDir());
+        }
+        if (pty) {
+            if (c.logFile().isPresent()) {
+                n.str(CONSOLE_LOG_FILE, c.logFile().get().toString());
+                if (c.logSize() > 0) {
+                    n.u64(CONSOLE_LOG_SIZE, c.logSize());
+                }
+                if (c.logRotate()) {
+                    n.u32(CONSOLE_LOG_ROTATE, 1);
+                }
+            }
+            if (c.bufferSize() > 0) {
+                n.u32(CONSOLE_BUFFER_SIZE, c.bufferSize());
+            }
+            if (c.rows() > 0) {
+                n.u32(CONSOLE_ROWS, c.rows());
+            }
+            if (c.columns() > 0) {
+                n.u32(CONSOLE_COLS, c.columns());
+            }
+        } else if (c.logFile().isPresent() || c.bufferSize() > 0) {
+            throw new IllegalArgumentException("a console log or ring buffer needs a console (lxc.console.path is none)");
+        }
+        if (plan.cloneNamespaces().contains(Namespace.USER)) {
+            long uid = rootOnHost(plan.idMappings(), IdMapping.Kind.UID);
+            long gid = rootOnHost(plan.idMappings(), IdMapping.Kind.GID);
+            if (uid >= 0 && gid >= 0) {
+                n.u32(CONSOLE_UID, (int) uid);
+                n.u32(CONSOLE_GID, (int) gid);
+            }
+        }
+        return n.bytes();
+    }
+
+    private static long rootOnHost(List<IdMapping> mappings, IdMapping.Kind kind) {
+        return mappings.stream().filter(m -> m.kind() == kind).mapToLong(m -> m.toHost(0)).filter(h -> h >= 0)
+                .findFirst().orElse(-1);
+    }
+
     /** A stop hook of {@code lxc.hook.version} 1 gets its namespace references as variables, else as arguments. */
     private static byte[] hook(Hook h) {
         PlanEncoder n = new PlanEncoder();
@@ -290,6 +340,18 @@ public final class PlanEncoder {
         h.env().forEach(v -> n.str(HOOK_ENV, v));
         if (h.stage() == Hook.Stage.STOP && h.env().contains("LXC_HOOK_VERSION=1")) {
             n.u32(HOOK_NS_ENV, 1);
+        }
+        return n.bytes();
+    }
+
+    /** The std fds the slave replaces, the host log, the size when the caller has no terminal. */
+    private static byte[] attachPty(AttachPty t) {
+        PlanEncoder n = new PlanEncoder();
+        n.u32(APTY_FDS, t.mask());
+        t.log().ifPresent(l -> n.str(APTY_LOG, l.toString()));
+        if (t.rows() > 0) {
+            n.u32(APTY_ROWS, t.rows());
+            n.u32(APTY_COLS, t.columns());
         }
         return n.bytes();
     }

@@ -123,11 +123,56 @@ class PlanEncoderTest {
     }
 
     @Test
+    void aPtyConsoleIsEncodedWithItsTtysLogBufferSizeAndTheContainersRoot() throws Exception {
+        ConsoleSpec spec = new ConsoleSpec(ConsoleSpec.Console.PTY, 4, "lxc", 1024, Optional.of(Path.of("/var/log/c1")),
+                131072, 40, 132, 65536, true);
+        LaunchPlan plan = base("/bin/true").console(spec).cloneNamespace(Namespace.USER)
+                .idMapping(new IdMapping(IdMapping.Kind.UID, 0, 100000, 65536))
+                .idMapping(new IdMapping(IdMapping.Kind.GID, 0, 200000, 65536)).build();
+        List<Attr> console = all(decode(PlanEncoder.encode(plan, Path.of("/run/x"), OPTIONS)), ATTR_CONSOLE);
+        assertEquals(1, console.size());
+        List<Attr> c = decode(console.get(0).value());
+        assertEquals(List.of(CONSOLE_MODE, CONSOLE_TTYS, CONSOLE_TTY_DIR, CONSOLE_LOG_FILE, CONSOLE_LOG_SIZE,
+                CONSOLE_LOG_ROTATE, CONSOLE_BUFFER_SIZE, CONSOLE_ROWS, CONSOLE_COLS, CONSOLE_UID, CONSOLE_GID),
+                c.stream().map(Attr::type).toList());
+        assertEquals(CONSOLE_MODE_PTY, c.get(0).u32());
+        assertEquals(4, c.get(1).u32());
+        assertEquals("lxc", c.get(2).string());
+        assertEquals("/var/log/c1", c.get(3).string());
+        assertEquals(65536, c.get(4).u64());
+        assertEquals(1, c.get(5).u32());
+        assertEquals(131072, c.get(6).u32());
+        assertEquals(40, c.get(7).u32());
+        assertEquals(132, c.get(8).u32());
+        assertEquals(100000, c.get(9).u32());
+        assertEquals(200000, c.get(10).u32());
+    }
+
+    @Test
+    void anInheritedConsoleHasNoAttributeAndNoConsoleIsModeNone() throws Exception {
+        assertTrue(all(decode(PlanEncoder.encode(base("/bin/true").build(), Path.of("/run/x"), OPTIONS)), ATTR_CONSOLE)
+                .isEmpty());
+        ConsoleSpec none = new ConsoleSpec(ConsoleSpec.Console.NONE, 2, "", 0, Optional.empty(), 0, 0, 0);
+        List<Attr> console = all(decode(PlanEncoder.encode(base("/bin/true").console(none).build(), Path.of("/run/x"),
+                OPTIONS)), ATTR_CONSOLE);
+        List<Attr> c = decode(console.get(0).value());
+        assertEquals(List.of(CONSOLE_MODE, CONSOLE_TTYS), c.stream().map(Attr::type).toList());
+        assertEquals(CONSOLE_MODE_NONE, c.get(0).u32());
+        ConsoleSpec noneWithLog = new ConsoleSpec(ConsoleSpec.Console.NONE, 0, "", 0, Optional.of(Path.of("/l")), 0, 0,
+                0);
+        LaunchException e = assertThrows(LaunchException.class, () -> PlanEncoder.encode(
+                base("/bin/true").console(noneWithLog).build(), Path.of("/run/x"), OPTIONS));
+        assertEquals(STEP_PLAN, e.step());
+        assertTrue(e.getMessage().contains("needs a console"), e.getMessage());
+    }
+
+    @Test
     void stepsTheLauncherCannotCarryOutAreRefusedByName() {
-        LaunchException pty = assertThrows(LaunchException.class, () -> PlanEncoder.encode(
-                base("/bin/true").console(ConsoleSpec.DEFAULT).build(), Path.of("/run/x"), OPTIONS));
-        assertEquals(STEP_UNSUPPORTED, pty.step());
-        assertTrue(pty.getMessage().contains("console pty"), pty.getMessage());
+        LaunchException ttys = assertThrows(LaunchException.class, () -> PlanEncoder.encode(
+                base("/bin/true").console(new ConsoleSpec(ConsoleSpec.Console.INHERIT, 2, "", 0, Optional.empty(), 0, 0,
+                        0)).build(), Path.of("/run/x"), OPTIONS));
+        assertEquals(STEP_UNSUPPORTED, ttys.step());
+        assertTrue(ttys.getMessage().contains("inherited console"), ttys.getMessage());
         LaunchException hook = assertThrows(LaunchException.class, () -> PlanEncoder.encode(
                 base("/bin/true").hook(new Hook(Hook.Stage.PRE_START, List.of("/bin/true"), List.of())).build(),
                 Path.of("/run/x"), OPTIONS));
@@ -255,6 +300,26 @@ class PlanEncoderTest {
         assertEquals("/", all(attrs, ATTR_CWD).get(0).string());
         assertEquals(0, all(attrs, ATTR_ROOTFS).size());
         assertEquals(0, all(attrs, ATTR_ATTACH_CGROUP).size());
+    }
+
+    @Test
+    void anAttachPtyCarriesItsFdsLogAndSize() throws Exception {
+        AttachPlan plain = AttachPlan.of(1234, 99, List.of("sh"), List.of("PATH=/bin"));
+        assertEquals(0, all(decode(PlanEncoder.encode(plain, "c1")), ATTR_ATTACH_PTY).size());
+        AttachPlan plan = plain.withPty(new org.lxj.launcher.AttachPty(true, false, true,
+                Optional.of(Path.of("/tmp/pty.log")), 40, 132));
+        List<Attr> pty = all(decode(PlanEncoder.encode(plan, "c1")), ATTR_ATTACH_PTY);
+        assertEquals(1, pty.size());
+        List<Attr> n = decode(pty.get(0).value());
+        assertEquals(List.of(APTY_FDS, APTY_LOG, APTY_ROWS, APTY_COLS), n.stream().map(Attr::type).toList());
+        assertEquals(TTY_IN | TTY_ERR, n.get(0).u32());
+        assertEquals("/tmp/pty.log", n.get(1).string());
+        assertEquals(40, n.get(2).u32());
+        assertEquals(132, n.get(3).u32());
+        List<Attr> copied = decode(all(decode(PlanEncoder.encode(plain.withPty(org.lxj.launcher.AttachPty.forTerminals(
+                false, true, false, Optional.empty())), "c1")), ATTR_ATTACH_PTY).get(0).value());
+        assertEquals(List.of(APTY_FDS), copied.stream().map(Attr::type).toList());
+        assertEquals(TTY_OUT, copied.get(0).u32());
     }
 
     @Test

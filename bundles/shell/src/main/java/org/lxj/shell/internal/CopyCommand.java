@@ -72,6 +72,9 @@ public final class CopyCommand extends OptionCommand {
             """;
 
     private static final Logger LOG = LoggerFactory.getLogger(CopyCommand.class);
+    /** LXC's words when {@code -t} cannot be honoured. */
+    static final String TMPFS_NEEDS_OVERLAY = "A container can only be placed on a tmpfs when the overlay storage "
+            + "driver is used";
     private static final String NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -121,7 +124,10 @@ public final class CopyCommand extends OptionCommand {
             io.out().print("Error: You must provide a NEWNAME for the clone.\n");
             return 1;
         }
-        if (refuseUnsupported(io, n, args, "tmpfs", "allowrunning")) {
+        // LXC ignores -t without -e, and refuses it with -D (the clone would not be a snapshot)
+        boolean tmpfs = ephemeral && args.has("tmpfs");
+        if (tmpfs && args.has("keepdata")) {
+            error(io, n, TMPFS_NEEDS_OVERLAY);
             return 1;
         }
         Path lxcpath = lxcpath(io, args);
@@ -145,10 +151,13 @@ public final class CopyCommand extends OptionCommand {
                 extra.add("lxc.ephemeral = 1");
             }
             mounts.forEach(m -> extra.add("lxc.mount.entry = " + m.entry()));
+            Optional<TmpfsHooks> hooks = tmpfs ? Optional.of(TmpfsHooks.of(newpath.resolve(newName), newName,
+                    args.has("keepname"), RandomSuffix.INSTANCE)) : Optional.empty();
+            hooks.ifPresent(h -> extra.addAll(h.configLines()));
             CopyRequest request = new CopyRequest(lxcpath, n, newpath, newName,
                     ephemeral || args.has("snapshot"), args.last("backingstorage").map(List::of).orElse(List.of()),
                     args.last("fssize").map(s -> Map.of("fssize", s)).orElse(Map.of()), args.has("keepname"),
-                    args.has("keepmac"), extra, command(args));
+                    args.has("keepmac"), extra, command(args), args.has("allowrunning"));
             try (CopyProgress p = CopyProgress.start(io, newName, newpath.resolve(newName))) {
                 runtime.copy(request);
             }
@@ -160,6 +169,17 @@ public final class CopyCommand extends OptionCommand {
                 m.makeDirectories();
             }
             io.out().print("Created " + newName + " as clone of " + n + "\n");
+            if (hooks.isPresent()) {
+                String rootfs = runtime.find(newpath, newName).flatMap(c -> c.config().rootfsPath()).orElse("");
+                if (!hooks.get().layersOver(rootfs)) {
+                    error(io, n, TMPFS_NEEDS_OVERLAY);
+                    runtime.destroy(newpath, newName, new DestroyOptions(true, false));
+                    return 1;
+                }
+                hooks.get().write();
+                io.out().print("Container is placed on tmpfs.\nRebooting will cause all changes made to it to be "
+                        + "lost!\n");
+            }
             return startEphemeral(io, newpath, newName, args.lastOf("daemon", "foreground")
                     .filter("foreground"::equals).isPresent(), !args.has("keepdata"));
         } catch (LxjException e) {

@@ -2,6 +2,7 @@ package org.lxj.shell.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.lxj.api.ContainerRuntime;
 import org.lxj.api.ContainerState;
 import org.lxj.api.LxjException;
 import org.lxj.api.StartOptions;
+import org.lxj.linux.Syscalls;
 import org.lxj.shell.internal.cli.BadArgumentException;
 import org.lxj.shell.internal.cli.Option;
 import org.lxj.shell.internal.cli.ParsedArgs;
@@ -30,8 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code lxc-start}: starts a container's init, or {@code COMMAND} instead of it. Silent on success; a running
- * container is reported and is not an error (status 0), as in LXC. {@code -F} returns once the container has
- * stopped again. LXJ has no console options yet: {@code -c} and {@code -L} are refused, not ignored.
+ * container is reported and is not an error (status 0), as in LXC. {@code -F} relays the container's console to
+ * the caller (its terminal in raw mode; every keystroke goes to the container) and returns once the container has
+ * stopped again. {@code -L FILE} sets {@code lxc.console.logfile}, {@code -c FILE} sets {@code lxc.console.path}
+ * (which LXJ honours only as {@code none}: its console is always a pty).
  */
 @Component(service = Function.class, property = { "osgi.command.scope=lxc", "osgi.command.function=start" })
 public final class StartCommand extends OptionCommand {
@@ -47,8 +51,8 @@ public final class StartCommand extends OptionCommand {
               -F, --foreground       Wait until the container has stopped again
               -p, --pidfile=FILE     Create a file with the process id
               -f, --rcfile=FILE      Load configuration file FILE
-              -c, --console=FILE     Not supported by LXJ
-              -L, --console-log=FILE Not supported by LXJ
+              -c, --console=FILE     Use specified FILE for the container console
+              -L, --console-log=FILE Log container console output to FILE
               -C, --close-all-fds    If any fds are inherited, close them
                                      Note: --daemon implies --close-all-fds
               -s, --define KEY=VAL   Assign VAL to configuration variable KEY
@@ -81,13 +85,20 @@ public final class StartCommand extends OptionCommand {
             Option.withArgument("share-pid", "SHARE-PID"),
             NAME);
 
+    private final ConsoleViewers viewers;
+
     @Activate
-    public StartCommand(@Reference ContainerRuntime runtime, BundleContext context) {
-        this(runtime, context.getBundle().getVersion().toString());
+    public StartCommand(@Reference ContainerRuntime runtime, @Reference Syscalls sys, BundleContext context) {
+        this(runtime, context.getBundle().getVersion().toString(), new ConsoleViewers(Optional.of(sys)));
     }
 
     public StartCommand(ContainerRuntime runtime, String version) {
+        this(runtime, version, new ConsoleViewers(Optional.empty()));
+    }
+
+    StartCommand(ContainerRuntime runtime, String version, ConsoleViewers viewers) {
         super("lxc-start", runtime, OPTIONS, HELP, version);
+        this.viewers = viewers;
     }
 
     /** Here for {@code help lxc:start}; Gogo calls {@link #execute} with the raw arguments. */
@@ -98,17 +109,17 @@ public final class StartCommand extends OptionCommand {
 
     @Override
     int run(CommandIo io, ParsedArgs args) throws BadArgumentException {
-        Map<String, String> overrides = Defines.withLog(Defines.parse(args.all("define")),
-                args.last("logfile").map(io::resolve), args.last("logpriority"));
+        Map<String, String> overrides = new LinkedHashMap<>(Defines.withLog(Defines.parse(args.all("define")),
+                args.last("logfile").map(io::resolve), args.last("logpriority")));
+        args.last("console").ifPresent(c -> overrides.put("lxc.console.path",
+                c.equals("none") ? c : io.resolve(c).toString()));
+        args.last("console-log").ifPresent(l -> overrides.put("lxc.console.logfile", io.resolve(l).toString()));
         Optional<String> name = name(args);
         if (name.isEmpty()) {
             error(io, "No container name specified");
             return 1;
         }
         String n = name.get();
-        if (refuseUnsupported(io, n, args, "console", "console-log")) {
-            return 1;
-        }
         Path lxcpath = lxcpath(io, args);
         Optional<Path> rcfile = args.last("rcfile").map(io::resolve);
         if (rcfile.isPresent() && !loadsRcfile(io, n, rcfile.get())) {
@@ -146,6 +157,12 @@ public final class StartCommand extends OptionCommand {
         }
         LOG.info("Started container {}", name);
         if (options.foreground()) {
+            // the console until the container stops; without one (lxc.console.path = none), just the wait
+            ConsoleRelay.End end = ConsoleCommand.connect(runtime, viewers.of(io), io, lxcpath, name, 0, 0, true,
+                    message -> LOG.debug("{}: no console to relay: {}", name, message));
+            if (end == ConsoleRelay.End.INTERRUPTED) {
+                return 1;
+            }
             runtime.waitFor(lxcpath, name, Set.of(ContainerState.STOPPED), FOREVER);
         }
         return 0;

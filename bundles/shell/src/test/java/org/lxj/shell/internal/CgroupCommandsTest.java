@@ -80,8 +80,8 @@ class CgroupCommandsTest {
 
     @Test
     void freezeAndUnfreezeAnswerAsLxc() {
-        FreezeCommand freeze = new FreezeCommand(runtime, "0.1.0");
-        UnfreezeCommand unfreeze = new UnfreezeCommand(runtime, "0.1.0");
+        FreezeCommand freeze = new FreezeCommand(runtime, "0.1.0", FreezeCommand.Verb.FREEZE);
+        FreezeCommand unfreeze = new FreezeCommand(runtime, "0.1.0", FreezeCommand.Verb.UNFREEZE);
         assertEquals(new Result("", "", 0), run(freeze, "-P /tmp/shell-oracle -n web"));
         assertEquals(new Result("", "", 0), run(unfreeze, "-P /tmp/shell-oracle web"));
         assertEquals(List.of("freeze web", "unfreeze web"), runtime.calls);
@@ -95,6 +95,10 @@ class CgroupCommandsTest {
                 run(unfreeze, "-P /tmp/shell-oracle -n nosuch"));
         assertEquals(new Result("", "lxc-freeze: No container name specified\n", 1), run(freeze, ""));
         assertTrue(run(freeze, "--help").err().startsWith("Usage: lxc-freeze --name=NAME\n\nlxc-freeze freezes"));
+        assertEquals(new Result("", "lxc-unfreeze: No container name specified\n", 1), run(unfreeze, ""));
+        assertTrue(run(unfreeze, "--help").err().startsWith(
+                "Usage: lxc-unfreeze --name=NAME\n\nlxc-unfreeze unfreezes a container with the identifier NAME\n\n"
+                        + "Options :\n  -n, --name=NAME   NAME of the container\n"));
     }
 
     @Test

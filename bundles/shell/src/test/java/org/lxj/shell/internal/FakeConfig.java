@@ -20,7 +20,7 @@ final class FakeConfig implements ContainerConfig {
     private static final Set<String> KNOWN_KEYS = Set.of("lxc.uts.name", "lxc.tty.max", "lxc.start.auto",
             "lxc.group", "lxc.init.cmd", "lxc.idmap", "lxc.mount.entry", "lxc.rootfs.path", "lxc.net.0.type",
             "lxc.net.0.link", "lxc.net.0.flags", "lxc.apparmor.profile", "lxc.apparmor.allow_nesting",
-            "lxc.log.file", "lxc.log.level");
+            "lxc.log.file", "lxc.log.level", "lxc.console.path", "lxc.console.logfile");
 
     private final List<ConfigEntry> entries = new ArrayList<>();
 

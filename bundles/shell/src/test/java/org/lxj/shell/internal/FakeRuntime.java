@@ -56,6 +56,8 @@ class FakeRuntime implements ContainerRuntime {
     final List<ExecuteOptions> executed = new ArrayList<>();
     final List<AttachOptions> attached = new ArrayList<>();
     final List<Stdio> stdios = new ArrayList<>();
+    /** The terminal of each attach that had one (lxc-attach when a caller fd is a terminal). */
+    final List<org.lxj.api.AttachTerminal> terminals = new ArrayList<>();
     final List<Wait> waited = new ArrayList<>();
     LxjException startFailure;
     LxjException stopFailure;
@@ -204,6 +206,13 @@ class FakeRuntime implements ContainerRuntime {
         attached.add(options);
         stdios.add(stdio);
         return FakeProgram.run(options.command(), stdio);
+    }
+
+    @Override
+    public int attach(Path lxcpath, String name, AttachOptions options, Stdio stdio,
+            org.lxj.api.AttachTerminal terminal) {
+        terminals.add(terminal);
+        return attach(lxcpath, name, options, stdio);
     }
 
     /**

@@ -105,16 +105,24 @@ class RunCommandsTest {
     }
 
     @Test
-    void startReportsFailuresAndRefusesConsoleOptions() {
+    void startReportsFailures() {
         FakeRuntime r = RunGoldenTest.runtime(false);
         r.startFailure = new LxjException("Failed to mount \"proc\" on \"/proc\": EPERM");
         Result failed = run(r, "lxc-start", "-n", "b1");
         assertEquals("lxc-start: b1: Failed to mount \"proc\" on \"/proc\": EPERM\n"
                 + "lxc-start: b1: The container failed to start\n", failed.err());
         assertEquals(1, failed.status());
-        Result console = run(r, "lxc-start", "-n", "b1", "-L", "/tmp/console.log");
-        assertEquals(new Result("", "lxc-start: b1: Option --console-log is not supported by LXJ\n", 1), console);
         assertEquals(List.of(), r.started);
+    }
+
+    @Test
+    void startConsoleOptionsAreConfigKeys() {
+        FakeRuntime r = RunGoldenTest.runtime(false);
+        assertEquals(new Result("", "", 0), run(r, "lxc-start", "-n", "b1", "-L", "console.log", "-c", "none"));
+        Map<String, String> o = r.started.get(0).overrides();
+        assertEquals("none", o.get("lxc.console.path"));
+        assertTrue(Path.of(o.get("lxc.console.logfile")).isAbsolute(), o.toString());
+        assertTrue(o.get("lxc.console.logfile").endsWith("/console.log"), o.toString());
     }
 
     // lxc-stop

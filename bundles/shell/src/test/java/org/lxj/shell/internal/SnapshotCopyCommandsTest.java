@@ -1,6 +1,7 @@
 package org.lxj.shell.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.lxj.shell.internal.GoldenTest.P;
 import static org.lxj.shell.internal.GoldenTest.oracleRuntime;
@@ -149,9 +150,21 @@ class SnapshotCopyCommandsTest {
         Result missing = copy("-P /tmp/shell-oracle -n nope -N x");
         assertEquals("Error: container nope is not defined\n", missing.err());
         assertEquals(1, missing.status());
-        Result tmpfs = copy("-P /tmp/shell-oracle -n c1 -e -t");
-        assertEquals("lxc-copy: c1: Option --tmpfs is not supported by LXJ\n", tmpfs.err());
+        Result tmpfs = copy("-P /tmp/shell-oracle -n c1 -e -t -D");
+        assertEquals("lxc-copy: c1: A container can only be placed on a tmpfs when the overlay storage driver is "
+                + "used\n", tmpfs.err());
+        assertEquals(1, tmpfs.status());
         assertTrue(runtime.copies.isEmpty());
+    }
+
+    @Test
+    void tmpfsWithoutEphemeralIsIgnoredAndAllowRunningReachesTheRuntime() {
+        assertEquals(0, copy("-P /tmp/shell-oracle -n c1 -N t1 -t").status());
+        assertEquals(List.of(), runtime.copies.get(0).extraConfig(), "as LXC: -t only counts with -e");
+        assertFalse(runtime.copies.get(0).allowRunning());
+
+        assertEquals(0, copy("-P /tmp/shell-oracle -n c1 -N t2 -a").status());
+        assertTrue(runtime.copies.get(1).allowRunning());
     }
 
     @Test

@@ -18,9 +18,13 @@ import java.util.Optional;
  *                     ({@code lxc.console.buffer.size})
  * @param rows         the initial rows of the console pty, 0 to leave the kernel default
  * @param columns      the initial columns of the console pty, 0 to leave the kernel default
+ * @param logSize      the size in bytes at which the console log is rotated or truncated, 0 for no limit
+ *                     ({@code lxc.console.size})
+ * @param logRotate    whether a full console log is rotated to {@code <logFile>.1} rather than truncated
+ *                     ({@code lxc.console.rotate})
  */
 public record ConsoleSpec(Console console, int ttys, String ttyDir, int ptyMax, Optional<Path> logFile,
-        int bufferSize, int rows, int columns) {
+        int bufferSize, int rows, int columns, long logSize, boolean logRotate) {
 
     /** How the container's console and stdio are provided. */
     public enum Console {
@@ -34,6 +38,12 @@ public record ConsoleSpec(Console console, int ttys, String ttyDir, int ptyMax, 
 
     /** No ttys, a pty console without log or buffer. */
     public static final ConsoleSpec DEFAULT = new ConsoleSpec(Console.PTY, 0, "", 0, Optional.empty(), 0, 0, 0);
+
+    /** A console whose log, if any, grows without limit (the form of {@code org.lxj.spi.launch} 1.1). */
+    public ConsoleSpec(Console console, int ttys, String ttyDir, int ptyMax, Optional<Path> logFile, int bufferSize,
+            int rows, int columns) {
+        this(console, ttys, ttyDir, ptyMax, logFile, bufferSize, rows, columns, 0, false);
+    }
 
     public ConsoleSpec {
         Objects.requireNonNull(console, "console");
@@ -51,6 +61,9 @@ public record ConsoleSpec(Console console, int ttys, String ttyDir, int ptyMax, 
         if (bufferSize < 0) {
             throw new PlanValidationException("console buffer size", Integer.toString(bufferSize),
                     "must not be negative");
+        }
+        if (logSize < 0) {
+            throw new PlanValidationException("console log size", Long.toString(logSize), "must not be negative");
         }
         if (rows < 0 || rows > 0xFFFF || columns < 0 || columns > 0xFFFF) {
             throw new PlanValidationException("console size", rows + "x" + columns, "must be 0 to 65535 each");

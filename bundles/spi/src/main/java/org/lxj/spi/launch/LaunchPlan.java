@@ -462,6 +462,16 @@ public final class LaunchPlan {
             return this;
         }
 
+        /**
+         * Where init is placed in the cgroup tree, as chosen so far (the payload directories, which
+         * {@code lxc.mount.auto = cgroup} binds when init has no cgroup namespace).
+         *
+         * @since 1.2
+         */
+        public CgroupPlacement cgroupPlacement() {
+            return cgroup;
+        }
+
         /** The namespaces chosen for creation so far. */
         public Set<Namespace> cloneNamespaces() {
             return Set.copyOf(cloneNamespaces);

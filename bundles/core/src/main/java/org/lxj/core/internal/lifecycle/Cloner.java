@@ -51,7 +51,7 @@ final class Cloner {
     /** One clone to make. */
     record Spec(LxcLayout source, LxcLayout target, Kind kind, List<String> storageTypes,
             Map<String, String> storageOptions, boolean keepName, boolean keepMac, List<String> extraConfig,
-            List<String> hookArguments, boolean existingDir) {
+            List<String> hookArguments, boolean existingDir, boolean allowRunning) {
     }
 
     private final Function<Path, ContainerConfig> parser;
@@ -82,7 +82,7 @@ final class Cloner {
             types = storage.orDefault(List.of()); // LXC: a copy into another lxcpath gets the default type
         }
         make(new Spec(source, target, r.snapshot() ? Kind.SNAPSHOT_CLONE : Kind.COPY, types, r.storageOptions(),
-                r.keepName(), r.keepMac(), r.extraConfig(), r.hookArguments(), false), t -> { });
+                r.keepName(), r.keepMac(), r.extraConfig(), r.hookArguments(), false, r.allowRunning()), t -> { });
         LOG.info("{}: {} of \"{}\" created in \"{}\"", r.newName(), r.snapshot() ? "snapshot clone" : "copy", r.name(),
                 target.lxcpath());
         return target;
@@ -95,9 +95,10 @@ final class Cloner {
         if (!src.isDefined()) {
             throw new ContainerNotFoundException(src.name(), src.lxcpath());
         }
-        if (states.state(src.lxcpath(), src.name()).isActive()) {
-            throw new ContainerBusyException("Failed to clone \"" + src.name() + "\": it is "
-                    + states.state(src.lxcpath(), src.name()));
+        if (!s.allowRunning() && states.state(src.lxcpath(), src.name()).isActive()) {
+            // LXC's words
+            throw new ContainerBusyException("Original container (" + src.name() + ") is running. Use "
+                    + "--allowrunning if you want to force a snapshot of the running container");
         }
         List<String> lines = ConfigFiles.copiedLines(src.config());
         String srcRootfs = parser.apply(src.config()).rootfsPath().map(String::trim).filter(v -> !v.isEmpty())
@@ -107,6 +108,8 @@ final class Cloner {
         RootfsCloner.Made made = null;
         boolean done = false;
         try {
+            // before the source is mounted: a kill from here on leaves a leftover whose sweeper unmounts it
+            new CloneJournal(srcRootfs, src.rootfs(), new Bookkeeping.Pair(src.lxcpath(), src.name())).write(dst.dir());
             made = makeRootfs(s, srcRootfs);
             ConfigFiles.write(dst.config(), CloneConfig.rewrite(lines, made.rootfsPath(),
                     s.keepName() ? Optional.empty() : Optional.of(dst.name()), !s.keepMac(), src.dir(), dst.dir(),
@@ -117,6 +120,7 @@ final class Cloner {
                 Bookkeeping.add(dst.lxcRdepends(), new Bookkeeping.Pair(src.lxcpath(), src.name()));
             }
             beforeRelease.accept(dst);
+            CloneJournal.remove(dst.dir());
             claim.release();
             done = true;
         } finally {
@@ -226,8 +230,8 @@ final class Cloner {
             throw new ContainerBusyException("Failed to rename \"" + name + "\": it has snapshots or clones");
         }
         LxcLayout target = new LxcLayout(lxcpath, newName);
-        make(new Spec(source, target, Kind.COPY, List.of(), Map.of(), false, true, List.of(), List.of(), false),
-                t -> { });
+        make(new Spec(source, target, Kind.COPY, List.of(), Map.of(), false, true, List.of(), List.of(), false,
+                false), t -> { });
         destroyer.destroy(lxcpath, name, DestroyOptions.DEFAULT);
         LOG.info("{}: renamed to \"{}\"", name, newName);
         return target;

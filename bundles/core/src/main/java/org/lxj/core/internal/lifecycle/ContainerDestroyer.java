@@ -41,9 +41,11 @@ final class ContainerDestroyer {
     private final OneDeviceRemover remover;
     private final StateStore states;
     private final EventSink events;
+    private final HostMounts mounts;
 
     ContainerDestroyer(Function<Path, ContainerConfig> parser, StorageChoice storage, ClaimRegistry claims,
-            OneDeviceRemover remover, StateStore states, EventSink events) {
+            OneDeviceRemover remover, StateStore states, EventSink events, HostMounts mounts) {
+        this.mounts = mounts;
         this.parser = parser;
         this.storage = storage;
         this.claims = claims;
@@ -69,6 +71,11 @@ final class ContainerDestroyer {
             Optional<String> rootfs = parser.apply(layout.config()).rootfsPath();
             if (options.snapshots()) {
                 destroySnapshots(layout, options);
+            }
+            // a stopped container has nothing mounted inside its directory but what a failed start or a killed
+            // command left (lxc-copy -t's tmpfs when its post-stop hook did not run)
+            for (Path m : mounts.detachBelow(layout.dir())) {
+                LOG.warn("{}: detached \"{}\", left mounted in the container's directory", name, m);
             }
             if (rootfs.isPresent()) {
                 runDestroyHooks(layout, rootfs.get());
@@ -102,11 +109,10 @@ final class ContainerDestroyer {
         // with -s, dependents that are this container's own snapshots go first and are no obstacle
         if (Bookkeeping.pairs(layout.lxcSnapshots()).stream()
                 .anyMatch(p -> !(options.snapshots() && p.lxcpath().normalize().equals(layout.snaps())))) {
-            throw new ContainerBusyException("Failed to destroy \"" + name + "\": it has clones");
+            throw new ContainerBusyException("Destroying " + name + " failed: " + name + " has clones"); // LXC's words
         }
         if (!options.snapshots() && !snapshots(layout).isEmpty()) {
-            throw new ContainerBusyException("Failed to destroy \"" + name + "\": it has snapshots (use -s to "
-                    + "destroy them too)");
+            throw new ContainerBusyException("Destroying " + name + " failed: " + name + " has snapshots");
         }
     }
 

@@ -57,16 +57,29 @@ public final class Lifecycle {
      */
     public Lifecycle(SystemConfig system, Backends backends, Function<Path, ContainerConfig> parser,
             StateStore states, EventSink events, Path lxcTemplates) {
+        this(system, backends, parser, states, events, lxcTemplates, HostMounts.NONE);
+    }
+
+    /**
+     * @param mounts the host's mount table, from which leftovers of killed commands are unmounted
+     */
+    public Lifecycle(SystemConfig system, Backends backends, Function<Path, ContainerConfig> parser,
+            StateStore states, EventSink events, HostMounts mounts) {
+        this(system, backends, parser, states, events, TemplateScript.LXC_TEMPLATES, mounts);
+    }
+
+    public Lifecycle(SystemConfig system, Backends backends, Function<Path, ContainerConfig> parser,
+            StateStore states, EventSink events, Path lxcTemplates, HostMounts mounts) {
         this.system = system;
         this.parser = parser;
         this.states = states;
         ClaimRegistry claims = new ClaimRegistry();
         OneDeviceRemover remover = new OneDeviceRemover();
         StorageChoice storage = new StorageChoice(backends, lxcTemplates);
-        this.sweeper = new LeftoverSweeper(claims, parser, storage, remover);
+        this.sweeper = new LeftoverSweeper(claims, parser, storage, remover, mounts, states);
         this.creator = new ContainerCreator(system, parser, storage, sweeper, claims, remover, events,
                 layout -> container(layout.lxcpath(), layout.name()));
-        this.destroyer = new ContainerDestroyer(parser, storage, claims, remover, states, events);
+        this.destroyer = new ContainerDestroyer(parser, storage, claims, remover, states, events, mounts);
         this.cloner = new Cloner(parser, storage, new RootfsCloner(backends, storage), sweeper, claims, remover,
                 states);
         this.snapshots = new Snapshots(cloner, destroyer, sweeper, storage, remover, parser, states);

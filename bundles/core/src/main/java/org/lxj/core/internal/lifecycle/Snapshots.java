@@ -60,7 +60,7 @@ final class Snapshots {
         String snap = SnapshotFiles.nextName(c.snaps());
         LxcLayout target = new LxcLayout(c.snaps(), snap);
         cloner.make(new Cloner.Spec(c, target, Cloner.Kind.SNAPSHOT, List.of(), Map.of(), true, true, List.of(),
-                List.of(), false), t -> {
+                List.of(), false, false), t -> {
                     write(t.dir().resolve(SnapshotFiles.TS),
                             SnapshotFiles.timestamp(LocalDateTime.now()).getBytes(StandardCharsets.UTF_8));
                     comment.ifPresent(b -> write(t.dir().resolve(SnapshotFiles.COMMENT), b));
@@ -93,7 +93,7 @@ final class Snapshots {
             clearForRestore(c);
         }
         cloner.make(new Cloner.Spec(s, target, Cloner.Kind.RESTORE, List.of(), Map.of(), inPlace, inPlace,
-                List.of(), List.of(), inPlace), t -> { });
+                List.of(), List.of(), inPlace, false), t -> { });
         LOG.info("{}: snapshot \"{}\" restored as \"{}\"", name, snap, newName);
         return target;
     }

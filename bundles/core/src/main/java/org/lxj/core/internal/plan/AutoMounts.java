@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 
 import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.spi.host.CgroupHierarchy;
+import org.lxj.spi.launch.CgroupPlacement;
 import org.lxj.spi.host.HostFacts;
 import org.lxj.spi.launch.MountFlag;
 import org.lxj.spi.launch.MountStep;
@@ -96,14 +97,23 @@ final class AutoMounts {
 
     /**
      * {@code cgroup[-full][:mixed|:ro|:rw][:force]}. In a new cgroup namespace LXC leaves cgroup mounts to the
-     * container's init unless {@code :force} is given; otherwise each host hierarchy is mounted afresh under a
-     * tmpfs at {@code /sys/fs/cgroup}. Inside the container's cgroup namespace such a mount shows the container's
-     * own subtree only (its root is the payload cgroup), so {@code cgroup} and {@code cgroup-full} are the same
-     * there: {@code :ro} mounts the hierarchies read-only, {@code :mixed} (the default) leaves the container's own
-     * cgroups writable under a read-only tmpfs, {@code :rw} leaves the tmpfs writable too. Without a cgroup
-     * namespace a fresh mount would show the host's whole tree, so only {@code :rw} makes it writable.
+     * container's init unless {@code :force} is given; otherwise a tmpfs goes to {@code /sys/fs/cgroup} with a
+     * directory per hierarchy. Without a specifier the mode is {@code :rw} when the container keeps
+     * {@code CAP_SYS_ADMIN} (it could remount them read-write anyway) and {@code :mixed} otherwise, as LXC decides.
+     * <p>
+     * Inside the container's cgroup namespace each hierarchy is mounted afresh and shows the container's own
+     * subtree only (its root is the payload cgroup), so {@code cgroup} and {@code cgroup-full} are the same there:
+     * {@code :ro} mounts them read-only, {@code :mixed} leaves them writable under a read-only tmpfs, {@code :rw}
+     * leaves the tmpfs writable too. Without a cgroup namespace a fresh mount would show the host's whole tree, so,
+     * as LXC does, {@code cgroup} binds only the container's own cgroup of each hierarchy (its payload directory,
+     * from {@code placement}) at its path below {@code /sys/fs/cgroup/<hierarchy>}, the directories leading to it
+     * plain directories of the tmpfs, and {@code cgroup-full} binds the host's hierarchy read-only (writable for
+     * {@code :rw}) with the container's own cgroup writable on top for {@code :mixed}. A hierarchy in which the
+     * container has no cgroup gets nothing ({@code cgroup}) or the host tree ({@code cgroup-full}). With no placement at all (no cgroup backend installed) the hierarchies are mounted
+     * afresh, read-only unless {@code :rw}.
      */
-    void cgroup(String token, boolean ownCgroupNamespace, Optional<HostFacts> host) {
+    void cgroup(String token, boolean ownCgroupNamespace, Optional<HostFacts> host, CgroupPlacement placement,
+            boolean sysAdminKept) {
         boolean force = token.endsWith(":force");
         if (ownCgroupNamespace && !force) {
             return;
@@ -113,21 +123,76 @@ final class AutoMounts {
             throw new UnsupportedFeatureException("Config key \"lxc.mount.auto\" value \"" + token
                     + "\" needs the host's cgroup hierarchies, and none are known");
         }
-        boolean rw = token.contains(":rw");
-        boolean writableCgroups = rw || ownCgroupNamespace && !token.contains(":ro");
+        String mode = token.contains(":ro") ? "ro" : token.contains(":rw") ? "rw" : token.contains(":mixed")
+                ? "mixed" : sysAdminKept ? "rw" : "mixed";
+        boolean full = token.startsWith("cgroup-full");
+        List<Path> payloads = payloadDirectories(placement);
         Path root = Path.of("/sys/fs/cgroup");
         steps.add(MountStep.filesystem("tmpfs", root, SAFE, "mode=755"));
         for (CgroupHierarchy h : hierarchies) {
             Path name = h.mountPoint().getFileName();
-            if (name == null || h.mountPoint().equals(root)) {
-                steps.add(cgroupMount(h, root, writableCgroups));
+            Path target = name == null || h.mountPoint().equals(root) ? root : root.resolve(name.toString());
+            if (ownCgroupNamespace || payloads.isEmpty()) {
+                steps.add(cgroupMount(h, target, mode.equals("rw") || ownCgroupNamespace && mode.equals("mixed")));
                 continue;
             }
-            steps.add(cgroupMount(h, root.resolve(name.toString()), writableCgroups));
+            Optional<Path> own = payloads.stream().filter(p -> p.startsWith(h.mountPoint()) && hierarchies.stream()
+                    .filter(o -> p.startsWith(o.mountPoint())).allMatch(o -> h.mountPoint().startsWith(
+                            o.mountPoint()))).findFirst();
+            Optional<Path> ownTarget = own.map(p -> target.resolve(h.mountPoint().relativize(p).toString()));
+            if (full) {
+                hostBind(h.mountPoint(), target, !mode.equals("rw"));
+                if (mode.equals("mixed") && own.isPresent()) {
+                    hostBind(own.get(), ownTarget.get(), false);
+                }
+            } else if (own.isPresent()) {
+                hostBind(own.get(), ownTarget.get(), mode.equals("ro"));
+            }
         }
-        if (!rw) {
+        if (!mode.equals("rw")) {
             steps.add(remount(root, true));
         }
+    }
+
+    /** A bind of host directory {@code source} to {@code target} (made in the tmpfs when missing), then read-only. */
+    private void hostBind(Path source, Path target, boolean readOnly) {
+        steps.add(new MountStep(source.toString(), target, "", EnumSet.of(MountFlag.BIND), "", Optional.empty(),
+                MountStep.Create.DIR, false, false));
+        if (readOnly) {
+            steps.add(remount(target, true));
+        }
+    }
+
+    /** The payload directory of each hierarchy init is placed in. */
+    private static List<Path> payloadDirectories(CgroupPlacement placement) {
+        List<Path> out = new ArrayList<>();
+        placement.cloneInto().ifPresent(out::add);
+        placement.procsFiles().forEach(f -> out.add(f.getParent()));
+        return out;
+    }
+
+    /**
+     * Whether the container keeps {@code CAP_SYS_ADMIN}, as LXC reads it for a bare {@code cgroup}: named in
+     * {@code lxc.cap.keep} when that is set, else not named in {@code lxc.cap.drop}.
+     */
+    static boolean keepsSysAdmin(List<String> keep, List<String> drop) {
+        List<String> kept = words(keep);
+        if (!kept.isEmpty()) {
+            return kept.contains("sys_admin");
+        }
+        return !words(drop).contains("sys_admin");
+    }
+
+    private static List<String> words(List<String> values) {
+        List<String> out = new ArrayList<>();
+        for (String v : values) {
+            for (String w : v.trim().split("\\s+")) {
+                if (!w.isEmpty()) {
+                    out.add(w.toLowerCase(java.util.Locale.ROOT).replaceFirst("^cap_", ""));
+                }
+            }
+        }
+        return out;
     }
 
     private static MountStep cgroupMount(CgroupHierarchy h, Path target, boolean rw) {

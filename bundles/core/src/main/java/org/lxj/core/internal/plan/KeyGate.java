@@ -8,19 +8,15 @@ import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.api.config.ConfigEntry;
 import org.lxj.api.config.ContainerConfig;
 import org.lxj.spi.launch.LaunchContributor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Refuses, before anything is prepared, a config that asks for a mechanism nothing installed provides: keys
  * served by contributor bundles that are missing, and keys whose mechanism this runtime does not have yet
- * (network devices, consoles and ttys, clone and destroy hooks). A key is never silently ignored.
+ * (network devices, clone and destroy hooks). A key is never silently ignored.
  */
 public final class KeyGate {
     private static final Set<String> HARMLESS_APPARMOR = Set.of("unconfined", "unchanged");
     private static final Set<String> NIC_TYPES_BUILT_IN = Set.of("empty", "none");
-
-    private static final Logger LOG = LoggerFactory.getLogger(KeyGate.class);
 
     private KeyGate() {
     }
@@ -49,12 +45,6 @@ public final class KeyGate {
             if (m.isPresent() && !m.get().installedIn(installed)) {
                 throw new UnsupportedFeatureException("Config key \"" + e.key() + "\" needs "
                         + m.get().description() + ", and none is installed");
-            }
-            if (e.key().equals("lxc.tty.max") && !value.equals("0")) {
-                // templates (busybox among them) ask for ttys; a container without them still runs, so this
-                // is said rather than refused until the console bundle provides them
-                LOG.info("Config key \"lxc.tty.max\" = {} ({}:{}): ttys need console support, which is not "
-                        + "installed; the container gets none", value, e.file(), e.line());
             }
             if (e.key().startsWith("lxc.net.") && e.key().endsWith(".type") && nicTypes.contains(value)) {
                 continue;
@@ -107,12 +97,6 @@ public final class KeyGate {
             return Optional.of("a network backend for type \"" + value + "\"");
         }
         boolean zero = value.equals("0");
-        if (key.equals("lxc.tty.dir")
-                || (key.equals("lxc.console.path") && !value.equals("none")) || key.equals("lxc.console.logfile")
-                || (key.equals("lxc.console.rotate") && !zero) || (key.equals("lxc.console.buffer.size") && !zero)
-                || (key.equals("lxc.console.size") && !zero)) {
-            return Optional.of("console and tty support");
-        }
         if (key.equals("lxc.hook.clone") || key.equals("lxc.hook.destroy")) {
             return Optional.of("clone and destroy hook support (lxc-copy, lxc-destroy)");
         }

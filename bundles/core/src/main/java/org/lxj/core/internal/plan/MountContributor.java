@@ -55,7 +55,8 @@ final class MountContributor implements LaunchContributor {
         tokens.proc().ifPresent(mode -> auto.proc(mode, ownNet));
         tokens.sys().ifPresent(mode -> auto.sys(mode, ownNet));
         tokens.cgroup().ifPresent(t -> auto.cgroup(t, plan.cloneNamespaces().contains(Namespace.CGROUP),
-                Optional.of(context.host())));
+                Optional.of(context.host()), plan.cgroupPlacement(),
+                AutoMounts.keepsSysAdmin(config.values("lxc.cap.keep"), config.values("lxc.cap.drop"))));
         auto.steps().forEach(plan::mount);
         boolean hasRootfs = plan.rootfsSpec().isPresent();
         if (hasRootfs && autodev(config)) {

@@ -14,7 +14,6 @@ import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.api.config.ConfigEntry;
 import org.lxj.api.config.ContainerConfig;
 import org.lxj.spi.backend.ContainerContext;
-import org.lxj.spi.launch.ConsoleSpec;
 import org.lxj.spi.launch.LaunchContributor;
 import org.lxj.spi.launch.LaunchPlan;
 import org.lxj.spi.launch.Namespace;
@@ -75,9 +74,7 @@ final class ProcessContributor implements LaunchContributor {
                 .ifPresent(v -> plan.noNewPrivileges(true));
         config.value("lxc.arch").map(String::trim).filter(a -> !a.isEmpty()).ifPresent(a -> arch(a, plan));
         plan.process(process(config));
-        plan.console(request.mode() == LaunchRequest.Mode.EXECUTE
-                ? new ConsoleSpec(ConsoleSpec.Console.INHERIT, 0, "", 0, Optional.empty(), 0, 0, 0)
-                : new ConsoleSpec(ConsoleSpec.Console.NONE, 0, "", 0, Optional.empty(), 0, 0, 0));
+        plan.console(request.mode() == LaunchRequest.Mode.EXECUTE ? ConsoleKeys.execute() : ConsoleKeys.start(config));
     }
 
     private static void arch(String arch, LaunchPlan.Builder plan) {

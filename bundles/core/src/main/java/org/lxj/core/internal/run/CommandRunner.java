@@ -21,6 +21,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.lxj.api.AttachOptions;
+import org.lxj.api.AttachTerminal;
 import org.lxj.api.ContainerNotRunningException;
 import org.lxj.api.ExecuteOptions;
 import org.lxj.api.LxjException;
@@ -30,6 +31,7 @@ import org.lxj.api.config.ContainerConfig;
 import org.lxj.core.internal.layout.LxcLayout;
 import org.lxj.core.internal.plan.LaunchRequest;
 import org.lxj.launcher.AttachPlan;
+import org.lxj.launcher.AttachPty;
 import org.lxj.launcher.AttachedProcess;
 import org.lxj.launcher.ExitStatus;
 import org.lxj.launcher.LaunchException;
@@ -179,6 +181,11 @@ public final class CommandRunner {
 
     /** Runs a command in the running container's namespaces and returns its status. */
     public int attach(Path lxcpath, String name, AttachOptions o, Stdio stdio) {
+        return attach(lxcpath, name, o, stdio, Optional.empty());
+    }
+
+    /** Runs a command in the running container's namespaces, on a new pty when {@code terminal} is given. */
+    public int attach(Path lxcpath, String name, AttachOptions o, Stdio stdio, Optional<AttachTerminal> terminal) {
         LxcLayout layout = new LxcLayout(lxcpath, name);
         RunState s = registry.live(layout.lxcpath(), name).filter(r -> r.phase().equals(RunState.RUNNING))
                 .orElseThrow(() -> new ContainerNotRunningException(name));
@@ -194,6 +201,10 @@ public final class CommandRunner {
                 argv, environment(o), uid, gid, List.of(), Path.of("/"), payloadCgroups(s),
                 keepCaps ? Optional.empty() : Optional.of(initCapabilities(s.initPid(), uid)), keepCaps,
                 o.remountSys());
+        if (terminal.isPresent()) {
+            AttachTerminal t = terminal.get();
+            plan = plan.withPty(new AttachPty(t.stdin(), t.stdout(), t.stderr(), t.log(), t.rows(), t.columns()));
+        }
         try (StdioRelay relay = StdioRelay.open(sys, registry.layout().stdio(), stdio)) {
             AttachedProcess p;
             try {
@@ -202,6 +213,17 @@ public final class CommandRunner {
                 throw new LxjException(ContainerStarter.message(e), e);
             }
             try (p) {
+                terminal.ifPresent(t -> t.started().accept(new AttachTerminal.Resizer() {
+                    @Override
+                    public void resize() {
+                        p.resize();
+                    }
+
+                    @Override
+                    public void resize(int rows, int columns) {
+                        p.resize(rows, columns);
+                    }
+                }));
                 relay.started();
                 int status = p.waitFor();
                 relay.drain();

@@ -127,7 +127,10 @@ public final class ContainerStarter {
         }
         Launcher l = launcher.get().orElseThrow(() -> new UnsupportedFeatureException(
                 "Failed to start \"" + name + "\": no launcher is installed"));
-        try (ContainerLocks.Held held = registry.locks().lock(layout.lxcpath(), name)) {
+        // from here on, the cgroup moves of this start find the kernel's migration barrier open (MigrationWarmer)
+        try (MigrationWarmer warm = cgroups.installed() ? MigrationWarmer.start(name,
+                backends.host().map(HostFacts::cgroups).orElse(List.of())) : MigrationWarmer.none();
+                ContainerLocks.Held held = registry.locks().lock(layout.lxcpath(), name)) {
             if (registry.live(layout.lxcpath(), name).isPresent()) {
                 throw new ContainerBusyException("\"" + name + "\" is already running");
             }
@@ -142,7 +145,7 @@ public final class ContainerStarter {
                 cgroups.check(config, host);
             }
             Path file = configFile.orElse(layout.config());
-            return new Attempt(layout, config, file, request, l, installed, host).run(stdio, pidFile, watch);
+            return new Attempt(layout, config, file, request, l, installed, host).run(stdio, pidFile, watch, warm);
         }
     }
 
@@ -253,7 +256,7 @@ public final class ContainerStarter {
                     config);
         }
 
-        Launched run(LaunchStdio stdio, Optional<Path> pidFile, boolean watch) {
+        Launched run(LaunchStdio stdio, Optional<Path> pidFile, boolean watch, MigrationWarmer warm) {
             try {
                 makeRunDir();
                 log.save(runDir);
@@ -297,6 +300,7 @@ public final class ContainerStarter {
                         new LaunchOptions(name, execute, pdeathSignal()));
                 undo.push(prepared::abort);
                 cgroups.placeMonitor(name, cgroupsMade, prepared.monitorPid());
+                warm.close(); // the last cgroup move of the start is done
                 log.notice("conf", "The container \"" + name + "\" is set up");
                 long startTime = new HostProcesses().startTime(prepared.initPid()).orElseThrow(() -> new LxjException(
                         "Failed to start \"" + name + "\": its init " + prepared.initPid() + " vanished"));

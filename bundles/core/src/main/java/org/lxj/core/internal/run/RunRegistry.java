@@ -70,6 +70,11 @@ public final class RunRegistry implements StateStore, AutoCloseable {
 
     /** How long a cleanup waits for the host's init to reap an orphaned container init. */
     static final Duration ORPHAN_REAP_WAIT = Duration.ofSeconds(20);
+    /** How long a container that {@link #reconcile} left for later waits for its backends; a query cleans after. */
+    static final Duration BACKEND_WAIT = Duration.ofSeconds(60);
+    private static final long BACKEND_POLL_NANOS = 50_000_000L;
+    /** Containers whose cleanup waits for their backends, by watch key: one waiting thread each. */
+    private final Set<Path> awaitingBackends = ConcurrentHashMap.newKeySet();
 
     /** Undoes the storage backend's mount of a rootfs after the container stopped. */
     @FunctionalInterface
@@ -192,14 +197,23 @@ public final class RunRegistry implements StateStore, AutoCloseable {
      * @return whether this call cleaned up
      */
     public boolean reap(RunState run, boolean aborted) {
+        return reap(run, aborted, r -> true);
+    }
+
+    /**
+     * As {@link #reap(RunState, boolean)}, but the cleanup is left for later (nothing released, the state kept) when
+     * {@code backendsHere} fails just before the release: a runtime going down unbinds its backends while an
+     * orphan's cleanup waits for the host's init to reap it.
+     */
+    private boolean reap(RunState run, boolean aborted, java.util.function.Predicate<RunState> backendsHere) {
         // one reap of a container at a time in this process, its ephemeral destroy included: a stop that finds the
         // watcher reaping returns only once an ephemeral container is gone
         synchronized (reaping.computeIfAbsent(layout.dir(run.lxcpath(), run.name()), d -> new Object())) {
-            return reapNow(run, aborted);
+            return reapNow(run, aborted, backendsHere);
         }
     }
 
-    private boolean reapNow(RunState run, boolean aborted) {
+    private boolean reapNow(RunState run, boolean aborted, java.util.function.Predicate<RunState> backendsHere) {
         Path lxcpath = run.lxcpath();
         String name = run.name();
         Optional<ExitStatus> exit;
@@ -217,6 +231,10 @@ public final class RunRegistry implements StateStore, AutoCloseable {
                 LOG.warn("{}: its monitor is gone without an exit record; cleaning up", name);
                 emit(s, ContainerEvent.Kind.STATE, ContainerState.ABORTING, OptionalInt.empty());
                 awaitReaped(s);
+            }
+            if (!backendsHere.test(s)) {
+                LOG.info("{}: its backends went away; its cleanup is left to the next runtime", name);
+                return false;
             }
             try {
                 rootfs.release(s);
@@ -377,7 +395,8 @@ public final class RunRegistry implements StateStore, AutoCloseable {
             // a runtime going down loses its backends before its watchers: a cleanup without them would leave a
             // phys device in a dead namespace or cgroups behind, so it is left to the next runtime then
             if (!closed && canClean.test(s)) {
-                reap(s, st == Status.MONITOR_DEAD);
+                // checked again just before the release: an orphan's cleanup first waits for the host's init
+                reap(s, st == Status.MONITOR_DEAD, r -> !closed && canClean.test(r));
             } else if (!closed) {
                 LOG.info("{}: stopped; its cleanup waits until its backends are installed", s.name());
             }
@@ -453,6 +472,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
                     reap(s, false);
                 } else {
                     LOG.info("{}: exited; its cleanup waits until its backends are installed", s.name());
+                    reapWhenBackendsArrive(s, false);
                 }
             }
             default -> {
@@ -463,9 +483,52 @@ public final class RunRegistry implements StateStore, AutoCloseable {
                     reap(s, true);
                 } else {
                     LOG.info("{}: its monitor is gone; its cleanup waits until its backends are installed", s.name());
+                    reapWhenBackendsArrive(s, true);
                 }
             }
         }
+    }
+
+    /**
+     * A runtime reconciles while its backends are still arriving (DS binds them after it activates): a container
+     * left for later then gets a thread that cleans it up as soon as {@code canClean} passes, so that a runtime nobody
+     * asks anything still removes what the container left on the host (its host-side interfaces, cgroups, rootfs
+     * mount). Bounded by {@link #BACKEND_WAIT}; after that, or when this runtime closes, the next query of the
+     * container or the next runtime does it.
+     */
+    private void reapWhenBackendsArrive(RunState s, boolean aborted) {
+        Path key = watchKey(s);
+        if (closed || !awaitingBackends.add(key)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            Thread me = Thread.currentThread();
+            try {
+                long deadline = System.nanoTime() + BACKEND_WAIT.toNanos();
+                while (!closed && System.nanoTime() - deadline < 0) {
+                    cleaning.add(me);   // before the check, as a watcher: close() either waits or stops it here
+                    try {
+                        if (!closed && canClean.test(s) && (reap(s, aborted, r -> !closed && canClean.test(r))
+                                || read(s.lxcpath(), s.name()).filter(r -> sameRun(r, s)).isEmpty())) {
+                            return;   // cleaned up, here or by another runtime
+                        }
+                    } finally {
+                        cleaning.remove(me);
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(BACKEND_POLL_NANOS);
+                }
+                if (!closed) {
+                    LOG.info("{}: its backends are not installed after {} s; the next query of it cleans up",
+                            s.name(), BACKEND_WAIT.toSeconds());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{}: cleanup after its backends arrived failed: {}", s.name(), e.toString());
+            } finally {
+                awaitingBackends.remove(key);
+            }
+        }, "lxj-cleanup-" + s.name());
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Sends a signal to a host pid. */

@@ -12,7 +12,9 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import org.lxj.api.ConsoleSession;
 import org.lxj.api.AttachOptions;
+import org.lxj.api.AttachTerminal;
 import org.lxj.api.ContainerState;
 import org.lxj.api.ContainerStats;
 import org.lxj.api.ExecuteOptions;
@@ -34,6 +36,7 @@ import org.lxj.core.internal.run.HostProcesses;
 import org.lxj.core.internal.run.MonitorLink;
 import org.lxj.core.internal.run.RunLayout;
 import org.lxj.core.internal.run.RunRegistry;
+import org.lxj.core.internal.run.ConsoleAccess;
 import org.lxj.core.internal.run.RunState;
 import org.lxj.core.internal.run.StateWaiter;
 import org.lxj.core.internal.run.Unsharer;
@@ -209,7 +212,8 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
                 s -> release(s, sys, cgroups), waiter,
                 (lxcpath, name) -> lifecycle().destroy(lxcpath, name, new DestroyOptions(true, true)));
         this.control = new CgroupControl(() -> List.copyOf(cgroupBackends), runs);
-        this.lifecycle = new Lifecycle(system, this, parser::parse, control, waiter);
+        this.lifecycle = new Lifecycle(system, this, parser::parse, control, waiter,
+                new org.lxj.core.internal.lifecycle.ProcMounts(sys));
         Supplier<Optional<Launcher>> launcherNow = () -> Optional.ofNullable(launcher);
         this.starter = new ContainerStarter(runs, this, launcherNow,
                 () -> LsmContributor.with(List.copyOf(contributors), lsmBackends()), parser::parse, cgroups, network);
@@ -485,8 +489,9 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         options.share().forEach((ns, target) -> overrides.put("lxc.namespace.share." + ns, target));
         LaunchRequest request = new LaunchRequest(LaunchRequest.Mode.START, options.command(), OptionalLong.empty(),
                 OptionalLong.empty(), System.getenv());
-        starter.launch(abs(lxcpath), name, options.configFile(), overrides, request, LaunchStdio.NULL,
-                options.pidFile());
+        // never half started by an interrupt (a daemon client that hung up): the interrupt waits for the start
+        Uninterruptibly.run("lxj-start-" + name, () -> starter.launch(abs(lxcpath), name, options.configFile(),
+                overrides, request, LaunchStdio.NULL, options.pidFile()));
     }
 
     @Override
@@ -500,8 +505,19 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     }
 
     @Override
+    public ConsoleSession console(Path lxcpath, String name, int tty, int rows, int columns) {
+        LxcLayout.validateName(name);
+        return new ConsoleAccess(runs).open(abs(lxcpath), name, tty, rows, columns);
+    }
+
+    @Override
     public int attach(Path lxcpath, String name, AttachOptions options, Stdio stdio) {
         return commands.attach(abs(lxcpath), name, options, stdio);
+    }
+
+    @Override
+    public int attach(Path lxcpath, String name, AttachOptions options, Stdio stdio, AttachTerminal terminal) {
+        return commands.attach(abs(lxcpath), name, options, stdio, Optional.of(terminal));
     }
 
     @Override

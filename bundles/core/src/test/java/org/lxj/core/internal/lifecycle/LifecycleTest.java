@@ -300,13 +300,13 @@ class LifecycleTest {
 
         ContainerBusyException e = assertThrows(ContainerBusyException.class,
                 () -> runtime.destroy(lxcpath, "c1", DestroyOptions.DEFAULT));
-        assertEquals("Failed to destroy \"c1\": it has snapshots (use -s to destroy them too)", e.getMessage());
+        assertEquals("Destroying c1 failed: c1 has snapshots", e.getMessage());
         assertEquals(1, runtime.list(lxcpath).size(), "a refused destroy leaves the container visible");
 
         Files.writeString(lxcpath.resolve("c1/lxc_snapshots"), lxcpath + "\nc2\n");
         ContainerBusyException clones = assertThrows(ContainerBusyException.class,
                 () -> runtime.destroy(lxcpath, "c1", new DestroyOptions(false, true)));
-        assertEquals("Failed to destroy \"c1\": it has clones", clones.getMessage());
+        assertEquals("Destroying c1 failed: c1 has clones", clones.getMessage());
 
         Files.delete(lxcpath.resolve("c1/lxc_snapshots"));
         runtime.destroy(lxcpath, "c1", new DestroyOptions(false, true));

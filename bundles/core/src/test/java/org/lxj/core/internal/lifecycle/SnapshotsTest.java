@@ -242,6 +242,33 @@ class SnapshotsTest {
                 "h1 lxc destroy h1  " + lxcpath.resolve("h1/rootfs")), Files.readAllLines(log));
     }
 
+    @Test
+    void aRunningSourceIsRefusedInLxcsWordsUnlessAllowRunning() {
+        StateStore running = new StateStore() {
+            @Override
+            public org.lxj.api.ContainerState state(Path p, String name) {
+                return name.equals("c1") ? org.lxj.api.ContainerState.RUNNING : org.lxj.api.ContainerState.STOPPED;
+            }
+
+            @Override
+            public java.util.OptionalLong initPid(Path p, String name) {
+                return java.util.OptionalLong.empty();
+            }
+        };
+        Lifecycle live = new Lifecycle(SystemConfig.defaults(), backends, LinesConfig::parse, running, e -> { },
+                tmp.resolve("no-lxc-templates"));
+        ContainerBusyException refused = assertThrows(ContainerBusyException.class,
+                () -> live.copy(CopyRequest.of(lxcpath, "c1", "r1")));
+        assertEquals("Original container (c1) is running. Use --allowrunning if you want to force a snapshot of the "
+                + "running container", refused.getMessage());
+        assertThrows(ContainerBusyException.class, () -> live.snapshot(lxcpath, "c1", Optional.empty()));
+        assertFalse(Files.exists(lxcpath.resolve("r1")));
+
+        live.copy(new CopyRequest(lxcpath, "c1", lxcpath, "r1", false, List.of(), Map.of(), false, false, List.of(),
+                List.of(), true));
+        assertTrue(Files.isRegularFile(lxcpath.resolve("r1/rootfs/data")));
+    }
+
     private CopyRequest snapshotClone(String name) {
         return new CopyRequest(lxcpath, "c1", lxcpath, name, true, List.of(), Map.of(), false, false, List.of(),
                 List.of());

@@ -66,8 +66,6 @@ class KeyGateTest {
                 + "and none is installed", refusal("lxc.hook.clone = /bin/true\n"));
         assertEquals("Config key \"lxc.hook.destroy\" needs clone and destroy hook support (lxc-copy, lxc-destroy), "
                 + "and none is installed", refusal("lxc.hook.destroy = /bin/true\n"));
-        assertEquals("Config key \"lxc.console.logfile\" needs console and tty support, and none is installed",
-                refusal("lxc.console.logfile = /tmp/log\n"));
     }
 
     @Test
@@ -79,6 +77,12 @@ class KeyGateTest {
                 lxc.tty.max = 0
                 lxc.tty.max = 5
                 lxc.console.path = none
+                lxc.console.logfile = /tmp/log
+                lxc.console.rotate = 1
+                lxc.console.size = auto
+                lxc.console.buffer.size = 64K
+                lxc.tty.dir = lxc
+                lxc.pty.max = 10
                 lxc.cgroup.relative = 0
                 lxc.hook.version = 1
                 lxc.hook.pre-start = /bin/true

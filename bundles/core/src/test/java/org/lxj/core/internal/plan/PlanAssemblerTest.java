@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,6 +27,7 @@ import org.lxj.spi.backend.ContainerContext;
 import org.lxj.spi.host.CgroupHierarchy;
 import org.lxj.spi.host.CgroupLayout;
 import org.lxj.spi.host.HostFacts;
+import org.lxj.spi.launch.CgroupPlacement;
 import org.lxj.spi.launch.ConsoleSpec;
 import org.lxj.spi.launch.DeviceNode;
 import org.lxj.spi.launch.LaunchContributor;
@@ -128,7 +130,7 @@ class PlanAssemblerTest {
         assertEquals(List.of("/sbin/init"), p.process().argv());
         assertEquals(List.of("container=lxc", ProcessContributor.DEFAULT_PATH), p.process().env());
         assertEquals(Path.of("/"), p.process().cwd());
-        assertEquals(ConsoleSpec.Console.NONE, p.console().console());
+        assertEquals(ConsoleSpec.Console.PTY, p.console().console());
         assertEquals(List.of(Path.of("/proc/acpi"), Path.of("/proc/asound"), Path.of("/proc/scsi"),
                 Path.of("/sys/firmware"), Path.of("/sys/devices/virtual/powercap")), p.maskedPaths());
         assertEquals(MaskContributor.READ_ONLY_PROC.stream().map(Path::of).toList(), p.readOnlyPaths());
@@ -245,6 +247,84 @@ class PlanAssemblerTest {
                 "cgroup /sys/fs/cgroup/memory cgroup NODEV|NOEXEC|NOSUID memory create=DIR",
                 "cgroup2 /sys/fs/cgroup/unified cgroup2 NODEV|NOEXEC|NOSUID  create=DIR",
                 "/sys/fs/cgroup /sys/fs/cgroup  BIND|NODEV|NOEXEC|NOSUID|RDONLY|REMOUNT "), mixed);
+    }
+
+    /** Init placed in lxc.payload.c1 of both hierarchies of {@link #HOST}. */
+    static final CgroupPlacement PLACED = new CgroupPlacement(
+            Optional.of(Path.of("/sys/fs/cgroup/unified/lxc.payload.c1")),
+            List.of(Path.of("/sys/fs/cgroup/memory/lxc.payload.c1/cgroup.procs")));
+
+    /** The cgroup mounts of {@code text} planned with init placed as {@link #PLACED} and no cgroup namespace. */
+    List<String> cgroupMountsWithoutCgroupNamespace(String text) {
+        LaunchContributor hostCgroupNamespace = new LaunchContributor() {
+            @Override
+            public int order() {
+                return ORDER_NAMESPACE;
+            }
+
+            @Override
+            public void contribute(ContainerContext context, LaunchPlan.Builder plan) {
+                DefaultNamespaces.DEFAULT.forEach(plan::cloneNamespace);
+                plan.keepNamespace(Namespace.CGROUP);
+            }
+        };
+        return PlanAssembler.builder(context(text + "lxc.autodev = 0\n"), LaunchRequest.start(),
+                List.of(hostCgroupNamespace, new CgroupContributor(PLACED)), p -> true, DIRS::contains).build()
+                .mounts().stream().filter(m -> m.target().startsWith("/sys/fs/cgroup"))
+                .map(PlanAssemblerTest::describe).toList();
+    }
+
+    @Test
+    void aBareCgroupIsRwWithCapSysAdminKeptAndMixedWithout() {
+        // forced into the container's namespace: rw leaves the tmpfs writable, mixed remounts it read-only
+        List<String> rw = plan("lxc.mount.auto = cgroup:force\nlxc.autodev = 0\n").mounts().stream()
+                .filter(m -> m.target().startsWith("/sys/fs/cgroup")).map(PlanAssemblerTest::describe).toList();
+        assertEquals(List.of("tmpfs /sys/fs/cgroup tmpfs NODEV|NOEXEC|NOSUID mode=755 create=DIR",
+                "cgroup /sys/fs/cgroup/memory cgroup NODEV|NOEXEC|NOSUID memory create=DIR",
+                "cgroup2 /sys/fs/cgroup/unified cgroup2 NODEV|NOEXEC|NOSUID  create=DIR"), rw);
+        assertTrue(AutoMounts.keepsSysAdmin(List.of(), List.of("mac_admin sys_time")));
+        assertFalse(AutoMounts.keepsSysAdmin(List.of(), List.of("sys_module", "sys_admin")));
+        assertTrue(AutoMounts.keepsSysAdmin(List.of("chown CAP_SYS_ADMIN"), List.of()));
+        assertFalse(AutoMounts.keepsSysAdmin(List.of("none"), List.of()));
+        assertFalse(AutoMounts.keepsSysAdmin(List.of("net_admin"), List.of()));
+        // without CAP_SYS_ADMIN a bare cgroup is mixed: the same as cgroup:mixed
+        AutoMounts auto = new AutoMounts(p -> true);
+        auto.cgroup("cgroup", false, Optional.of(HOST), PLACED, false);
+        assertEquals(cgroupMountsWithoutCgroupNamespace("lxc.mount.auto = cgroup:mixed\n"),
+                auto.steps().stream().map(PlanAssemblerTest::describe).toList());
+    }
+
+    @Test
+    void withoutACgroupNamespaceOnlyTheContainersOwnCgroupsAreBound() {
+        assertEquals(List.of("tmpfs /sys/fs/cgroup tmpfs NODEV|NOEXEC|NOSUID mode=755 create=DIR",
+                "/sys/fs/cgroup/memory/lxc.payload.c1 /sys/fs/cgroup/memory/lxc.payload.c1  BIND  create=DIR",
+                "/sys/fs/cgroup/unified/lxc.payload.c1 /sys/fs/cgroup/unified/lxc.payload.c1  BIND  create=DIR",
+                "/sys/fs/cgroup /sys/fs/cgroup  BIND|NODEV|NOEXEC|NOSUID|RDONLY|REMOUNT "),
+                cgroupMountsWithoutCgroupNamespace("lxc.mount.auto = cgroup:mixed\n"));
+        assertEquals(List.of("tmpfs /sys/fs/cgroup tmpfs NODEV|NOEXEC|NOSUID mode=755 create=DIR",
+                "/sys/fs/cgroup/memory/lxc.payload.c1 /sys/fs/cgroup/memory/lxc.payload.c1  BIND  create=DIR",
+                "/sys/fs/cgroup/memory/lxc.payload.c1 /sys/fs/cgroup/memory/lxc.payload.c1  "
+                        + "BIND|NODEV|NOEXEC|NOSUID|RDONLY|REMOUNT ",
+                "/sys/fs/cgroup/unified/lxc.payload.c1 /sys/fs/cgroup/unified/lxc.payload.c1  BIND  create=DIR",
+                "/sys/fs/cgroup/unified/lxc.payload.c1 /sys/fs/cgroup/unified/lxc.payload.c1  "
+                        + "BIND|NODEV|NOEXEC|NOSUID|RDONLY|REMOUNT ",
+                "/sys/fs/cgroup /sys/fs/cgroup  BIND|NODEV|NOEXEC|NOSUID|RDONLY|REMOUNT "),
+                cgroupMountsWithoutCgroupNamespace("lxc.mount.auto = cgroup:ro\n"));
+        // a bare cgroup keeping CAP_SYS_ADMIN is rw: the tmpfs stays writable
+        assertEquals(List.of("tmpfs /sys/fs/cgroup tmpfs NODEV|NOEXEC|NOSUID mode=755 create=DIR",
+                "/sys/fs/cgroup/memory/lxc.payload.c1 /sys/fs/cgroup/memory/lxc.payload.c1  BIND  create=DIR",
+                "/sys/fs/cgroup/unified/lxc.payload.c1 /sys/fs/cgroup/unified/lxc.payload.c1  BIND  create=DIR"),
+                cgroupMountsWithoutCgroupNamespace("lxc.mount.auto = cgroup\n"));
+        // cgroup-full: the host's tree read-only, the container's own cgroup writable on top
+        assertEquals(List.of("tmpfs /sys/fs/cgroup tmpfs NODEV|NOEXEC|NOSUID mode=755 create=DIR",
+                "/sys/fs/cgroup/memory /sys/fs/cgroup/memory  BIND  create=DIR",
+                "/sys/fs/cgroup/memory /sys/fs/cgroup/memory  BIND|NODEV|NOEXEC|NOSUID|RDONLY|REMOUNT ",
+                "/sys/fs/cgroup/memory/lxc.payload.c1 /sys/fs/cgroup/memory/lxc.payload.c1  BIND  create=DIR",
+                "/sys/fs/cgroup/unified /sys/fs/cgroup/unified  BIND  create=DIR",
+                "/sys/fs/cgroup/unified /sys/fs/cgroup/unified  BIND|NODEV|NOEXEC|NOSUID|RDONLY|REMOUNT ",
+                "/sys/fs/cgroup/unified/lxc.payload.c1 /sys/fs/cgroup/unified/lxc.payload.c1  BIND  create=DIR",
+                "/sys/fs/cgroup /sys/fs/cgroup  BIND|NODEV|NOEXEC|NOSUID|RDONLY|REMOUNT "),
+                cgroupMountsWithoutCgroupNamespace("lxc.mount.auto = cgroup-full:mixed\n"));
     }
 
     @Test

@@ -44,6 +44,10 @@ import org.lxj.cgroup.v1.internal.V1CgroupBackend;
 import org.lxj.cgroup.v2.internal.V2CgroupBackend;
 import org.lxj.core.internal.runtime.RuntimeComponent;
 import org.lxj.launcher.internal.NativeLauncher;
+import org.lxj.spi.backend.ContainerContext;
+import org.lxj.spi.launch.LaunchContributor;
+import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.launch.Namespace;
 import org.lxj.linux.Syscalls;
 import org.lxj.linux.internal.JnaSyscalls;
 import org.lxj.spi.cgroup.CgroupBackend;
@@ -445,6 +449,40 @@ class CgroupRootTest {
     }
 
     @Test
+    void withTheV2BackendAloneLxcFreezeFreezesTheWholeContainerThroughCgroupFreeze() throws IOException {
+        Optional<CgroupHierarchy> unified = host.cgroups().stream().filter(h -> h.version() == 2).findFirst();
+        assumeTrue(unified.isPresent(), "needs a cgroup2 hierarchy");
+        // a runtime with only the v2 backend: lxc-freeze has no v1 freezer to prefer
+        runtime.close();
+        runtime = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
+        runtime.addStorageBackend(new BindStorage(sys), 0);
+        runtime.setLauncher(new NativeLauncher());
+        runtime.setHostFacts(host);
+        runtime.addCgroupBackend(v2);
+        String name = define("cgv", "lxc.init.cmd = /bin/sh -c 'sleep 1000 & while :; do sleep 1; done'\n");
+        runtime.start(lxcpath, name, StartOptions.DEFAULT);
+        Path payload = unified.get().mountPoint().resolve("lxc.payload." + name);
+        assertTrue(await(() -> pidsIn(payload).size() >= 2), "tasks " + pidsIn(payload));
+        runtime.freeze(lxcpath, name);
+        try {
+            assertEquals(ContainerState.FROZEN, runtime.get(lxcpath, name).state());
+            assertTrue(Files.readAllLines(payload.resolve("cgroup.events")).contains("frozen 1"));
+            for (long pid : pidsIn(payload)) {
+                String wchan = Files.readString(Path.of("/proc/" + pid + "/wchan")).trim();
+                // "0" when the kernel hides symbols: cgroup.events above is then the only witness
+                assertTrue(wchan.equals("0") || Set.of("get_signal", "do_freezer_trap").contains(wchan),
+                        "task " + pid + " is not in the freezer trap: " + wchan);
+            }
+        } finally {
+            runtime.unfreeze(lxcpath, name);
+        }
+        assertEquals(ContainerState.RUNNING, runtime.get(lxcpath, name).state());
+        assertTrue(Files.readAllLines(payload.resolve("cgroup.events")).contains("frozen 0"));
+        stop(name);
+        assertNothingLeft(name);
+    }
+
+    @Test
     void aFrozenContainerIsKilledByStopK() throws IOException {
         assumeTrue(host.cgroups().stream().anyMatch(h -> h.version() == 1 && h.controllers().contains("freezer")),
                 "needs the v1 freezer");
@@ -651,6 +689,46 @@ class CgroupRootTest {
                     + (rw ? "tmpfs-writable" : "tmpfs-readonly") + "\n", text, variant);
             assertNothingLeft(name);
         }
+    }
+
+    @Test
+    void withoutACgroupNamespaceCgroupMountsBindOnlyTheContainersOwnCgroups() throws IOException {
+        // init keeps the host's cgroup namespace: a fresh mount would show the host's whole tree, so LXC binds the
+        // container's own cgroup at its host path; mixed leaves it writable under a read-only tmpfs
+        runtime.addContributor(new LaunchContributor() {
+            @Override
+            public int order() {
+                return ORDER_NAMESPACE;
+            }
+
+            @Override
+            public void contribute(ContainerContext context, LaunchPlan.Builder plan) {
+                for (Namespace n : List.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC,
+                        Namespace.NET)) {
+                    plan.cloneNamespace(n);
+                }
+            }
+        });
+        for (String variant : List.of("cgroup:mixed", "cgroup:ro")) {
+            String name = define("cgb", "lxc.mount.auto = " + variant + "\n"
+                    + "lxc.cgroup.memory.limit_in_bytes = 201326592\n");
+            String own = "/sys/fs/cgroup/memory/lxc.payload." + name;
+            String text = executeIn(name, "grep ':memory:' /proc/self/cgroup; ls /sys/fs/cgroup/memory; cat " + own
+                    + "/memory.limit_in_bytes; (echo 1 > " + own + "/memory.swappiness) 2>/dev/null && echo "
+                    + "cg-writable || echo cg-readonly; mkdir /sys/fs/cgroup/x 2>/dev/null && echo tmpfs-writable || "
+                    + "echo tmpfs-readonly");
+            assertEquals("0\n" + cgroupLineOf("memory") + ":memory:/lxc.payload." + name + "\nlxc.payload." + name
+                    + "\n201326592\n" + (variant.endsWith(":ro") ? "cg-readonly" : "cg-writable")
+                    + "\ntmpfs-readonly\n", text, variant);
+            assertNothingLeft(name);
+        }
+    }
+
+    /** The hierarchy id of {@code controller} in this process's {@code /proc/self/cgroup}. */
+    static String cgroupLineOf(String controller) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/cgroup")).stream().map(l -> l.split(":"))
+                .filter(f -> f.length > 2 && List.of(f[1].split(",")).contains(controller)).map(f -> f[0])
+                .findFirst().orElseThrow();
     }
 
     @Test

@@ -226,4 +226,42 @@ class RunRegistryTest {
         assertFalse(Files.exists(layout.dir(lxcpath, "orphan")), "the next query cleans up");
         assertEquals(1, released.size());
     }
+
+    @Test
+    void aContainerLeftForLaterIsCleanedUpWhenItsBackendsArriveWithoutAQuery() throws Exception {
+        record("orphan", 830, 0, false, Set.of());
+        FakeMonitors.Fake orphan = monitors.byDir.get(layout.dir(lxcpath, "orphan"));
+        orphan.monitorDead = true;
+        java.util.concurrent.atomic.AtomicBoolean backends = new java.util.concurrent.atomic.AtomicBoolean();
+        assertEquals(List.of(), registry.reconcile((pid, sig) -> orphan.exited.countDown(), s -> backends.get()));
+        assertTrue(released.isEmpty(), "nothing released without its backends");
+        assertTrue(Files.exists(layout.state(lxcpath, "orphan")), "its state stays until they arrive");
+        backends.set(true);   // DS binds the backends after the runtime reconciled
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        // STOPPED is the cleanup's last step
+        while (!eventsOf("orphan").contains("STATE STOPPED") && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+        assertFalse(Files.exists(layout.dir(lxcpath, "orphan")), "cleaned up with no query of it");
+        assertEquals(1, released.size());
+        assertEquals(List.of("STATE ABORTING", "STATE STOPPED"), eventsOf("orphan"));
+    }
+
+    @Test
+    void backendsThatGoAwayDuringTheCleanupLeaveItToTheNextRuntime() throws Exception {
+        record("orphan", 840, 0, false, Set.of());
+        FakeMonitors.Fake orphan = monitors.byDir.get(layout.dir(lxcpath, "orphan"));
+        orphan.monitorDead = true;
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        // the reconciliation's check fails, the waiting thread's first passes, then the backends are gone
+        assertEquals(List.of(), registry.reconcile((pid, sig) -> orphan.exited.countDown(),
+                s -> checks.incrementAndGet() == 2));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (checks.get() < 4 && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+        assertTrue(checks.get() >= 4, "checked before the release and again after it was left: " + checks.get());
+        assertTrue(released.isEmpty(), "nothing released without the backends");
+        assertTrue(Files.exists(layout.state(lxcpath, "orphan")), "its state stays for the next runtime");
+    }
 }

@@ -46,6 +46,7 @@ public final class V1CgroupBackend implements CgroupBackend {
     static final String TYPE = "v1";
     static final String SELF_CGROUP = "/proc/self/cgroup";
     static final List<String> CPUSET_FILES = List.of("cpuset.cpus", "cpuset.mems");
+    static final String CLONE_CHILDREN = "cgroup.clone_children";
 
     private static final Logger LOG = LoggerFactory.getLogger(V1CgroupBackend.class);
 
@@ -134,8 +135,8 @@ public final class V1CgroupBackend implements CgroupBackend {
                 Path p = h.mountPoint().resolve(payloadRel);
                 Path m = h.mountPoint().resolve(monitorRel);
                 Map<Path, List<String>> cpus = new HashMap<>();
-                makeFresh(h, p, request.containerName(), made, cpus);
-                makeFresh(h, m, request.containerName(), made, cpus);
+                makeFresh(h, p, false, request.containerName(), made, cpus);
+                makeFresh(h, m, true, request.containerName(), made, cpus);
                 payloadDirs.add(p);
                 monitorDirs.add(m);
             }
@@ -157,11 +158,12 @@ public final class V1CgroupBackend implements CgroupBackend {
      * Creates {@code dir} and any missing parent below the mount point; an existing one holding processes is busy,
      * an empty leftover of an earlier crash is replaced. The common case, a parent that exists, is one mkdir.
      */
-    private void makeFresh(CgroupHierarchy h, Path dir, String name, List<Path> made, Map<Path, List<String>> cpus) {
+    private void makeFresh(CgroupHierarchy h, Path dir, boolean monitor, String name, List<Path> made,
+            Map<Path, List<String>> cpus) {
         Optional<Errno> failed = files.tryMkdir(dir);
         if (failed.isEmpty()) {
             made.add(dir);
-            fill(h, dir, cpus);
+            fill(h, dir, monitor, cpus);
             return;
         }
         if (failed.get() == Errno.EEXIST) {
@@ -178,25 +180,41 @@ public final class V1CgroupBackend implements CgroupBackend {
         for (Path d : missing) {
             files.mkdir(d);
             made.add(d);
-            fill(h, d, cpus);
+            fill(h, d, monitor && d.equals(dir), cpus);
         }
     }
 
     /**
-     * A new v1 cpuset starts with no cpus and mems, and no task can join it: the parent's are copied, as LXC does
-     * (read once per parent: payload and monitor are siblings).
+     * A new v1 cpuset starts with no cpus and mems, and no task can join it, unless its parent has
+     * {@code cgroup.clone_children} set: then the kernel copied the parent's at the mkdir, at no cost to the start.
+     * Otherwise the parent's are copied and, on every cgroup but the monitor's, {@code cgroup.clone_children} is set
+     * so that cgroups made below it later (a start under {@code lxc.cgroup.dir}, the container's own cpusets) get
+     * theirs from the kernel, as LXC does. The parent is read once per create (payload and monitor are siblings).
      */
-    private void fill(CgroupHierarchy h, Path dir, Map<Path, List<String>> cpus) {
+    private void fill(CgroupHierarchy h, Path dir, boolean monitor, Map<Path, List<String>> cpus) {
         if (!h.controllers().contains("cpuset")) {
             return;
         }
-        List<String> parent = cpus.computeIfAbsent(dir.getParent(), p -> CPUSET_FILES.stream()
-                .map(f -> files.read(p.resolve(f)).trim()).toList());
+        List<String> parent = cpus.computeIfAbsent(dir.getParent(), this::cpusetOf);
+        if (parent.isEmpty()) {
+            return;   // cloned by the kernel
+        }
         for (int i = 0; i < CPUSET_FILES.size(); i++) {
             if (!parent.get(i).isEmpty()) {
                 files.write(dir.resolve(CPUSET_FILES.get(i)), parent.get(i), null);
             }
         }
+        if (!monitor) {
+            files.write(dir.resolve(CLONE_CHILDREN), "1", null);
+        }
+    }
+
+    /** What a child of {@code parent} must be given: its cpus and mems, or nothing when the kernel clones them. */
+    private List<String> cpusetOf(Path parent) {
+        if (files.read(parent.resolve(CLONE_CHILDREN)).trim().equals("1")) {
+            return List.of();
+        }
+        return CPUSET_FILES.stream().map(f -> files.read(parent.resolve(f)).trim()).toList();
     }
 
     @Override

@@ -27,7 +27,8 @@ import org.lxj.linux.internal.JnaSyscalls;
 /**
  * Real syscalls on a temporary directory that behaves enough like cgroupfs for unit tests: a new directory gets
  * the control files of its hierarchy ({@code cgroup.procs} and the listed ones, empty, {@code freezer.state}
- * THAWED, {@code cgroup.controllers} the parent's {@code cgroup.subtree_control}); a write replaces a file's value
+ * THAWED, {@code cgroup.controllers} the parent's {@code cgroup.subtree_control}, {@code cgroup.clone_children}
+ * the parent's, and when it is 1 the parent's cpuset {@code cpus} and {@code mems}); a write replaces a file's value
  * ({@code +c}/{@code -c} edit {@code cgroup.subtree_control}, a pid joins {@code cgroup.procs}); {@code rmdir}
  * removes the control files with the directory and fails with EBUSY while {@code cgroup.procs} lists a pid.
  * Every write is recorded.
@@ -104,9 +105,13 @@ final class FakeCgroupFs implements InvocationHandler {
             return;
         }
         Files.writeString(dir.resolve("cgroup.procs"), "");
+        String cloneChildren = read(dir.getParent().resolve("cgroup.clone_children"));
+        Files.writeString(dir.resolve("cgroup.clone_children"), cloneChildren.isEmpty() ? "0\n" : cloneChildren);
         for (String f : filesPerMount.get(mount)) {
             String initial = switch (f) {
                 case "freezer.state" -> "THAWED\n";
+                case "cpuset.cpus", "cpuset.mems" -> cloneChildren.trim().equals("1")
+                        ? read(dir.getParent().resolve(f)) : "";
                 case "cgroup.controllers" -> read(dir.getParent().resolve("cgroup.subtree_control"));
                 default -> "";
             };

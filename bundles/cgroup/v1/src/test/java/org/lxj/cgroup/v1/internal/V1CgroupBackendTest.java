@@ -74,6 +74,7 @@ class V1CgroupBackendTest {
     private Path mount(String name, String... files) throws IOException {
         Path m = Files.createDirectories(tmp.resolve(name));
         Files.writeString(m.resolve("cgroup.procs"), "1\n");
+        Files.writeString(m.resolve("cgroup.clone_children"), "0\n");
         for (String f : files) {
             Files.writeString(m.resolve(f), "");
         }
@@ -107,9 +108,27 @@ class V1CgroupBackendTest {
         // a fresh cpuset has no cpus or mems: the parent's are copied so init can join
         assertEquals("0-1", Files.readString(cpuset.resolve("lxc.payload.c1/cpuset.cpus")));
         assertEquals("0", Files.readString(cpuset.resolve("lxc.monitor.c1/cpuset.mems")));
+        // and cpusets the container makes get theirs from the kernel, as under LXC; the monitor makes none
+        assertEquals("1", Files.readString(cpuset.resolve("lxc.payload.c1/cgroup.clone_children")).trim());
+        assertEquals("0", Files.readString(cpuset.resolve("lxc.monitor.c1/cgroup.clone_children")).trim());
         CgroupPlacement p = backend.placement(h);
         assertTrue(p.cloneInto().isEmpty());
         assertEquals(h.payloadDirectories().stream().map(d -> d.resolve("cgroup.procs")).toList(), p.procsFiles());
+    }
+
+    @Test
+    void belowAParentItMadeTheKernelClonesTheCpusetAndNothingIsCopied() throws IOException {
+        CgroupRequest under = new CgroupRequest("c20", "lxc.payload.%n", Optional.of("lxc/lxc.payload.c20"),
+                Optional.of("lxc/lxc.monitor.c20"), false, Set.of());
+        CgroupHandle first = backend.create(under);
+        assertEquals("1", Files.readString(cpuset.resolve("lxc/cgroup.clone_children")).trim());
+        backend.destroy(first);
+        fake.fs().writes.clear();
+        CgroupHandle second = backend.create(under);
+        assertEquals("0-1", Files.readString(cpuset.resolve("lxc/lxc.payload.c20/cpuset.cpus")).trim());
+        assertEquals("0", Files.readString(cpuset.resolve("lxc/lxc.monitor.c20/cpuset.mems")).trim());
+        assertEquals(List.of(), fake.fs().writes, "the parent lets the kernel fill the cpusets");
+        backend.destroy(second);
     }
 
     @Test
@@ -197,6 +216,7 @@ class V1CgroupBackendTest {
     @Test
     void aFailedCreateRemovesWhatItMade() throws IOException {
         Files.delete(pids.resolve("cgroup.procs"));
+        Files.delete(pids.resolve("cgroup.clone_children"));
         Files.delete(pids.resolve("pids.max"));
         Files.delete(pids.resolve("pids.current"));
         Files.delete(pids);

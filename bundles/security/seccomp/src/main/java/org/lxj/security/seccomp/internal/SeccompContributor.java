@@ -1,12 +1,15 @@
 package org.lxj.security.seccomp.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 import org.lxj.api.BackendNotFoundException;
@@ -40,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@link SeccompCompiler} for the host's native and compat architectures and the capability sets earlier
  * contributors chose, and put into the plan as its seccomp program. It runs last
  * ({@link LaunchContributor#ORDER_SECCOMP}). As in LXC, a runtime that is itself under a seccomp filter loads
- * the container's only with {@code lxc.seccomp.allow_nesting = 1}. Notification proxying
- * ({@code lxc.seccomp.notify.*}) is refused until the monitor can proxy.
+ * the container's only with {@code lxc.seccomp.allow_nesting = 1}. A profile is a file or the name of a built-in
+ * one ({@value #DOCKER_DEFAULT}, a Docker/Moby-format profile flattened by the container's capabilities).
+ * Notification proxying ({@code lxc.seccomp.notify.*}) is refused until the monitor can proxy.
  */
 @Component(service = {SecurityContributor.class, LaunchContributor.class},
         property = Backend.TYPE_PROPERTY + "=" + SeccompContributor.TYPE)
@@ -52,6 +56,9 @@ public final class SeccompContributor implements SecurityContributor {
     static final String ALLOW_NESTING = "lxc.seccomp.allow_nesting";
     static final String NOTIFY_PROXY = "lxc.seccomp.notify.proxy";
     static final String NOTIFY_COOKIE = "lxc.seccomp.notify.cookie";
+    /** The built-in Docker/Moby-format profile: {@code lxc.seccomp.profile = docker-default}. */
+    static final String DOCKER_DEFAULT = "docker-default";
+    private static final List<String> BUILTINS = List.of(DOCKER_DEFAULT);
     private static final Path STATUS = Path.of("/proc/self/status");
     private static final int SECCOMP_MODE_FILTER = 2;
     private static final Logger LOG = LoggerFactory.getLogger(SeccompContributor.class);
@@ -60,6 +67,8 @@ public final class SeccompContributor implements SecurityContributor {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<SeccompCompiler> compilers = new ArrayList<>();
     private final IntSupplier ownSeccompMode;
+    /** Built-in profile texts by name, read from the bundle once. */
+    private final Map<String, Optional<String>> builtins = new ConcurrentHashMap<>();
 
     @Activate
     public SeccompContributor() {
@@ -119,13 +128,20 @@ public final class SeccompContributor implements SecurityContributor {
             return;
         }
         Path file = Path.of(profile.get());
-        String text = read(config, file);
+        Optional<String> builtin = BUILTINS.contains(profile.get())
+                ? builtins.computeIfAbsent(profile.get(), SeccompContributor::builtin) : Optional.empty();
+        String text = builtin.isPresent() ? builtin.get() : read(config, file);
         long caps = plan.capabilitySets().map(CapabilitySets::effective).orElse(-1L);
         SeccompRequest request = new SeccompRequest(text, Optional.of(file),
                 Arches.withCompat(context.host().architecture()), caps, false);
         SeccompCompiler compiler = compiler(request, context.host());
         CompiledFilter compiled = compiler.compile(request);
-        compiled.warnings().forEach(w -> LOG.warn("{}: {}: {}", context.name(), file, w));
+        if (builtin.isPresent()) {
+            // a built-in profile lists syscalls newer than some libseccomp builds on purpose; those get ENOSYS
+            compiled.warnings().forEach(w -> LOG.debug("{}: {}: {}", context.name(), file, w));
+        } else {
+            compiled.warnings().forEach(w -> LOG.warn("{}: {}: {}", context.name(), file, w));
+        }
         plan.seccomp(compiled.program());
         LOG.debug("{}: seccomp profile \"{}\" compiled by {}: {}", context.name(), file, compiler.compilerId(),
                 compiled.program());
@@ -143,6 +159,26 @@ public final class SeccompContributor implements SecurityContributor {
         }
         throw new UnsupportedFeatureException("Failed to compile seccomp profile \"" + request.source().orElse(null)
                 + "\": no installed seccomp compiler handles " + String.join(", ", request.architectures()));
+    }
+
+    /**
+     * The text of the built-in profile {@code value} names ({@value #DOCKER_DEFAULT}), shipped in this bundle; a value
+     * with a {@code /} or a name no built-in profile has is a path.
+     */
+    static Optional<String> builtin(String value) {
+        if (!BUILTINS.contains(value)) {
+            return Optional.empty();
+        }
+        try (InputStream in = SeccompContributor.class.getResourceAsStream(value + ".json")) {
+            if (in == null) {
+                throw new BackendException("Failed to read the built-in seccomp profile \"" + value
+                        + "\": the bundle does not contain it");
+            }
+            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new BackendException("Failed to read the built-in seccomp profile \"" + value + "\": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static String read(ContainerConfig config, Path file) {

@@ -91,6 +91,25 @@ class SeccompContributorTest {
     }
 
     @Test
+    void dockerDefaultNamesTheBuiltInProfileAndAPathStaysAFile() throws IOException {
+        assumeTrue(compiler.detect(HOST).available(), "needs libseccomp.so.2");
+        BpfInterpreter builtin = new BpfInterpreter(contribute(contributor(0), "lxc.seccomp.profile = docker-default")
+                .orElseThrow().filter());
+        assertEquals(Action.errno(1), builtin.run(LibseccompCompilerTest.X86_64, LibseccompCompilerTest.SOCKET, 38));
+        assertEquals(Action.ALLOW, builtin.run(LibseccompCompilerTest.X86_64, LibseccompCompilerTest.MKDIR));
+        assertEquals(Action.ALLOW, builtin.run(LibseccompCompilerTest.X86_64, DockerDefaultProfileTest.MOUNT),
+                "no capability sets in the plan: every capability, as a container without lxc.cap.*");
+        Path file = Files.writeString(dir.resolve("docker-default"), "2\ndenylist\n[all]\nmkdir errno 1\n");
+        try {
+            BpfInterpreter fromFile = new BpfInterpreter(contribute(contributor(0), "lxc.seccomp.profile = " + file)
+                    .orElseThrow().filter());
+            assertEquals(Action.errno(1), fromFile.run(LibseccompCompilerTest.X86_64, LibseccompCompilerTest.MKDIR));
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Test
     void noProfileAddsNothing() {
         assertEquals(Optional.empty(), contribute(contributor(0), "lxc.seccomp.profile = ",
                 "lxc.seccomp.allow_nesting = 0"));
