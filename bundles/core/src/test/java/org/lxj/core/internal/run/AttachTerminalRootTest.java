@@ -174,6 +174,11 @@ class AttachTerminalRootTest {
         assertTrue(first.contains("owner=1000"), "the pty belongs to the attached user: " + first);
         assertTrue(first.contains("30 90"), first);
         setWindow(44, 120);
+        // the command may print READY before the runtime has read ATTACHED and handed out the resizer
+        long handedOut = System.nanoTime() + CgroupRootTest.BOUND.toNanos();
+        while (resizer.get() == null && System.nanoTime() < handedOut) {
+            Thread.sleep(1);
+        }
         assertTrue(resizer.get() != null, "the runtime handed out the resizer once the command ran");
         resizer.get().resize();
         CgroupRootTest.sys.write(master, new byte[] { '\r' }, 0, 1);
