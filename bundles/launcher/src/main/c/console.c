@@ -4,7 +4,7 @@
  * Before the clone the monitor opens one pty for the console and one per tty from the host's /dev/ptmx, takes
  * each slave by TIOCGPTPEER (never by its /dev/pts path) and makes a detached bind of it (open_tree): init lives
  * in a new mount namespace where the host's devpts mount cannot be cloned any more, but a detached mount can be
- * moved in. After START the console master is always read (output nobody reads never blocks the container)
+ * moved in. From the clone on the console master is always read (output nobody reads never blocks the container)
  * into the ring buffer, the log file and every viewer; a tty master is read only while its one viewer is there.
  */
 #include "console.h"
@@ -49,6 +49,7 @@ static struct {
 	struct pty *ptys;    /* [0] console (when has_console), [1..ttys] ttyN */
 	uint8_t *ring;
 	size_t ring_size, ring_head, ring_fill;
+	int ring_private;    /* BUFFER_SIZE 0: the ring only replays to "replay" viewers, console-buffer shows none */
 	int logfd, logdir;
 	char logname[NAME_MAX + 1], rotname[NAME_MAX + 3];
 	uint64_t log_size, log_written;
@@ -164,8 +165,10 @@ int console_open(const struct plan *p, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (con.has_console && c->buffer_size) {
-		con.ring_size = c->buffer_size < PAGE ? PAGE : c->buffer_size;
+	if (con.has_console) {
+		/* without a configured buffer a small one still lets a foreground viewer see output from the first byte */
+		con.ring_private = c->buffer_size == 0;
+		con.ring_size = c->buffer_size == 0 ? CONSOLE_REPLAY_DEFAULT : c->buffer_size < PAGE ? PAGE : c->buffer_size;
 		con.ring = malloc(con.ring_size);
 		if (!con.ring)
 			return fail_errno(err, errlen, ENOMEM, "Failed to allocate the console ring buffer");
@@ -335,7 +338,7 @@ int console_child(const struct plan *p, int rootfd, char *err, size_t errlen)
 	return 0;
 }
 
-/* ---- monitor side, after START ---- */
+/* ---- monitor side, from the clone on ---- */
 
 static void ring_put(const uint8_t *b, size_t n)
 {
@@ -548,16 +551,24 @@ static int send_all(int fd, const uint8_t *b, size_t n)
 	return 0;
 }
 
+/* The ring's bytes, oldest first; returns 0 or -1 when the peer did not take them. */
+static int send_ring(int fd)
+{
+	if (!con.ring_fill)
+		return 0;
+	size_t start = con.ring_fill < con.ring_size ? 0 : con.ring_head;
+	size_t first = con.ring_size - start < con.ring_fill ? con.ring_size - start : con.ring_fill;
+	if (send_all(fd, con.ring + start, first) < 0)
+		return -1;
+	return send_all(fd, con.ring, con.ring_fill - first);
+}
+
 static void send_buffer(int fd)
 {
 	char head[32];
-	snprintf(head, sizeof(head), "OK %zu\n", con.ring_fill);
-	if (send_all(fd, (const uint8_t *)head, strlen(head)) == 0 && con.ring_fill) {
-		size_t start = con.ring_fill < con.ring_size ? 0 : con.ring_head;
-		size_t first = con.ring_size - start < con.ring_fill ? con.ring_size - start : con.ring_fill;
-		if (send_all(fd, con.ring + start, first) == 0)
-			send_all(fd, con.ring, con.ring_fill - first);
-	}
+	snprintf(head, sizeof(head), "OK %zu\n", con.ring_private ? 0 : con.ring_fill);
+	if (send_all(fd, (const uint8_t *)head, strlen(head)) == 0 && !con.ring_private)
+		send_ring(fd);
 	close(fd);
 }
 
@@ -567,15 +578,17 @@ int console_request(int fd, const char *line, const uint8_t *extra, size_t extra
 		send_buffer(fd);
 		return 1;
 	}
-	int tty;
+	int tty, end = 0, replay = 0;
 	unsigned rows, cols;
-	char tail;
 	if (strncmp(line, "console ", 8) != 0)
 		return -1;
-	if (sscanf(line + 8, "%d %u %u%c", &tty, &rows, &cols, &tail) != 3 || tty < -1 || rows > 0xFFFF || cols > 0xFFFF) {
-		say(fd, "ERR EINVAL Usage: console <tty> <rows> <cols>\n");
+	/* "console <tty> <rows> <cols> [replay]": replay sends the ring first (the console only) */
+	if (sscanf(line + 8, "%d %u %u%n", &tty, &rows, &cols, &end) != 3 || tty < -1 || rows > 0xFFFF || cols > 0xFFFF ||
+	    (line[8 + end] != '\0' && strcmp(line + 8 + end, " replay") != 0)) {
+		say(fd, "ERR EINVAL Usage: console <tty> <rows> <cols> [replay]\n");
 		return 0;
 	}
+	replay = line[8 + end] != '\0';
 	if (tty == -1) {
 		for (uint32_t i = 1; i <= con.ttys && tty == -1; i++)
 			if (con.ptys[i].viewer < 0)
@@ -606,7 +619,8 @@ int console_request(int fd, const char *line, const uint8_t *extra, size_t extra
 		set_size(con.ptys[tty].master, rows, cols);
 	char ok[32];
 	snprintf(ok, sizeof(ok), "OK %d\n", tty);
-	if (send_all(fd, (const uint8_t *)ok, strlen(ok)) < 0) {
+	/* the ring and then the stream: nothing is read from the master in between, so no byte is lost or doubled */
+	if (send_all(fd, (const uint8_t *)ok, strlen(ok)) < 0 || (replay && tty == 0 && send_ring(fd) < 0)) {
 		free(in);
 		close(fd);
 		return 1;

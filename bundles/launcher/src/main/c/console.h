@@ -1,6 +1,6 @@
 /*
  * console.h - the container's console and ttys (LXJ_ATTR_CONSOLE): the monitor allocates every pty from the
- * host's /dev/ptmx before the clone, init binds the slaves onto /dev/console and /dev/ttyN, and after START the
+ * host's /dev/ptmx before the clone, init binds the slaves onto /dev/console and /dev/ttyN, and from the clone on the
  * monitor reads the console master into its ring buffer, log file and viewers (monitor.sock "console").
  */
 #ifndef LXJ_CONSOLE_H
@@ -16,6 +16,8 @@
 #define CONSOLE_MAX_VIEWERS 16
 /* The largest frame a viewer may send (keystrokes are split into frames of at most this much). */
 #define CONSOLE_MAX_FRAME 4096
+/* The ring kept without lxc.console.buffer.size, only for "replay" viewers (lxc-start -F) */
+#define CONSOLE_REPLAY_DEFAULT 16384
 
 /*
  * Monitor, before the clone: allocates the console and tty ptys, sets the console's window size, gives the
@@ -49,7 +51,7 @@ size_t console_pollfds(struct pollfd *pf);
 void console_events(const struct pollfd *pf, size_t n);
 
 /*
- * A monitor.sock request line: "console <tty> <rows> <cols>" or "console-buffer". Returns -1 when the line is
+ * A monitor.sock request line: "console <tty> <rows> <cols> [replay]" or "console-buffer". Returns -1 when the line is
  * not a console request, 0 when it was answered with an error (the caller keeps the connection), 1 when the
  * console took the connection over (extra: bytes that followed the line, already the viewer's input).
  */

@@ -218,9 +218,14 @@ static void step_seccomp(const struct plan *p)
 	static struct sock_filter filter[PLAN_MAX_SECCOMP / 8];
 	memcpy(filter, p->seccomp, p->seccomp_len);
 	prog.filter = filter;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog) < 0)
+	long listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog);
+	if (listener < 0)
 		die(LXJ_STEP_SECCOMP, errno, "Failed to load the seccomp filter (%u instructions): %s", prog.len,
 		    errno_name(errno));
+	/* The monitor answers the notifications: init keeps no copy of the listener. */
+	if ((p->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) &&
+	    (notify_send_listener(sync_fd, (int)listener) < 0 || close((int)listener) < 0))
+		die(LXJ_STEP_SECCOMP, errno, "Failed to pass the seccomp listener to the monitor: %s", errno_name(errno));
 }
 
 /* Bounding set first (needs CAP_SETPCAP), ids with keepcaps, then capset and ambient. */

@@ -4,6 +4,9 @@
 
 #include <stdint.h>
 #include <sys/types.h>
+#include <linux/seccomp.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "plan.h"
 
@@ -85,5 +88,25 @@ int mount_entry(int rootfd, const struct plan_mount *m, char *err, size_t errlen
 int mask_path(int rootfd, const char *path, int devnull, char *err, size_t errlen);
 int readonly_path(int rootfd, const char *path, char *err, size_t errlen);
 int open_verified_devnull(void);
+
+/* Seccomp user notifications proxied to lxc.seccomp.notify.proxy (notify.c). */
+struct notifier {
+	int listener, proxy_fd;
+	pid_t monitor, init;
+	struct sockaddr_un addr;
+	socklen_t addr_len;
+	char *cookie;
+	struct seccomp_notif_sizes sizes;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+};
+/* init: sends MSG_SECCOMP_LISTENER with the listener fd on the sync socket. */
+int notify_send_listener(int sync, int listener);
+/* monitor: like recv_frame, and *listener gets an fd that came with the frame (else -1). */
+ssize_t notify_recv_listener(int sync, uint8_t *buf, size_t cap, uint16_t *type, int *listener);
+/* monitor: copies the proxy address ("/path" or "@abstract") and cookie; queries the kernel's struct sizes. */
+int notify_init(struct notifier *n, const char *proxy, const char *cookie, int listener, pid_t init);
+/* monitor: the listener is readable: receive, forward to the proxy, answer (ENOSYS when the proxy cannot). */
+void notify_event(struct notifier *n);
 
 #endif

@@ -36,6 +36,8 @@ struct monitor {
 	int sock_bound;
 	int stop_hooks;            /* the plan has stop hooks: it stays in memory for them */
 	struct hook_namespaces ns; /* held for stop hooks */
+	int listener;              /* the seccomp notification listener init passed, or -1 */
+	struct notifier notify;    /* set up from it when the plan has a notify proxy */
 };
 
 static int open_verified_proc(void)
@@ -179,12 +181,47 @@ static int abort_setup(struct monitor *m)
 	return LXJ_EXIT_SETUP;
 }
 
+/*
+ * Waits until fd is readable (or hung up) while draining the console master into its ring buffer and log: init's
+ * setup (start hooks, early output) may write more than a pty holds before STARTED, and must never block on it.
+ */
+static void wait_readable(int fd)
+{
+	size_t max = console_max_pollfds();
+	struct pollfd *pf = max ? calloc(1 + max, sizeof(*pf)) : NULL;
+	if (!pf)
+		return; /* no console (or no memory): the blocking read waits alone */
+	for (;;) {
+		pf[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		size_t nc = console_pollfds(pf + 1);
+		int rc = poll(pf, 1 + nc, -1);
+		if (rc < 0 && errno != EINTR)
+			break;
+		if (rc > 0)
+			console_events(pf + 1, nc);
+		if (pf[0].revents)
+			break;
+	}
+	free(pf);
+}
+
 /* Waits for the next frame from init; forwards an ERROR to the JVM. Returns the type, 0 on EOF, -1 on error. */
 static int from_init(struct monitor *m, int step)
 {
 	uint8_t buf[LXJ_MAX_MESSAGE];
 	uint16_t type;
-	ssize_t n = recv_frame(m->sync, buf, sizeof(buf), &type);
+	ssize_t n;
+	int fd;
+	/* the seccomp listener comes before READY; any other fd is not expected and is dropped */
+	for (;;) {
+		wait_readable(m->sync);
+		n = notify_recv_listener(m->sync, buf, sizeof(buf), &type, &fd);
+		if (n < 0 || type != LXJ_MSG_SECCOMP_LISTENER || fd < 0 || m->listener >= 0)
+			break;
+		m->listener = fd;
+	}
+	if (fd >= 0)
+		close(fd);
 	if (n < 0) {
 		send_error(m->ctl, step, errno, "Failed to read from the container init: %s", errno_name(errno));
 		return -1;
@@ -395,6 +432,13 @@ static int setup(struct monitor *m)
 			send_error(m->ctl, LXJ_STEP_INIT, ECHILD, "The container init exited during setup");
 		return abort_setup(m);
 	}
+	if (p->notify_proxy && (m->listener < 0 || notify_init(&m->notify, p->notify_proxy, p->notify_cookie,
+								   m->listener, m->init) < 0)) {
+		send_error(m->ctl, LXJ_STEP_SECCOMP, m->listener < 0 ? EPROTO : errno,
+			   "Failed to receive the seccomp listener from the container init: %s",
+			   m->listener < 0 ? "none was sent" : errno_name(errno));
+		return abort_setup(m);
+	}
 	if (bind_socket(m) < 0) {
 		send_error(m->ctl, LXJ_STEP_MONITOR_SOCKET, errno, "Failed to serve \"%s/" SOCK_NAME "\": %s", p->run_dir,
 			   errno_name(errno));
@@ -404,6 +448,7 @@ static int setup(struct monitor *m)
 		return abort_setup(m);
 	uint8_t buf[64];
 	uint16_t type;
+	wait_readable(m->ctl);
 	if (recv_frame(m->ctl, buf, sizeof(buf), &type) < 0 || type != LXJ_MSG_START)
 		return abort_setup(m); /* the JVM went away or aborted: nothing may stay behind */
 	if (send_frame(m->sync, LXJ_MSG_START, NULL, 0) < 0) {
@@ -538,7 +583,7 @@ static int supervise(struct monitor *m)
 	struct client clients[MAX_CLIENTS];
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		clients[i].fd = -1;
-	struct pollfd *pf = calloc(3 + MAX_CLIENTS + console_max_pollfds(), sizeof(*pf));
+	struct pollfd *pf = calloc(4 + MAX_CLIENTS + console_max_pollfds(), sizeof(*pf));
 	if (!pf)
 		return LXJ_EXIT_INTERNAL;
 	for (;;) {
@@ -549,11 +594,19 @@ static int supervise(struct monitor *m)
 		for (int i = 0; i < MAX_CLIENTS; i++)
 			pf[n++] = (struct pollfd){ .fd = clients[i].fd, .events = POLLIN };
 		size_t nc = console_pollfds(pf + n);
-		int rc = poll(pf, (nfds_t)n + nc, -1);
+		/* last, after the console's: the seccomp listener (fd -1 is ignored by poll) */
+		pf[n + nc] = (struct pollfd){ .fd = m->listener, .events = POLLIN };
+		int rc = poll(pf, (nfds_t)n + nc + 1, -1);
 		if (rc < 0 && errno != EINTR)
 			return LXJ_EXIT_INTERNAL;
 		if (rc > 0)
 			console_events(pf + n, nc);
+		if (rc > 0 && (pf[n + nc].revents & POLLIN))
+			notify_event(&m->notify);
+		else if (m->listener >= 0 && (pf[n + nc].revents & (POLLHUP | POLLERR))) {
+			close(m->listener); /* every task under the filter is gone */
+			m->listener = -1;
+		}
 		struct signalfd_siginfo si;
 		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si))
 			;
@@ -591,7 +644,8 @@ static int supervise(struct monitor *m)
 
 int monitor_run(const struct plan *p, int ctl)
 {
-	struct monitor m = { .p = p, .ctl = ctl, .sync = -1, .pidfd = -1, .rundir = -1, .procfd = -1, .listen = -1 };
+	struct monitor m = { .p = p, .ctl = ctl, .sync = -1, .pidfd = -1, .rundir = -1, .procfd = -1, .listen = -1,
+			     .listener = -1 };
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -608,7 +662,8 @@ int monitor_run(const struct plan *p, int ctl)
 	 * so a container with stop hooks keeps an unconfined monitor, and so does one that writes a console log (its
 	 * rotation creates files beside the log). A failure leaves it as it was.
 	 */
-	if (!m.stop_hooks && !console_has_log())
+	/* a seccomp proxy needs /proc/<pid>/mem and a socket outside: that monitor stays unconfined too */
+	if (!m.stop_hooks && !console_has_log() && m.listener < 0)
 		landlock_confine_to(m.rundir);
 	/* Supervising needs the plan only for stop hooks: without them its pages go back to the kernel. */
 	if (!m.stop_hooks) {

@@ -721,6 +721,8 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 		case LXJ_ATTR_HOSTNAME: ONCE_STR(hostname, "hostname");
 		case LXJ_ATTR_DOMAINNAME: ONCE_STR(domainname, "domainname");
 		case LXJ_ATTR_CWD: ONCE_STR(cwd, "cwd");
+		case LXJ_ATTR_SECCOMP_NOTIFY_PROXY: ONCE_STR(notify_proxy, "seccomp notify proxy");
+		case LXJ_ATTR_SECCOMP_NOTIFY_COOKIE: ONCE_STR(notify_cookie, "seccomp notify cookie");
 		case LXJ_ATTR_CLONE_FLAGS:
 			bit = 1u << 0;
 			if (!(seen & bit) && get_u64(&pe, &t, "clone flags", &p->clone_flags))
@@ -998,8 +1000,19 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 		return fail(&pe, EINVAL, "Invalid plan: parent death signal %u", p->pdeath_signal);
 	if (p->has_umask && p->umask > 0777)
 		return fail(&pe, EINVAL, "Invalid plan: umask %o", p->umask);
-	if (p->seccomp_flags & ~(uint32_t)(1 | 2 | 4 | 32))
+	if (p->seccomp_flags & ~(uint32_t)(1 | 2 | 4 | 8 | 32))
 		return fail(&pe, EINVAL, "Invalid plan: seccomp flags 0x%x", p->seccomp_flags);
+	/* NEW_LISTENER returns the listener instead of 0, which TSYNC's failure report shares */
+	if ((p->seccomp_flags & 8) && (p->seccomp_flags & 1))
+		return fail(&pe, EINVAL, "Invalid plan: seccomp flags 0x%x combine tsync and new_listener", p->seccomp_flags);
+	if (!(p->seccomp_flags & 8) != !p->notify_proxy)
+		return fail(&pe, EINVAL, "Invalid plan: %s", p->notify_proxy ? "seccomp notify proxy without a listener"
+			    : "seccomp listener without a notify proxy");
+	if (p->notify_cookie && !p->notify_proxy)
+		return fail(&pe, EINVAL, "Invalid plan: seccomp notify cookie without a proxy");
+	if (p->notify_proxy && (p->notify_proxy[0] == '\0' || strlen(p->notify_proxy) > 107 ||
+				(p->notify_proxy[0] != '/' && p->notify_proxy[0] != '@')))
+		return fail(&pe, EINVAL, "Invalid plan: seccomp notify proxy \"%s\"", p->notify_proxy);
 	if (p->seccomp_flags && !p->seccomp)
 		return fail(&pe, EINVAL, "Invalid plan: seccomp flags without a filter");
 	if (p->n_args == 0)

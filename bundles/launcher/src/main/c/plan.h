@@ -135,6 +135,7 @@ struct plan {
 	uint32_t umask, securebits, personality;
 	const uint8_t *seccomp;
 	uint32_t seccomp_len, seccomp_flags;
+	const char *notify_proxy, *notify_cookie; /* SECCOMP_NOTIFY_*: with SECCOMP_FILTER_FLAG_NEW_LISTENER */
 	/* attach mode */
 	int attach;
 	uint32_t attach_pid;

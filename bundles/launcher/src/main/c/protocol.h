@@ -48,6 +48,11 @@
  * caller's terminal; 8 bytes (u32 rows, u32 columns): that size. Either is set on the pty master.
  */
 #define LXJ_MSG_RESIZE 16
+/*
+ * init -> monitor on the sync socket, empty, with the seccomp listener fd (SCM_RIGHTS): sent right after the
+ * filter is loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER, before READY.
+ */
+#define LXJ_MSG_SECCOMP_LISTENER 30
 
 /* Plan attributes. Strings are NUL-terminated inside their payload. */
 #define LXJ_ATTR_VERSION 1
@@ -112,6 +117,14 @@
 #define LXJ_ATTR_CONSOLE 50
 /* Attach mode: run the command on a new pty of the container's devpts (nested APTY_*), once. */
 #define LXJ_ATTR_ATTACH_PTY 51
+/*
+ * The seccomp notification proxy (lxc.seccomp.notify.proxy without "unix:"; a leading '@' is an abstract
+ * name) and its cookie (lxc.seccomp.notify.cookie). A filter loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER
+ * needs the proxy: init passes the listener to the monitor (MSG_SECCOMP_LISTENER), which forwards each
+ * notification to the proxy with LXC's seccomp_notify_proxy_msg.
+ */
+#define LXJ_ATTR_SECCOMP_NOTIFY_PROXY 60
+#define LXJ_ATTR_SECCOMP_NOTIFY_COOKIE 61
 
 /*
  * Attributes nested in LXJ_ATTR_LSM_LABEL: NAME ("apparmor", [a-z0-9_]+), ATTR ("exec", [a-z]+), VALUE (the

@@ -989,6 +989,73 @@ static void test_attach_pty(void)
 	CHECK(plan_parse(b.b, b.n, &p, err, sizeof(err), &e) == -1 && strstr(err, "attach attributes"));
 }
 
+/* The seccomp notify proxy and cookie travel with a NEW_LISTENER filter, never alone. */
+static void test_seccomp_notify(void)
+{
+	struct buf b;
+	char err[256];
+	int e;
+	uint8_t filter[16] = { 0 };
+	minimal(&b);
+	put(&b, LXJ_ATTR_SECCOMP, 0, filter, sizeof(filter));
+	put_u32(&b, LXJ_ATTR_SECCOMP_FLAGS, 8);
+	put_str(&b, LXJ_ATTR_SECCOMP_NOTIFY_PROXY, "/run/proxy.sock");
+	put_str(&b, LXJ_ATTR_SECCOMP_NOTIFY_COOKIE, "c00kie");
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(p.seccomp_flags == 8 && p.notify_proxy && strcmp(p.notify_proxy, "/run/proxy.sock") == 0);
+	CHECK(p.notify_cookie && strcmp(p.notify_cookie, "c00kie") == 0);
+	seed(&b, "seccomp-notify");
+	/* an abstract name; no cookie */
+	minimal(&b);
+	put(&b, LXJ_ATTR_SECCOMP, 0, filter, sizeof(filter));
+	put_u32(&b, LXJ_ATTR_SECCOMP_FLAGS, 8);
+	put_str(&b, LXJ_ATTR_SECCOMP_NOTIFY_PROXY, "@lxj-proxy");
+	CHECK(parse(&b, &p, &e, err) == 0);
+	CHECK(p.notify_proxy && p.notify_proxy[0] == '@' && p.notify_cookie == NULL);
+	/* a listener nobody answers would hang every notified call */
+	minimal(&b);
+	put(&b, LXJ_ATTR_SECCOMP, 0, filter, sizeof(filter));
+	put_u32(&b, LXJ_ATTR_SECCOMP_FLAGS, 8);
+	expect_refused(&b, EINVAL, "listener without a notify proxy");
+	/* a proxy without a listener */
+	minimal(&b);
+	put(&b, LXJ_ATTR_SECCOMP, 0, filter, sizeof(filter));
+	put_str(&b, LXJ_ATTR_SECCOMP_NOTIFY_PROXY, "/p");
+	expect_refused(&b, EINVAL, "proxy without a listener");
+	/* a cookie without a proxy */
+	minimal(&b);
+	put_str(&b, LXJ_ATTR_SECCOMP_NOTIFY_COOKIE, "c");
+	expect_refused(&b, EINVAL, "cookie without a proxy");
+	/* tsync and new_listener share the return value: the kernel refuses them together */
+	minimal(&b);
+	put(&b, LXJ_ATTR_SECCOMP, 0, filter, sizeof(filter));
+	put_u32(&b, LXJ_ATTR_SECCOMP_FLAGS, 8 | 1);
+	put_str(&b, LXJ_ATTR_SECCOMP_NOTIFY_PROXY, "/p");
+	expect_refused(&b, EINVAL, "tsync and new_listener");
+	/* a relative path, and one longer than sun_path holds */
+	minimal(&b);
+	put(&b, LXJ_ATTR_SECCOMP, 0, filter, sizeof(filter));
+	put_u32(&b, LXJ_ATTR_SECCOMP_FLAGS, 8);
+	put_str(&b, LXJ_ATTR_SECCOMP_NOTIFY_PROXY, "proxy.sock");
+	expect_refused(&b, EINVAL, "seccomp notify proxy \"proxy.sock\"");
+	char longpath[120];
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[0] = '/';
+	longpath[sizeof(longpath) - 1] = '\0';
+	minimal(&b);
+	put(&b, LXJ_ATTR_SECCOMP, 0, filter, sizeof(filter));
+	put_u32(&b, LXJ_ATTR_SECCOMP_FLAGS, 8);
+	put_str(&b, LXJ_ATTR_SECCOMP_NOTIFY_PROXY, longpath);
+	expect_refused(&b, EINVAL, "seccomp notify proxy");
+	/* twice */
+	minimal(&b);
+	put(&b, LXJ_ATTR_SECCOMP, 0, filter, sizeof(filter));
+	put_u32(&b, LXJ_ATTR_SECCOMP_FLAGS, 8);
+	put_str(&b, LXJ_ATTR_SECCOMP_NOTIFY_PROXY, "/p");
+	put_str(&b, LXJ_ATTR_SECCOMP_NOTIFY_PROXY, "/q");
+	expect_refused(&b, EINVAL, "seccomp notify proxy");
+}
+
 int main(int argc, char **argv)
 {
 	seed_dir = argc > 1 ? argv[1] : NULL;
@@ -1005,6 +1072,7 @@ int main(int argc, char **argv)
 	test_attach_pty();
 	test_tlv_next_bounds();
 	test_hooks();
+	test_seccomp_notify();
 	printf("plan_test: %d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;
 }

@@ -294,4 +294,15 @@ public interface ContainerRuntime {
     default ConsoleSession console(Path lxcpath, String name, int tty, int rows, int columns) {
         throw new UnsupportedFeatureException("lxc-console is not supported by this runtime");
     }
+
+    /**
+     * As {@link #console(Path, String, int, int, int)}; with {@code replay} a console viewer ({@code tty} 0) first
+     * gets what the console's ring buffer holds, then the output that follows, nothing lost or doubled in between
+     * ({@code lxc-start -F} shows the console from its first byte). The default ignores {@code replay}.
+     *
+     * @since 1.7
+     */
+    default ConsoleSession console(Path lxcpath, String name, int tty, int rows, int columns, boolean replay) {
+        return console(lxcpath, name, tty, rows, columns);
+    }
 }

@@ -53,13 +53,34 @@ public final class ConsoleConnection implements Closeable {
      *                          ({@link ConsoleException#denied()})
      */
     public static ConsoleConnection open(Path runDir, int tty, int rows, int columns) throws ConsoleException {
+        return open(runDir, tty, rows, columns, false);
+    }
+
+    /**
+     * Connects a viewer to a terminal of the container; with {@code replay} (the console only) the output first
+     * holds what the console's ring buffer kept, then what follows, with no byte lost or doubled in between
+     * ({@code lxc-start -F}: the viewer sees the console from its first byte while the buffer still holds it).
+     *
+     * @param runDir  the container's run directory
+     * @param tty     0 for the console, N for {@code /dev/ttyN}, -1 for the first tty without a viewer
+     * @param rows    the viewer's rows, 0 to leave the terminal's size
+     * @param columns the viewer's columns, 0 to leave the terminal's size
+     * @param replay  whether the console's buffered output comes first
+     * @return the connection, on the tty the monitor gave
+     * @throws ConsoleException when the container does not run, the tty does not exist, or the monitor denied it
+     *                          ({@link ConsoleException#denied()})
+     * @since 1.6
+     */
+    public static ConsoleConnection open(Path runDir, int tty, int rows, int columns, boolean replay)
+            throws ConsoleException {
         Objects.requireNonNull(runDir, "runDir");
         if (tty < -1 || rows < 0 || rows > 0xFFFF || columns < 0 || columns > 0xFFFF) {
             throw new IllegalArgumentException("Invalid console request: tty " + tty + ", " + rows + "x" + columns);
         }
         SocketChannel ch = connect(runDir);
         try {
-            String reply = request(ch, runDir, "console " + tty + " " + rows + " " + columns);
+            String reply = request(ch, runDir,
+                    "console " + tty + " " + rows + " " + columns + (replay && tty == 0 ? " replay" : ""));
             if (reply.startsWith("OK ")) {
                 return new ConsoleConnection(runDir, Integer.parseInt(reply.substring(3).trim()), ch);
             }

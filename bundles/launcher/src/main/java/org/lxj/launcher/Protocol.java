@@ -30,6 +30,8 @@ public final class Protocol {
     public static final int MSG_SHUTDOWN = 14;
     public static final int MSG_WINCH = 15;
     public static final int MSG_RESIZE = 16;
+    /** init to monitor: the seccomp notification listener (SCM_RIGHTS), before READY. */
+    public static final int MSG_SECCOMP_LISTENER = 30;
 
     // Plan attributes. Strings are NUL-terminated inside their payload.
     public static final int ATTR_VERSION = 1;
@@ -85,6 +87,8 @@ public final class Protocol {
     public static final int ATTR_LANDLOCK = 49;
     public static final int ATTR_CONSOLE = 50;
     public static final int ATTR_ATTACH_PTY = 51;
+    public static final int ATTR_SECCOMP_NOTIFY_PROXY = 60;
+    public static final int ATTR_SECCOMP_NOTIFY_COOKIE = 61;
 
     // Attributes nested in LXJ_ATTR_LSM_LABEL.
     public static final int LSM_NAME = 1;

@@ -25,11 +25,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lxj.launcher.internal.NativeLauncher;
 import org.lxj.spi.launch.ConsoleSpec;
 import org.lxj.spi.launch.DeviceNode;
+import org.lxj.spi.launch.Hook;
 import org.lxj.spi.launch.IdMapping;
 import org.lxj.spi.launch.LaunchPlan;
 import org.lxj.spi.launch.MountFlag;
@@ -384,5 +386,62 @@ class ConsoleRootTest {
         assertEquals("1:3\n1:3\n", Files.readString(marks), "stdio is /dev/null without a console");
         ConsoleException noConsole = assertThrows(ConsoleException.class, () -> ConsoleConnection.open(run2, 0, 0, 0));
         assertFalse(noConsole.denied());
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    @Timeout(120)
+    void aStartHookWritingMoreThanAPtyHoldsBeforeStartDoesNotBlockAndTheLogHoldsAllOfIt() throws Exception {
+        Path run = work.resolve("run");
+        Path log = work.resolve("hook.log");
+        ConsoleSpec spec = new ConsoleSpec(ConsoleSpec.Console.PTY, 0, "", 0, Optional.of(log), 0, 0, 0);
+        // 200000 bytes (40000 lines "hook") on the console during setup, long before START: far more than a pty
+        // holds, so a monitor that read the console only after STARTED would never see READY
+        LaunchPlan plan = planBuilder(spec, "sh", "-c", "echo CMD-$((6*7)); exec sleep 1000")
+                .hook(new Hook(Hook.Stage.START, List.of("/bin/sh", "-c", "yes hook | head -c 200000; echo HOOK-END"),
+                        List.of("PATH=/bin")))
+                .build();
+        MonitorClient client = start(plan, run);
+        awaitTrue("the command's output did not reach the log", () -> read(log).contains("CMD-42"));
+        String text = read(log);
+        assertEquals(40000, count(text, "hook\r\n"), "every line the hook wrote is in the log");
+        assertTrue(text.indexOf("HOOK-END") < text.indexOf("CMD-42"), "the hook's output comes before the command's");
+        assertTrue(client.kill(9, TIMEOUT));
+        assertEquals(9, client.awaitExit(TIMEOUT).signal());
+    }
+
+    @Test
+    void aReplayingViewerSeesTheConsoleFromItsFirstByteEvenWithoutAConfiguredBuffer() throws Exception {
+        Path run = work.resolve("run");
+        Path log = work.resolve("replay.log");
+        ConsoleSpec spec = new ConsoleSpec(ConsoleSpec.Console.PTY, 0, "", 0, Optional.of(log), 0, 0, 0);
+        MonitorClient client = start(plan(spec, "sh", "-c", "echo EARLY-$((6*7)); exec sh -i"), run);
+        awaitTrue("the early output did not reach the log", () -> read(log).contains("EARLY-42"));
+
+        ConsoleConnection plain = open(run, 0, 0, 0);
+        Collector plainOut = new Collector(plain.output());
+        ConsoleConnection replaying = ConsoleConnection.open(run, 0, 0, 0, true);
+        connections.add(replaying);
+        assertEquals(0, replaying.tty());
+        Collector replayOut = new Collector(replaying.output());
+        replayOut.await("EARLY-42");
+        type(replaying, "echo LATE-$((5+5))\n");
+        String replayed = replayOut.await("LATE-10");
+        String viewed = plainOut.await("LATE-10");
+        // the ring first, then the stream: nothing lost, nothing doubled; a plain viewer starts at its connection
+        assertEquals(1, count(replayed, "EARLY-42"), replayed);
+        assertTrue(replayed.indexOf("EARLY-42") < replayed.indexOf("LATE-10"), replayed);
+        assertFalse(viewed.contains("EARLY-42"), viewed);
+        // without lxc.console.buffer.size the replay ring is the monitor's own: console-buffer shows none
+        assertEquals(0, ConsoleConnection.buffer(run).length);
+        assertTrue(client.kill(9, TIMEOUT));
+        assertEquals(9, client.awaitExit(TIMEOUT).signal());
     }
 }

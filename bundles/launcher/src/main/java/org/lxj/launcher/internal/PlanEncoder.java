@@ -178,6 +178,10 @@ public final class PlanEncoder {
                 e.u32(ATTR_SECCOMP_FLAGS, flags);
             }
         }
+        plan.seccompNotifyProxy().ifPresent(n -> {
+            e.str(ATTR_SECCOMP_NOTIFY_PROXY, n.address());
+            n.cookie().ifPresent(c -> e.str(ATTR_SECCOMP_NOTIFY_COOKIE, c));
+        });
         for (Hook h : plan.hooks()) {
             e.raw(ATTR_HOOK, hook(h));
         }
@@ -246,9 +250,6 @@ public final class PlanEncoder {
                 throw new LaunchException(STEP_UNSUPPORTED, 95 /* EOPNOTSUPP */, "The launcher does not run host "
                         + "hooks: \"lxc.hook." + h.stage().key() + "\" is run by the runtime around the launch");
             }
-        }
-        if (plan.seccomp().isPresent() && plan.seccomp().get().notifies()) {
-            throw unsupported("seccomp notification listener (SECCOMP_FILTER_FLAG_NEW_LISTENER)");
         }
         for (ProcWrite w : plan.procWrites()) {
             if (!w.file().startsWith("sys/") && !w.file().startsWith("self/")) {

@@ -323,6 +323,24 @@ class PlanEncoderTest {
     }
 
     @Test
+    void aNotifyingFilterCarriesItsProxyAndCookie() throws Exception {
+        LaunchPlan plan = base("/bin/sh").seccomp(new org.lxj.spi.launch.SeccompProgram(new byte[16],
+                java.util.EnumSet.of(org.lxj.spi.launch.SeccompFilterFlag.NEW_LISTENER)))
+                .seccompNotifyProxy(org.lxj.spi.launch.SeccompNotifyProxy.parse("unix:/run/p.sock", "c00kie"))
+                .build();
+        List<Attr> attrs = decode(PlanEncoder.encode(plan, Path.of("/run/lxj/c1"), OPTIONS));
+        assertEquals(8, all(attrs, ATTR_SECCOMP_FLAGS).get(0).u32());
+        assertEquals("/run/p.sock", all(attrs, ATTR_SECCOMP_NOTIFY_PROXY).get(0).string());
+        assertEquals("c00kie", all(attrs, ATTR_SECCOMP_NOTIFY_COOKIE).get(0).string());
+        LaunchPlan noCookie = base("/bin/sh").seccomp(new org.lxj.spi.launch.SeccompProgram(new byte[16],
+                java.util.EnumSet.of(org.lxj.spi.launch.SeccompFilterFlag.NEW_LISTENER)))
+                .seccompNotifyProxy(org.lxj.spi.launch.SeccompNotifyProxy.parse("unix:@p", "")).build();
+        List<Attr> abs = decode(PlanEncoder.encode(noCookie, Path.of("/run/lxj/c1"), OPTIONS));
+        assertEquals("@p", all(abs, ATTR_SECCOMP_NOTIFY_PROXY).get(0).string());
+        assertEquals(0, all(abs, ATTR_SECCOMP_NOTIFY_COOKIE).size());
+    }
+
+    @Test
     void attachPlansCarryOneCgroupPerHierarchyInOrder() throws Exception {
         List<Path> dirs = List.of(Path.of("/sys/fs/cgroup/cpu/lxc.payload.c1"),
                 Path.of("/sys/fs/cgroup/freezer/lxc.payload.c1"), Path.of("/sys/fs/cgroup/unified/lxc.payload.c1"));

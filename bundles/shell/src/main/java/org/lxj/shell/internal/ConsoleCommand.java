@@ -100,7 +100,8 @@ public final class ConsoleCommand extends OptionCommand {
 
     /**
      * Connects {@code tty} of a running container to the viewer and relays until the viewer detaches, the container
-     * stops or (unless {@code untilStopped}) the input ends. Prints LXC's banner when {@code escape} is set.
+     * stops or (unless {@code untilStopped}) the input ends. Prints LXC's banner when {@code escape} is set. With
+     * {@code untilStopped} ({@code lxc-start -F}) the console's buffered output comes first.
      *
      * @param error prints an error in the calling tool's form
      * @return how the relay ended, or null after an error was printed
@@ -110,8 +111,9 @@ public final class ConsoleCommand extends OptionCommand {
         Optional<ConsoleViewer.Size> size = viewer.size();
         ConsoleSession session;
         try {
+            // a foreground start (untilStopped) sees the console from its first byte: the buffered output first
             session = rt.console(lxcpath, name, tty, size.map(ConsoleViewer.Size::rows).orElse(0),
-                    size.map(ConsoleViewer.Size::columns).orElse(0));
+                    size.map(ConsoleViewer.Size::columns).orElse(0), untilStopped);
         } catch (ContainerNotRunningException e) {
             error.accept(name + " is not running");
             return null;

@@ -35,7 +35,12 @@ class ConsoleCommandTest {
 
         @Override
         public ConsoleSession console(Path lxcpath, String name, int tty, int rows, int columns) {
-            asked.add(lxcpath + " " + name + " " + tty + " " + rows + "x" + columns);
+            return console(lxcpath, name, tty, rows, columns, false);
+        }
+
+        @Override
+        public ConsoleSession console(Path lxcpath, String name, int tty, int rows, int columns, boolean replay) {
+            asked.add(lxcpath + " " + name + " " + tty + " " + rows + "x" + columns + (replay ? " replay" : ""));
             if (failure != null) {
                 throw failure;
             }
@@ -115,5 +120,31 @@ class ConsoleCommandTest {
                 run(r, "", "-n", "c1", "-t", "x"));
         assertEquals(List.of(), r.asked);
         assertEquals(new Result("", "lxc-console: No container name specified\n", 1), run(r, ""));
+    }
+
+    @Test
+    void aForegroundStartAsksForTheBufferedConsoleOutputFirstAndLxcConsoleDoesNot() {
+        ConsoleRuntime r = new ConsoleRuntime();
+        r.session = new ConsoleRelayTest.FakeConsole(0);
+        r.session.print("Please press Enter to activate this console.");
+        r.session.stop();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<String> errors = new ArrayList<>();
+        ConsoleRelay.End end;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
+            CommandIo io = new CommandIo(o, e, false, 0, Path.of("/tmp"), new ByteArrayInputStream(new byte[0]), false);
+            end = ConsoleCommand.connect(r, new ConsoleViewers(Optional.empty()).of(io), io, Path.of("/var/lib/lxc"),
+                    "c1", 0, 0, true, errors::add);
+        }
+        assertEquals(List.of(), errors);
+        assertEquals(ConsoleRelay.End.STOPPED, end);
+        assertEquals(List.of("/var/lib/lxc c1 0 0x0 replay"), r.asked);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Please press Enter"), out.toString());
+
+        ConsoleRuntime plain = new ConsoleRuntime();
+        plain.session = new ConsoleRelayTest.FakeConsole(0);
+        run(plain, "\u0001q", "-n", "c1", "-t", "0");
+        assertEquals(List.of("/var/lib/lxc c1 0 0x0"), plain.asked);
     }
 }

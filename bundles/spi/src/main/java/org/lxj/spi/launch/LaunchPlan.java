@@ -49,6 +49,7 @@ public final class LaunchPlan {
     private final boolean noNewPrivileges;
     private final List<LsmLabel> lsmLabels;
     private final Optional<SeccompProgram> seccomp;
+    private final Optional<SeccompNotifyProxy> seccompNotifyProxy;
     private final Optional<LandlockRuleset> landlock;
     private final CgroupPlacement cgroup;
     private final List<Hook> hooks;
@@ -78,6 +79,7 @@ public final class LaunchPlan {
         noNewPrivileges = b.noNewPrivileges;
         lsmLabels = List.copyOf(b.lsmLabels);
         seccomp = b.seccomp;
+        seccompNotifyProxy = b.seccompNotifyProxy;
         landlock = b.landlock;
         cgroup = b.cgroup;
         hooks = List.copyOf(b.hooks);
@@ -201,6 +203,16 @@ public final class LaunchPlan {
         return seccomp;
     }
 
+    /**
+     * Where the monitor forwards the seccomp filter's user notifications; present exactly when the filter
+     * {@linkplain SeccompProgram#notifies() notifies}.
+     *
+     * @since 1.3
+     */
+    public Optional<SeccompNotifyProxy> seccompNotifyProxy() {
+        return seccompNotifyProxy;
+    }
+
     /** The Landlock ruleset to enforce, if any. */
     public Optional<LandlockRuleset> landlock() {
         return landlock;
@@ -261,6 +273,8 @@ public final class LaunchPlan {
         private Optional<TimeOffsets> timeOffsets = Optional.empty();
         private Optional<Rootfs> rootfs = Optional.empty();
         private final List<MountStep> mounts = new ArrayList<>();
+        /** The filesystems {@link #labelMounts} labels. */
+        private static final Set<String> LABELLED_FILESYSTEMS = Set.of("tmpfs", "devpts", "mqueue");
         private final List<DeviceNode> devices = new ArrayList<>();
         private final List<Symlink> symlinks = new ArrayList<>();
         private final Set<Path> maskedPaths = new LinkedHashSet<>();
@@ -274,6 +288,7 @@ public final class LaunchPlan {
         private boolean noNewPrivileges;
         private final List<LsmLabel> lsmLabels = new ArrayList<>();
         private Optional<SeccompProgram> seccomp = Optional.empty();
+        private Optional<SeccompNotifyProxy> seccompNotifyProxy = Optional.empty();
         private Optional<LandlockRuleset> landlock = Optional.empty();
         private CgroupPlacement cgroup = CgroupPlacement.NONE;
         private final List<Hook> hooks = new ArrayList<>();
@@ -339,6 +354,40 @@ public final class LaunchPlan {
         public Builder mount(MountStep step) {
             mounts.add(step);
             return this;
+        }
+
+        /**
+         * Labels the filesystems mounted so far that the kernel creates for the container ({@code tmpfs},
+         * {@code devpts}, {@code mqueue}; not binds, remounts or moves): appends the LSM mount option
+         * {@code option} (SELinux's {@code context="..."}) to their data, unless their data already sets a
+         * context ({@code context=}, {@code fscontext=}, {@code defcontext=} or {@code rootcontext=}).
+         *
+         * @since 1.3
+         */
+        public Builder labelMounts(String option) {
+            PlanChecks.nonEmpty("LSM mount option", option);
+            for (int i = 0; i < mounts.size(); i++) {
+                MountStep m = mounts.get(i);
+                if (LABELLED_FILESYSTEMS.contains(m.fstype()) && !m.isBind()
+                        && !m.flags().contains(MountFlag.REMOUNT) && !m.flags().contains(MountFlag.MOVE)
+                        && !hasContext(m.data())) {
+                    String data = m.data().isEmpty() ? option : m.data() + "," + option;
+                    mounts.set(i, new MountStep(m.source(), m.target(), m.fstype(), m.flags(), data, m.propagation(),
+                            m.create(), m.optional(), m.relative()));
+                }
+            }
+            return this;
+        }
+
+        private static boolean hasContext(String data) {
+            for (String o : data.split(",")) {
+                String name = o.strip();
+                if (name.startsWith("context=") || name.startsWith("fscontext=") || name.startsWith("defcontext=")
+                        || name.startsWith("rootcontext=")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Appends a device node. */
@@ -417,6 +466,16 @@ public final class LaunchPlan {
         /** Sets the seccomp filter. */
         public Builder seccomp(SeccompProgram program) {
             seccomp = Optional.of(program);
+            return this;
+        }
+
+        /**
+         * Sets where the monitor forwards the filter's user notifications.
+         *
+         * @since 1.3
+         */
+        public Builder seccompNotifyProxy(SeccompNotifyProxy proxy) {
+            seccompNotifyProxy = Optional.of(proxy);
             return this;
         }
 
@@ -529,6 +588,16 @@ public final class LaunchPlan {
             if ((hostname.isPresent() || domainname.isPresent()) && !cloneNamespaces.contains(Namespace.UTS)) {
                 throw new PlanValidationException("hostname", hostname.orElse(domainname.orElse(null)),
                         "setting it needs a new UTS namespace; it would change the host's");
+            }
+            boolean notifies = seccomp.map(SeccompProgram::notifies).orElse(false);
+            if (notifies != seccompNotifyProxy.isPresent()) {
+                throw new PlanValidationException("seccomp notify proxy", seccompNotifyProxy.map(
+                        SeccompNotifyProxy::address).orElse(null), notifies ? "a filter with notify rules needs one"
+                        : "is set but the seccomp filter has no notify rules");
+            }
+            if (seccomp.map(s -> s.notifies() && s.flags().contains(SeccompFilterFlag.TSYNC)).orElse(false)) {
+                throw new PlanValidationException("seccomp filter flags", seccomp.get().flags().toString(),
+                        "tsync and new_listener cannot be combined");
             }
             if (landlock.isPresent() && !noNewPrivileges && !capabilities.map(c -> hasSysAdmin(c)).orElse(true)) {
                 throw new PlanValidationException("Landlock ruleset", null,

@@ -1,5 +1,6 @@
 package org.lxj.spi.lsm;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,7 +20,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * and resolves them: {@code generated} becomes this container's generated profile, {@code unchanged}
  * becomes no profile.</li>
  * <li>{@link #prepare} does the host-side work before the launch (load a generated profile) and
- * {@link #cleanup} undoes it after the stop, also after a failed start.</li>
+ * {@link #cleanup} undoes it after a failed start; {@link #release} after the stop, from the run directory
+ * alone.</li>
  * <li>{@link #labels} gives the plan's attribute writes ({@code exec} label, SELinux keyring label).</li>
  * </ul>
  * Core selects one LSM backend per container: explicit keys first (an AppArmor key selects
@@ -78,4 +80,17 @@ public interface LsmBackend extends Backend {
 
     /** Undoes {@link #prepare}: unloads a generated profile. A profile already gone is not an error. */
     void cleanup(ContainerContext context, LsmProfile profile);
+
+    /**
+     * Undoes what {@link #prepare} left on the host for a container that has stopped (normally, killed, or found
+     * with its monitor dead by a later runtime), when only its run directory is known: unloads a generated
+     * profile recorded there. Core calls it only for a container whose start recorded this backend's
+     * {@link #type()} as the one that prepared it. A profile already gone is not an error; failures are logged.
+     *
+     * @param name   the container's name, for messages
+     * @param runDir the container's run directory, still present
+     * @since 1.2
+     */
+    default void release(String name, Path runDir) {
+    }
 }

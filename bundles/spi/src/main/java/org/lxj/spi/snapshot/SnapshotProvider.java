@@ -30,6 +30,20 @@ public interface SnapshotProvider extends Backend {
     boolean canSnapshot(SnapshotSource source);
 
     /**
+     * Whether this provider makes a snapshot or restore of {@code source} from its {@code lxc.rootfs.path} alone,
+     * without its contents mounted (an overlay reads its layers' directories, btrfs snapshots the subvolume by
+     * path). When true for the provider core chooses, core skips mounting and unmounting the source: the
+     * {@link SnapshotSource#mounted()} it passes is then the directory where it would have mounted it, which is
+     * the rootfs itself only when the backend hands out a directory in place. Cheap; changes nothing. The default,
+     * false, keeps the source mounted for the call.
+     *
+     * @since 1.1
+     */
+    default boolean worksUnmounted(SnapshotSource source) {
+        return false;
+    }
+
+    /**
      * Makes a snapshot of {@code source} in {@code target}. A failure removes what was made.
      *
      * @throws org.lxj.spi.backend.BackendException naming what failed

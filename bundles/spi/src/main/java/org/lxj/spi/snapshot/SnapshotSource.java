@@ -16,7 +16,9 @@ import org.lxj.spi.storage.StorageCapability;
  * @param storageType   the {@link StorageBackend#type()} that owns it
  * @param storageCapabilities what that backend can do
  * @param storage       that backend, for providers that copy through {@link StorageBackend#copy}
- * @param mounted       the rootfs contents as a directory, mounted by core for the operation
+ * @param mounted       the rootfs contents as a directory, mounted by core for the operation; for a provider that
+ *                      {@linkplain SnapshotProvider#worksUnmounted works unmounted}, and while core chooses, the
+ *                      directory where core would mount it, which is not mounted
  */
 public record SnapshotSource(String containerName, String rootfsPath, String storageType,
         Set<StorageCapability> storageCapabilities, StorageBackend storage, Path mounted) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the rootfs of a clone, snapshot or restored container from a source rootfs: the source is mounted through
- * its own backend for the operation, and either a snapshot provider (chosen by {@link SnapshotChoice}) or a storage
+ * its own backend for the operation (unless the chosen snapshot provider
+ * {@linkplain SnapshotProvider#worksUnmounted works unmounted}), and either a snapshot provider (chosen by {@link SnapshotChoice}) or a storage
  * backend's {@code copy} makes the new one. What it made is undone through the storage backend that owns it.
  */
 final class RootfsCloner {
@@ -46,13 +48,25 @@ final class RootfsCloner {
     /** A snapshot ({@code restore} false) or a restore of {@code rootfs} into {@code target}. */
     Made snapshot(String name, String rootfs, Path mountTarget, SnapshotTarget target, SnapshotChoice.Purpose purpose,
             boolean restore) {
-        return withSource(name, rootfs, mountTarget, src -> {
-            SnapshotProvider p = choice.choose(src, purpose);
-            SnapshotResult r = restore ? p.restore(src, target) : p.snapshot(src, target);
-            LOG.debug("{}: {} \"{}\" by provider \"{}\" into \"{}\"", name, restore ? "restored" : "snapshot", rootfs,
-                    p.type(), r.rootfsPath());
-            return new Made(r.rootfsPath(), r.dependsOnSource());
-        });
+        // A provider that needs only the rootfs value (overlay, btrfs) is served without mounting the source.
+        StorageBackend owner = storage.requireOwner(name, rootfs);
+        SnapshotSource unmounted = new SnapshotSource(name, rootfs, owner.type(), owner.capabilities(), owner,
+                mountTarget);
+        Optional<SnapshotProvider> direct = choice.chooseUnmounted(unmounted, purpose);
+        if (direct.isPresent()) {
+            return snapshotWith(direct.get(), unmounted, target, restore);
+        }
+        return withSource(name, rootfs, mountTarget,
+                src -> snapshotWith(choice.choose(src, purpose), src, target, restore));
+    }
+
+    private static Made snapshotWith(SnapshotProvider p, SnapshotSource src, SnapshotTarget target, boolean restore) {
+        long began = System.nanoTime();
+        SnapshotResult r = restore ? p.restore(src, target) : p.snapshot(src, target);
+        LOG.debug("{}: {} \"{}\" by provider \"{}\" into \"{}\" in {} ms", src.containerName(),
+                restore ? "restored" : "snapshot", src.rootfsPath(), p.type(), r.rootfsPath(),
+                (System.nanoTime() - began) / 1_000_000);
+        return new Made(r.rootfsPath(), r.dependsOnSource());
     }
 
     /**

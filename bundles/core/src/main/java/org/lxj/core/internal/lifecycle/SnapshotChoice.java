@@ -54,6 +54,20 @@ final class SnapshotChoice {
         return p.get();
     }
 
+    /**
+     * The provider for {@code unmounted} (whose {@code mounted()} is the not yet mounted mount point) when the best
+     * eligible one {@linkplain SnapshotProvider#worksUnmounted works unmounted}; empty otherwise, and then the
+     * caller mounts the source and asks {@link #choose}. Only the best is taken, so the choice is the one
+     * {@link #choose} makes whenever a provider's eligibility does not hang on the source being mounted.
+     */
+    Optional<SnapshotProvider> chooseUnmounted(SnapshotSource unmounted, Purpose purpose) {
+        Optional<SnapshotProvider> p = candidates(backends.snapshotProviders(), unmounted, purpose).stream()
+                .findFirst().filter(b -> b.worksUnmounted(unmounted));
+        p.ifPresent(b -> LOG.info("{}: snapshot provider \"{}\" chosen ({}, {}, source not mounted)",
+                unmounted.containerName(), b.type(), b.kind(), purpose));
+        return p;
+    }
+
     /** The eligible providers, best first: copy-on-write before copy, then by ranking. */
     static List<SnapshotProvider> candidates(List<Ranked<SnapshotProvider>> installed, SnapshotSource source,
             Purpose purpose) {

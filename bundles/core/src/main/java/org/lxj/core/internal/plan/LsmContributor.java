@@ -1,9 +1,15 @@
 package org.lxj.core.internal.plan;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.lxj.api.LxjException;
 import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.api.config.ConfigEntry;
 import org.lxj.api.config.ContainerConfig;
@@ -23,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LsmContributor implements LaunchContributor {
     private static final Logger LOG = LoggerFactory.getLogger(LsmContributor.class);
+
+    /** The file in the run directory naming the LSM backend that prepared the container's start. */
+    public static final String RECORD = "lsm";
 
     /** The backend chosen for a container and the profile it resolved. */
     public record Choice(LsmBackend backend, LsmProfile profile) {
@@ -100,6 +109,8 @@ public final class LsmContributor implements LaunchContributor {
         LOG.info("{}: LSM driver {} ({}), profile {}", context.name(), b.type(), b.detect(context.host()).reason(),
                 profile.map(p -> "\"" + p.label() + "\"").orElse("none"));
         profile.ifPresent(p -> b.labels(context, p).forEach(plan::lsmLabel));
+        // SELinux's context="..." on the tmpfs, devpts and mqueue mounts the container gets
+        profile.flatMap(b::mountOption).ifPresent(plan::labelMounts);
     }
 
     /**
@@ -110,7 +121,69 @@ public final class LsmContributor implements LaunchContributor {
     public Optional<Runnable> prepare(ContainerContext context) {
         return choose(context).map(c -> {
             c.backend().prepare(context, c.profile());
-            return () -> c.backend().cleanup(context, c.profile());
+            Path record = context.runDir().resolve(RECORD);
+            try {
+                Files.writeString(record, c.backend().type() + "\n", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                c.backend().cleanup(context, c.profile());
+                throw new LxjException("Failed to write \"" + record + "\": " + e.getMessage(), e);
+            }
+            return () -> {
+                try {
+                    c.backend().cleanup(context, c.profile());
+                } finally {
+                    deleteRecord(context.name(), record);
+                }
+            };
         });
+    }
+
+    /** The type of the LSM backend whose {@code prepare} ran for the container of {@code runDir}, if any. */
+    static Optional<String> recorded(Path runDir) {
+        try {
+            return Optional.of(Files.readString(runDir.resolve(RECORD), StandardCharsets.UTF_8).strip())
+                    .filter(t -> !t.isEmpty());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            LOG.warn("Ignoring unreadable \"{}\": {}", runDir.resolve(RECORD), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the backend that prepared the container of {@code runDir} is among {@code backends} (or none did). */
+    public static boolean canRelease(Path runDir, List<LsmBackend> backends) {
+        return recorded(runDir).map(t -> backends.stream().anyMatch(b -> b.type().equals(t))).orElse(true);
+    }
+
+    /**
+     * After the stop (normal, killed, or a dead monitor found by a later runtime): lets the backend that prepared
+     * the container undo it ({@link LsmBackend#release}); failures are logged, never thrown.
+     */
+    public static void release(String name, Path runDir, List<LsmBackend> backends) {
+        Optional<String> type = recorded(runDir);
+        if (type.isEmpty()) {
+            return;
+        }
+        Optional<LsmBackend> backend = backends.stream().filter(b -> b.type().equals(type.get())).findFirst();
+        if (backend.isEmpty()) {
+            LOG.warn("{}: LSM backend \"{}\" is not installed; what it prepared stays on the host", name,
+                    type.get());
+        } else {
+            try {
+                backend.get().release(name, runDir);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: failed to release LSM \"{}\": {}", name, type.get(), e.getMessage());
+            }
+        }
+        deleteRecord(name, runDir.resolve(RECORD));
+    }
+
+    private static void deleteRecord(String name, Path record) {
+        try {
+            Files.deleteIfExists(record);
+        } catch (IOException e) {
+            LOG.warn("{}: failed to remove \"{}\": {}", name, record, e.getMessage());
+        }
     }
 }

@@ -30,12 +30,17 @@ public final class ConsoleAccess {
      * @throws ConsoleDeniedException       when no tty is free, the one asked for has its viewer or does not exist
      */
     public ConsoleSession open(Path lxcpath, String name, int tty, int rows, int columns) {
+        return open(lxcpath, name, tty, rows, columns, false);
+    }
+
+    /** As {@link #open(Path, String, int, int, int)}; {@code replay}: the console's buffered output comes first. */
+    public ConsoleSession open(Path lxcpath, String name, int tty, int rows, int columns, boolean replay) {
         RunState s = registry.live(lxcpath, name).filter(r -> r.phase().equals(RunState.RUNNING))
                 .orElseThrow(() -> new ContainerNotRunningException(name));
         Path runDir = registry.layout().dir(lxcpath, name);
         ConsoleConnection c;
         try {
-            c = ConsoleConnection.open(runDir, tty, rows, columns);
+            c = ConsoleConnection.open(runDir, tty, rows, columns, replay);
         } catch (ConsoleException e) {
             if (e.denied()) {
                 throw new ConsoleDeniedException("tty service denied: "

@@ -3,9 +3,11 @@ package org.lxj.core.internal.run;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -53,6 +55,41 @@ public final class ContainerLocks {
                 throw new LxjException("Failed to lock \"" + file + "\": " + e.getMessage(), e);
             }
         }
+        return release(h);
+    }
+
+    /**
+     * Takes the container's lock only if nobody holds it: empty when another thread of this JVM, another lock
+     * table of this JVM or another process holds it (a start in progress). Never blocks.
+     */
+    public Optional<Held> tryLock(Path lxcpath, String name) {
+        Path file = layout.lock(lxcpath, name);
+        Holder h = holders.computeIfAbsent(file, f -> new Holder());
+        if (!h.lock.tryLock()) {
+            return Optional.empty();
+        }
+        if (h.lock.getHoldCount() == 1) {
+            try {
+                Files.createDirectories(file.getParent());
+                h.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                h.fileLock = h.channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                h.fileLock = null;   // held by another lock table of this JVM
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(h);
+                h.lock.unlock();
+                throw new LxjException("Failed to lock \"" + file + "\": " + e.getMessage(), e);
+            }
+            if (h.fileLock == null) {
+                closeQuietly(h);
+                h.lock.unlock();
+                return Optional.empty();
+            }
+        }
+        return Optional.of(release(h));
+    }
+
+    private static Held release(Holder h) {
         return () -> {
             if (h.lock.getHoldCount() == 1) {
                 closeQuietly(h);

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * The runtime state of containers, kept in their run directories so it survives a restart of this JVM: the
  * state store the lifecycle asks, the cleanup after a container's init exited (rootfs unmount, run directory,
  * STOPPED event, ephemeral destroy), one watcher thread per running container that notices the exit, and the
- * reconciliation of every run directory when the runtime starts.
+ * reconciliation of every run directory when the runtime starts (done by {@link RunReconciler}).
  * <p>
  * A state is verified each time it is read: an exit record means the container stopped (and is cleaned up on
  * the spot); otherwise init's pid must still carry the recorded start time, or the monitor must answer.
@@ -70,11 +70,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
 
     /** How long a cleanup waits for the host's init to reap an orphaned container init. */
     static final Duration ORPHAN_REAP_WAIT = Duration.ofSeconds(20);
-    /** How long a container that {@link #reconcile} left for later waits for its backends; a query cleans after. */
-    static final Duration BACKEND_WAIT = Duration.ofSeconds(60);
-    private static final long BACKEND_POLL_NANOS = 50_000_000L;
-    /** Containers whose cleanup waits for their backends, by watch key: one waiting thread each. */
-    private final Set<Path> awaitingBackends = ConcurrentHashMap.newKeySet();
+    private final RunReconciler reconciler = new RunReconciler(this);
 
     /** Undoes the storage backend's mount of a rootfs after the container stopped. */
     @FunctionalInterface
@@ -110,7 +106,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
         return readFile(layout.state(lxcpath, name));
     }
 
-    private static Optional<RunState> readFile(Path file) {
+    static Optional<RunState> readFile(Path file) {
         try {
             return Optional.of(RunState.fromJson(Files.readString(file, StandardCharsets.UTF_8)));
         } catch (NoSuchFileException e) {
@@ -205,7 +201,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
      * {@code backendsHere} fails just before the release: a runtime going down unbinds its backends while an
      * orphan's cleanup waits for the host's init to reap it.
      */
-    private boolean reap(RunState run, boolean aborted, java.util.function.Predicate<RunState> backendsHere) {
+    boolean reap(RunState run, boolean aborted, java.util.function.Predicate<RunState> backendsHere) {
         // one reap of a container at a time in this process, its ephemeral destroy included: a stop that finds the
         // watcher reaping returns only once an ephemeral container is gone
         synchronized (reaping.computeIfAbsent(layout.dir(run.lxcpath(), run.name()), d -> new Object())) {
@@ -284,7 +280,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
         }
     }
 
-        /** Whether two states record the same start (a later start of the container has another init). */
+    /** Whether two states record the same start (a later start of the container has another init). */
     static boolean sameRun(RunState a, RunState b) {
         return a.initPid() == b.initPid() && a.initStartTime() == b.initStartTime();
     }
@@ -364,7 +360,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
         });
     }
 
-    private Path watchKey(RunState s) {
+    Path watchKey(RunState s) {
         return layout.dir(s.lxcpath(), s.name()).resolve(Integer.toString(s.initPid()));
     }
 
@@ -410,8 +406,9 @@ public final class RunRegistry implements StateStore, AutoCloseable {
 
     /**
      * Rebuilds the true state of every recorded container, as at each start of the runtime: a running one gets
-     * its watcher back; one that exited is cleaned up; one whose monitor died (or whose start never finished) is
-     * reported ABORTING, its init killed if it survived, and cleaned up.
+     * its watcher back; one that exited is cleaned up; one still starting in another runtime (its start lock held)
+     * is left alone; one whose monitor died (or whose start was abandoned) is reported ABORTING, its init killed if
+     * it survived, and cleaned up.
      *
      * @param kill sends a signal to a host pid (init of a container whose monitor is gone)
      * @return the containers found running
@@ -427,114 +424,31 @@ public final class RunRegistry implements StateStore, AutoCloseable {
      */
     public List<RunState> reconcile(PidKiller kill, java.util.function.Predicate<RunState> canClean) {
         this.canClean = canClean;
-        List<RunState> running = new ArrayList<>();
-        try (DirectoryStream<Path> ids = Files.newDirectoryStream(layout.root())) {
-            for (Path id : ids) {
-                if (!RunLayout.isLxcpathId(id.getFileName().toString()) || !Files.isDirectory(id)) {
-                    continue;
-                }
-                try (DirectoryStream<Path> names = Files.newDirectoryStream(id)) {
-                    for (Path dir : names) {
-                        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                            continue;   // the lxcpath's event journal and lock files live beside the run dirs
-                        }
-                        readFile(dir.resolve(RunLayout.STATE))
-                                .ifPresent(s -> reconcileOne(s, kill, canClean, running));
-                    }
-                }
-            }
-        } catch (NoSuchFileException e) {
-            return running;
-        } catch (IOException e) {
-            LOG.warn("Failed to scan run directory \"{}\": {}", layout.root(), e.toString());
-        }
-        return running;
-    }
-
-    private void reconcileOne(RunState s, PidKiller kill, java.util.function.Predicate<RunState> canClean,
-            List<RunState> running) {
-        Status st = probe(s);
-        if (st == Status.RUNNING) {
-            try {
-                monitor(s).state(MONITOR_TIMEOUT);
-            } catch (IOException e) {
-                st = Status.MONITOR_DEAD;
-            }
-        }
-        switch (st) {
-            case RUNNING -> {
-                LOG.info("{}: found running (init {}, monitor {})", s.name(), s.initPid(), s.monitorPid());
-                running.add(s);
-                watch(s);
-            }
-            case EXITED -> {
-                if (canClean.test(s)) {
-                    reap(s, false);
-                } else {
-                    LOG.info("{}: exited; its cleanup waits until its backends are installed", s.name());
-                    reapWhenBackendsArrive(s, false);
-                }
-            }
-            default -> {
-                if (procs.isAlive(s.initPid(), s.initStartTime())) {
-                    kill.kill(s.initPid(), 9);
-                }
-                if (canClean.test(s)) {
-                    reap(s, true);
-                } else {
-                    LOG.info("{}: its monitor is gone; its cleanup waits until its backends are installed", s.name());
-                    reapWhenBackendsArrive(s, true);
-                }
-            }
-        }
-    }
-
-    /**
-     * A runtime reconciles while its backends are still arriving (DS binds them after it activates): a container
-     * left for later then gets a thread that cleans it up as soon as {@code canClean} passes, so that a runtime nobody
-     * asks anything still removes what the container left on the host (its host-side interfaces, cgroups, rootfs
-     * mount). Bounded by {@link #BACKEND_WAIT}; after that, or when this runtime closes, the next query of the
-     * container or the next runtime does it.
-     */
-    private void reapWhenBackendsArrive(RunState s, boolean aborted) {
-        Path key = watchKey(s);
-        if (closed || !awaitingBackends.add(key)) {
-            return;
-        }
-        Thread t = new Thread(() -> {
-            Thread me = Thread.currentThread();
-            try {
-                long deadline = System.nanoTime() + BACKEND_WAIT.toNanos();
-                while (!closed && System.nanoTime() - deadline < 0) {
-                    cleaning.add(me);   // before the check, as a watcher: close() either waits or stops it here
-                    try {
-                        if (!closed && canClean.test(s) && (reap(s, aborted, r -> !closed && canClean.test(r))
-                                || read(s.lxcpath(), s.name()).filter(r -> sameRun(r, s)).isEmpty())) {
-                            return;   // cleaned up, here or by another runtime
-                        }
-                    } finally {
-                        cleaning.remove(me);
-                    }
-                    java.util.concurrent.locks.LockSupport.parkNanos(BACKEND_POLL_NANOS);
-                }
-                if (!closed) {
-                    LOG.info("{}: its backends are not installed after {} s; the next query of it cleans up",
-                            s.name(), BACKEND_WAIT.toSeconds());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("{}: cleanup after its backends arrived failed: {}", s.name(), e.toString());
-            } finally {
-                awaitingBackends.remove(key);
-            }
-        }, "lxj-cleanup-" + s.name());
-        t.setDaemon(true);
-        t.start();
+        return reconciler.reconcile(kill, canClean);
     }
 
     /** Sends a signal to a host pid. */
     @FunctionalInterface
     public interface PidKiller {
         void kill(int pid, int signal);
+    }
+
+    /** Whether {@link #close()} was called. */
+    boolean closed() {
+        return closed;
+    }
+
+    HostProcesses procs() {
+        return procs;
+    }
+
+    /** Marks {@code t} as inside a cleanup, which {@link #close()} lets finish. */
+    void cleaningBegins(Thread t) {
+        cleaning.add(t);
+    }
+
+    void cleaningEnds(Thread t) {
+        cleaning.remove(t);
     }
 
     /**

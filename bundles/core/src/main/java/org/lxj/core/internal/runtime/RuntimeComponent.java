@@ -241,13 +241,16 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         boolean storageHere = !s.needsUnmount()
                 || storage().stream().map(Ranked::backend).anyMatch(b -> b.owns(s.rootfsPath()));
         return storageHere && cgroups.canRelease(s)
-                && network.canRelease(runLayout.dir(s.lxcpath(), s.name()));
+                && network.canRelease(runLayout.dir(s.lxcpath(), s.name()))
+                && LsmContributor.canRelease(runLayout.dir(s.lxcpath(), s.name()), lsmBackends());
     }
 
     /** After the stop: the rootfs, then the cgroups, which are removed even when the unmount failed. */
     private void release(RunState s, Syscalls sys, CgroupSetup cgroups) {
         // interfaces first (a phys device goes back to the host); failures are logged, never thrown
         network.release(s.name(), runLayout.dir(s.lxcpath(), s.name()));
+        // a generated AppArmor profile is unloaded (LsmBackend.release)
+        LsmContributor.release(s.name(), runLayout.dir(s.lxcpath(), s.name()), lsmBackends());
         try {
             releaseRootfs(s, sys);
         } finally {
@@ -506,8 +509,13 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
 
     @Override
     public ConsoleSession console(Path lxcpath, String name, int tty, int rows, int columns) {
+        return console(lxcpath, name, tty, rows, columns, false);
+    }
+
+    @Override
+    public ConsoleSession console(Path lxcpath, String name, int tty, int rows, int columns, boolean replay) {
         LxcLayout.validateName(name);
-        return new ConsoleAccess(runs).open(abs(lxcpath), name, tty, rows, columns);
+        return new ConsoleAccess(runs).open(abs(lxcpath), name, tty, rows, columns, replay);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.lxj.core.internal.plan;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +27,7 @@ import org.lxj.spi.backend.Detection;
 import org.lxj.spi.host.HostFacts;
 import org.lxj.spi.launch.LaunchContributor;
 import org.lxj.spi.launch.LsmLabel;
+import org.lxj.spi.launch.MountStep;
 import org.lxj.spi.lsm.LsmBackend;
 import org.lxj.spi.lsm.LsmProfile;
 
@@ -80,6 +84,16 @@ class LsmContributorTest {
         public void cleanup(ContainerContext context, LsmProfile profile) {
             calls.add("cleanup " + profile.label());
         }
+
+        @Override
+        public void release(String name, Path runDir) {
+            calls.add("release " + name + " " + runDir.getFileName());
+        }
+
+        @Override
+        public Optional<String> mountOption(LsmProfile profile) {
+            return type.equals("selinux") ? Optional.of("context=\"" + profile.label() + "\"") : Optional.empty();
+        }
     }
 
     @TempDir
@@ -89,6 +103,7 @@ class LsmContributorTest {
     @BeforeEach
     void setUp() throws IOException {
         rootfs = Files.createDirectories(tmp.resolve("c1/rootfs"));
+        Files.createDirectories(tmp.resolve("run"));
     }
 
     ContainerContext context(String text) {
@@ -141,6 +156,56 @@ class LsmContributorTest {
         undo.run();
         assertEquals(List.of("prepare generated-c1", "cleanup generated-c1"), lsm.calls);
         assertTrue(new LsmContributor(List.of(new FakeLsm("apparmor", false))).prepare(context("")).isEmpty());
+    }
+
+    @Test
+    void theStartRecordsTheBackendAndTheReleaseAfterTheStopUsesIt() {
+        FakeLsm other = new FakeLsm("selinux", false);
+        FakeLsm lsm = new FakeLsm("apparmor", true);
+        Path run = tmp.resolve("run");
+        assertTrue(LsmContributor.canRelease(run, List.of()));
+        new LsmContributor(List.of(lsm)).prepare(context("lxc.apparmor.profile = generated\n")).orElseThrow();
+        assertEquals(Optional.of("apparmor"), LsmContributor.recorded(run));
+        // a later runtime without the backend leaves the cleanup for when it is installed
+        assertFalse(LsmContributor.canRelease(run, List.of(other)));
+        assertTrue(LsmContributor.canRelease(run, List.of(other, lsm)));
+        LsmContributor.release("c1", run, List.of(other, lsm));
+        assertEquals(List.of("prepare generated", "release c1 run"), lsm.calls);
+        assertTrue(other.calls.isEmpty());
+        assertFalse(Files.exists(run.resolve(LsmContributor.RECORD)));
+        LsmContributor.release("c1", run, List.of(other, lsm));
+        assertEquals(2, lsm.calls.size());
+    }
+
+    @Test
+    void theUndoOfAFailedStartRemovesTheRecord() {
+        FakeLsm lsm = new FakeLsm("apparmor", true);
+        new LsmContributor(List.of(lsm)).prepare(context("")).orElseThrow().run();
+        assertFalse(Files.exists(tmp.resolve("run").resolve(LsmContributor.RECORD)));
+        LsmContributor.release("c1", tmp.resolve("run"), List.of(lsm));
+        assertEquals(List.of("prepare generated-c1", "cleanup generated-c1"), lsm.calls);
+    }
+
+    @Test
+    void anSelinuxContextLabelsTheTmpfsDevptsAndMqueueMounts() {
+        // the fake selinux backend, available, resolves the profile "generated-c1"
+        String option = "context=\"generated-c1\"";
+        List<MountStep> mounts = PlanAssembler.builder(context("lxc.mount.auto = proc:mixed\nlxc.mount.entry = /srv srv none bind,create=dir 0 0\n"),
+                LaunchRequest.start(), List.of(new LsmContributor(List.of(new FakeLsm("selinux", true)))), p -> true,
+                PlanAssemblerTest.DIRS::contains).build().mounts();
+        Map<String, String> data = new LinkedHashMap<>();
+        mounts.forEach(m -> data.put(m.target() + " " + (m.fstype().isEmpty() ? "bind" : m.fstype()), m.data()));
+        assertEquals("size=500000,mode=755," + option, data.get("/dev tmpfs"));
+        assertEquals("mode=1777," + option, data.get("/dev/shm tmpfs"));
+        assertEquals(option, data.get("/dev/mqueue mqueue"));
+        assertEquals("newinstance,ptmxmode=0666,mode=0620,gid=5," + option, data.get("/dev/pts devpts"));
+        assertFalse(data.get("/proc proc").contains("context="), data.toString());
+        assertFalse(data.get("/srv bind").contains("context="), data.toString());
+        // no SELinux profile: nothing is labelled
+        List<MountStep> plain = PlanAssembler.builder(context(""), LaunchRequest.start(),
+                List.of(new LsmContributor(List.of(new FakeLsm("apparmor", true)))), p -> true,
+                PlanAssemblerTest.DIRS::contains).build().mounts();
+        assertTrue(plain.stream().noneMatch(m -> m.data().contains("context=")), plain.toString());
     }
 
     @Test

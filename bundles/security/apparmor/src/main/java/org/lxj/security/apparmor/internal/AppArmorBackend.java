@@ -149,23 +149,60 @@ public final class AppArmorBackend implements LsmBackend {
 
     @Override
     public void cleanup(ContainerContext context, LsmProfile profile) {
-        if (!profile.generated()) {
-            return;
+        if (profile.generated()) {
+            unload(context.name(), context.runDir());
         }
-        Path file = context.runDir().resolve(PROFILE_FILE);
+    }
+
+    /** After the stop: unloads the generated profile {@link #prepare} wrote to the run directory, if any. */
+    @Override
+    public void release(String name, Path runDir) {
+        unload(name, runDir);
+    }
+
+    private void unload(String name, Path runDir) {
+        Path file = runDir.resolve(PROFILE_FILE);
         if (!Files.exists(file)) {
             return;
         }
         try {
-            parser.unload(file);
+            if (parser.installed()) {
+                parser.unload(file);
+            } else {
+                removeThroughSecurityfs(file);
+            }
+            LOG.debug("{}: AppArmor profile unloaded (\"{}\")", name, file);
         } catch (BackendException e) {
             // a profile already gone is not an error; anything else is worth a line but must not stop the cleanup
-            LOG.warn("{}: {}", context.name(), e.getMessage());
+            LOG.warn("{}: {}", name, e.getMessage());
         }
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new BackendException("Failed to remove \"" + file + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Without {@code apparmor_parser} (removed since the start): writes the profile's name to securityfs'
+     * {@code .remove}, as LXC does.
+     */
+    private void removeThroughSecurityfs(Path file) {
+        String profile;
+        try {
+            profile = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
+                    .filter(l -> l.startsWith("profile \"")).map(l -> l.substring(9, l.indexOf('"', 9))).findFirst()
+                    .orElseThrow(() -> new BackendException("Failed to unload AppArmor profile \"" + file
+                            + "\": it has no profile line"));
+        } catch (IOException e) {
+            throw new BackendException("Failed to read \"" + file + "\": " + e.getMessage(), e);
+        }
+        Path remove = securityfs.resolve(".remove");
+        try {
+            Files.writeString(remove, profile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BackendException("Failed to unload AppArmor profile \"" + profile + "\" through \"" + remove
+                    + "\": " + e.getMessage(), e);
         }
     }
 

@@ -136,4 +136,45 @@ class AppArmorBackendTest {
         backend.prepare(ctx, new LsmProfile("apparmor", "lxc-container-default", false, false));
         assertEquals(2, parserCalls.size());
     }
+    @Test
+    void releaseAfterTheStopUnloadsTheGeneratedProfileOnce() {
+        ContainerContext ctx = context(WITH, "lxc.apparmor.profile = generated");
+        backend.prepare(ctx, backend.profileFor(ctx).orElseThrow());
+        Path file = tmp.resolve("run/apparmor.profile");
+        assertTrue(Files.exists(file));
+        // a later runtime knows only the name and the run directory
+        new AppArmorBackend(securityfs, recordingParser()).release("c1", tmp.resolve("run"));
+        assertFalse(Files.exists(file));
+        assertEquals(List.of("load apparmor.profile", "unload apparmor.profile"), parserCalls);
+        backend.release("c1", tmp.resolve("run"));
+        assertEquals(2, parserCalls.size());
+    }
+
+    @Test
+    void releaseOfAContainerWithoutAGeneratedProfileDoesNothing() {
+        ContainerContext ctx = context(WITH, "lxc.apparmor.profile = lxc-container-default");
+        backend.prepare(ctx, backend.profileFor(ctx).orElseThrow());
+        backend.release("c1", tmp.resolve("run"));
+        assertEquals(List.of(), parserCalls);
+    }
+
+    @Test
+    void withoutTheParserReleaseWritesTheProfileNameToSecurityfsRemove() throws IOException {
+        ContainerContext ctx = context(WITH, "lxc.apparmor.profile = generated");
+        LsmProfile p = backend.profileFor(ctx).orElseThrow();
+        backend.prepare(ctx, p);
+        AppArmorBackend noParser = new AppArmorBackend(securityfs, new ProfileParser(tmp.resolve("no-parser")));
+        noParser.release("c1", tmp.resolve("run"));
+        assertEquals(p.label(), Files.readString(securityfs.resolve(".remove")));
+        assertFalse(Files.exists(tmp.resolve("run/apparmor.profile")));
+    }
+
+    private ProfileParser recordingParser() {
+        return new ProfileParser(Path.of("/bin/true")) {
+            @Override
+            void unload(Path profile) {
+                parserCalls.add("unload " + profile.getFileName());
+            }
+        };
+    }
 }

@@ -25,6 +25,7 @@ import org.lxj.spi.host.HostFacts;
 import org.lxj.spi.launch.CapabilitySets;
 import org.lxj.spi.launch.LaunchContributor;
 import org.lxj.spi.launch.LaunchPlan;
+import org.lxj.spi.launch.SeccompNotifyProxy;
 import org.lxj.spi.seccomp.CompiledFilter;
 import org.lxj.spi.seccomp.SeccompCompiler;
 import org.lxj.spi.seccomp.SeccompRequest;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * ({@link LaunchContributor#ORDER_SECCOMP}). As in LXC, a runtime that is itself under a seccomp filter loads
  * the container's only with {@code lxc.seccomp.allow_nesting = 1}. A profile is a file or the name of a built-in
  * one ({@value #DOCKER_DEFAULT}, a Docker/Moby-format profile flattened by the container's capabilities).
- * Notification proxying ({@code lxc.seccomp.notify.*}) is refused until the monitor can proxy.
+ * {@code notify} rules are allowed when {@code lxc.seccomp.notify.proxy} is set: the plan then carries the proxy
+ * and cookie, and the monitor forwards each notification to it in LXC's message format.
  */
 @Component(service = {SecurityContributor.class, LaunchContributor.class},
         property = Backend.TYPE_PROPERTY + "=" + SeccompContributor.TYPE)
@@ -111,12 +113,7 @@ public final class SeccompContributor implements SecurityContributor {
     @Override
     public void contribute(ContainerContext context, LaunchPlan.Builder plan) {
         ContainerConfig config = context.config();
-        for (String key : List.of(NOTIFY_PROXY, NOTIFY_COOKIE)) {
-            set(config, key).ifPresent(v -> {
-                throw new UnsupportedFeatureException("Config key \"" + key + "\" needs seccomp notification "
-                        + "proxying, which the monitor does not provide yet");
-            });
-        }
+        Optional<String> proxy = set(config, NOTIFY_PROXY);
         boolean nesting = allowNesting(config);
         Optional<String> profile = set(config, PROFILE);
         if (profile.isEmpty()) {
@@ -133,7 +130,7 @@ public final class SeccompContributor implements SecurityContributor {
         String text = builtin.isPresent() ? builtin.get() : read(config, file);
         long caps = plan.capabilitySets().map(CapabilitySets::effective).orElse(-1L);
         SeccompRequest request = new SeccompRequest(text, Optional.of(file),
-                Arches.withCompat(context.host().architecture()), caps, false);
+                Arches.withCompat(context.host().architecture()), caps, proxy.isPresent());
         SeccompCompiler compiler = compiler(request, context.host());
         CompiledFilter compiled = compiler.compile(request);
         if (builtin.isPresent()) {
@@ -143,6 +140,14 @@ public final class SeccompContributor implements SecurityContributor {
             compiled.warnings().forEach(w -> LOG.warn("{}: {}: {}", context.name(), file, w));
         }
         plan.seccomp(compiled.program());
+        // as LXC, the proxy is used only by a filter with notify rules; without them it is not contacted
+        if (compiled.program().notifies()) {
+            plan.seccompNotifyProxy(SeccompNotifyProxy.parse(proxy.orElseThrow(), set(config, NOTIFY_COOKIE)
+                    .orElse("")));
+        } else if (proxy.isPresent()) {
+            LOG.debug("{}: {} is set but seccomp profile \"{}\" has no notify rules", context.name(), NOTIFY_PROXY,
+                    profile.get());
+        }
         LOG.debug("{}: seccomp profile \"{}\" compiled by {}: {}", context.name(), file, compiler.compilerId(),
                 compiled.program());
     }

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lxj.api.BackendNotFoundException;
 import org.lxj.api.ConfigException;
-import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.linux.internal.JnaSyscalls;
 import org.lxj.spi.backend.ContainerContext;
 import org.lxj.spi.host.CgroupLayout;
@@ -28,6 +27,7 @@ import org.lxj.spi.launch.LaunchContributor;
 import org.lxj.spi.launch.LaunchPlan;
 import org.lxj.spi.launch.Namespace;
 import org.lxj.spi.launch.ProcessSpec;
+import org.lxj.spi.launch.SeccompNotifyProxy;
 import org.lxj.spi.launch.SeccompProgram;
 
 class SeccompContributorTest {
@@ -126,12 +126,33 @@ class SeccompContributorTest {
         assertEquals(2, e.line());
     }
 
+    LaunchPlan plan(SeccompContributor c, String... lines) {
+        LaunchPlan.Builder b = LaunchPlan.builder().cloneNamespace(Namespace.MOUNT).process(new ProcessSpec(
+                List.of("/sbin/init"), List.of(), 0, 0, List.of(), Path.of("/"), OptionalInt.empty()));
+        c.contribute(context(lines), b);
+        return b.build();
+    }
+
     @Test
-    void notifyProxyIsRefusedClearly() {
-        UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
-                () -> contribute(contributor(0), "lxc.seccomp.notify.proxy = unix:/run/proxy.sock"));
-        assertEquals("Config key \"lxc.seccomp.notify.proxy\" needs seccomp notification proxying, which the "
-                + "monitor does not provide yet", e.getMessage());
+    void notifyRulesCarryTheProxyAndCookieIntoThePlan() throws IOException {
+        assumeTrue(compiler.detect(HOST).available(), "needs libseccomp.so.2");
+        Files.writeString(profile, "2\ndenylist\n[all]\nmkdir notify\n");
+        LaunchPlan p = plan(contributor(0), "lxc.seccomp.profile = " + profile,
+                "lxc.seccomp.notify.proxy = unix:/run/proxy.sock", "lxc.seccomp.notify.cookie = c00kie");
+        assertTrue(p.seccomp().orElseThrow().notifies());
+        assertEquals(Optional.of(new SeccompNotifyProxy("/run/proxy.sock", Optional.of("c00kie"))),
+                p.seccompNotifyProxy());
+        assertThrows(ConfigException.class, () -> plan(contributor(0), "lxc.seccomp.profile = " + profile));
+    }
+
+    @Test
+    void aProxyWithoutNotifyRulesOrProfileIsNotUsed() {
+        assumeTrue(compiler.detect(HOST).available(), "needs libseccomp.so.2");
+        LaunchPlan p = plan(contributor(0), "lxc.seccomp.profile = " + profile,
+                "lxc.seccomp.notify.proxy = unix:/run/proxy.sock");
+        assertTrue(p.seccomp().isPresent());
+        assertEquals(Optional.empty(), p.seccompNotifyProxy());
+        assertEquals(Optional.empty(), plan(contributor(0), "lxc.seccomp.notify.proxy = unix:@p").seccomp());
     }
 
     @Test

@@ -61,6 +61,12 @@ public final class BtrfsSnapshotProvider implements SnapshotProvider {
         }
     }
 
+    /** The snapshot ioctl takes the subvolume by path: the source need not be mounted. */
+    @Override
+    public boolean worksUnmounted(SnapshotSource source) {
+        return canSnapshot(source);
+    }
+
     @Override
     public SnapshotResult snapshot(SnapshotSource source, SnapshotTarget target) {
         Path from = BtrfsSubvolumes.directoryOf(source.rootfsPath());

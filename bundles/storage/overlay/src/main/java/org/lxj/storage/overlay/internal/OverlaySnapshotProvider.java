@@ -76,6 +76,15 @@ public final class OverlaySnapshotProvider implements SnapshotProvider {
     }
 
     /**
+     * Both cases read only directories named by the rootfs value (the layers, or the directory in place), so the
+     * source is never mounted for them.
+     */
+    @Override
+    public boolean worksUnmounted(SnapshotSource source) {
+        return canSnapshot(source);
+    }
+
+    /**
      * The directory of a rootfs whose path value is {@code [type:]/dir} with {@code /dir} exactly what the backend
      * mounted for the operation (so the rootfs is that directory, not a temporary mount), else null.
      */
