@@ -16,6 +16,8 @@
 int send_frame(int fd, uint16_t type, const void *payload, uint32_t len);
 /* Receives one frame into buf; returns the payload length, 0 on EOF (type set to 0), -1 on error. */
 ssize_t recv_frame(int fd, uint8_t *buf, size_t cap, uint16_t *type);
+/* like recv_frame, and *passed gets an fd that came with the frame (SCM_RIGHTS), else -1 */
+ssize_t recv_frame_fd(int fd, uint8_t *buf, size_t cap, uint16_t *type, int *passed);
 /* Sends ERROR{step, errno, message}; keeps errno. */
 void send_error(int fd, int step, int err, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The symbolic errno name ("ENOENT"), or a number. */
@@ -102,8 +104,6 @@ struct notifier {
 };
 /* init: sends MSG_SECCOMP_LISTENER with the listener fd on the sync socket. */
 int notify_send_listener(int sync, int listener);
-/* monitor: like recv_frame, and *listener gets an fd that came with the frame (else -1). */
-ssize_t notify_recv_listener(int sync, uint8_t *buf, size_t cap, uint16_t *type, int *listener);
 /* monitor: copies the proxy address ("/path" or "@abstract") and cookie; queries the kernel's struct sizes. */
 int notify_init(struct notifier *n, const char *proxy, const char *cookie, int listener, pid_t init);
 /* monitor: the listener is readable: receive, forward to the proxy, answer (ENOSYS when the proxy cannot). */

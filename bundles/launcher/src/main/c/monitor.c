@@ -215,7 +215,7 @@ static int from_init(struct monitor *m, int step)
 	/* the seccomp listener comes before READY; any other fd is not expected and is dropped */
 	for (;;) {
 		wait_readable(m->sync);
-		n = notify_recv_listener(m->sync, buf, sizeof(buf), &type, &fd);
+		n = recv_frame_fd(m->sync, buf, sizeof(buf), &type, &fd);
 		if (n < 0 || type != LXJ_MSG_SECCOMP_LISTENER || fd < 0 || m->listener >= 0)
 			break;
 		m->listener = fd;

@@ -51,33 +51,6 @@ int notify_send_listener(int sync, int listener)
 	return w == (ssize_t)n ? 0 : -1;
 }
 
-ssize_t notify_recv_listener(int sync, uint8_t *buf, size_t cap, uint16_t *type, int *listener)
-{
-	char ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = buf, .iov_len = cap };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	ssize_t n;
-	*listener = -1;
-	*type = 0;
-	do
-		n = recvmsg(sync, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); n >= 0 && c; c = CMSG_NXTHDR(&mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(listener, CMSG_DATA(c), sizeof(int));
-	if (n <= 0)
-		return n;
-	size_t off = 0;
-	struct tlv t;
-	if (tlv_next(buf, (size_t)n, &off, &t) != 1 || off != (size_t)n) {
-		errno = EBADMSG;
-		return -1;
-	}
-	*type = t.type;
-	memmove(buf, t.payload, t.len);
-	return (ssize_t)t.len;
-}
-
 int notify_init(struct notifier *n, const char *proxy, const char *cookie, int listener, pid_t init)
 {
 	memset(n, 0, sizeof(*n));

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 int send_frame(int fd, uint16_t type, const void *payload, uint32_t len)
 {
@@ -23,28 +25,53 @@ int send_frame(int fd, uint16_t type, const void *payload, uint32_t len)
 	return w == (ssize_t)n ? 0 : -1;
 }
 
-ssize_t recv_frame(int fd, uint8_t *buf, size_t cap, uint16_t *type)
+ssize_t recv_frame_fd(int fd, uint8_t *buf, size_t cap, uint16_t *type, int *passed)
 {
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (passed) {
+		*passed = -1;
+		mh.msg_control = ctl;
+		mh.msg_controllen = sizeof(ctl);
+	}
 	ssize_t n;
 	*type = 0;
 	do
-		n = recv(fd, buf, cap, MSG_TRUNC);
+		n = recvmsg(fd, &mh, MSG_TRUNC | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
+	if (passed && n >= 0)
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+				memcpy(passed, CMSG_DATA(c), sizeof(int));
 	if (n <= 0)
 		return n;
-	if ((size_t)n > cap) {
-		errno = EMSGSIZE;
-		return -1;
-	}
 	size_t off = 0;
 	struct tlv t;
-	if (tlv_next(buf, (size_t)n, &off, &t) != 1 || off != (size_t)n) {
+	if ((size_t)n > cap) {
+		errno = EMSGSIZE;
+		n = -1;
+	} else if (tlv_next(buf, (size_t)n, &off, &t) != 1 || off != (size_t)n) {
 		errno = EBADMSG;
+		n = -1;
+	}
+	if (n < 0) {
+		if (passed && *passed >= 0) {
+			int e = errno;
+			close(*passed);
+			*passed = -1;
+			errno = e;
+		}
 		return -1;
 	}
 	*type = t.type;
 	memmove(buf, t.payload, t.len);
 	return (ssize_t)t.len;
+}
+
+ssize_t recv_frame(int fd, uint8_t *buf, size_t cap, uint16_t *type)
+{
+	return recv_frame_fd(fd, buf, cap, type, NULL);
 }
 
 void send_error(int fd, int step, int err, const char *fmt, ...)

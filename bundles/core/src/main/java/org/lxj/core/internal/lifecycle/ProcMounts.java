@@ -12,6 +12,7 @@ import java.util.List;
 import org.lxj.api.LxjException;
 import org.lxj.linux.Errno;
 import org.lxj.linux.MountFlags;
+import org.lxj.linux.MountTable;
 import org.lxj.linux.SyscallException;
 import org.lxj.linux.Syscalls;
 
@@ -48,21 +49,9 @@ public final class ProcMounts implements HostMounts {
         return List.copyOf(below);
     }
 
-    /** The mount points, in the table's order (a path mounted over twice appears twice). */
-    static List<Path> parse(String mountinfo) {
-        List<Path> out = new ArrayList<>();
-        for (String line : mountinfo.split("\n")) {
-            String[] f = line.split(" ");
-            if (f.length > 4) {
-                out.add(Path.of(unescape(f[4])));
-            }
-        }
-        return out;
-    }
-
     private static List<Path> mountPoints() {
         try (InputStream in = Files.newInputStream(MOUNTINFO)) {
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return MountTable.mountPoints(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new LxjException("Failed to read \"" + MOUNTINFO + "\": " + e, e);
         }
@@ -75,23 +64,5 @@ public final class ProcMounts implements HostMounts {
         } catch (IOException e) {
             return abs;
         }
-    }
-
-    /** The kernel writes space, tab, newline and backslash in paths as {@code \ooo}. */
-    static String unescape(String s) {
-        if (s.indexOf('\\') < 0) {
-            return s;
-        }
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length() && s.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 }
