@@ -2,6 +2,7 @@ package org.lxj.dist.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
@@ -104,10 +106,15 @@ final class FrameworkBoot {
         return raw;
     }
 
-    /** A private framework cache per process, so concurrent commands never share one. */
+    /**
+     * A private framework cache per process, so concurrent commands never share one. Its name carries the pid, so
+     * the caches of runtimes that were killed (no shutdown hook ran) are removed by the next one.
+     */
     private Path createStorage() throws LaunchException {
         try {
-            Path dir = Files.createTempDirectory("lxj-felix-");
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            staleCaches(tmp, pid -> ProcessHandle.of(pid).isPresent()).forEach(FrameworkBoot::deleteTree);
+            Path dir = Files.createTempDirectory(tmp, CACHE_PREFIX + ProcessHandle.current().pid() + "-");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "lxj-cache-cleanup"));
             return dir;
         } catch (IOException e) {
@@ -218,6 +225,26 @@ final class FrameworkBoot {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    static final String CACHE_PREFIX = "lxj-felix-";
+
+    /** The framework caches in {@code tmp} whose runtime is gone: named {@code lxj-felix-<pid>-…}, pid not alive. */
+    static List<Path> staleCaches(Path tmp, LongPredicate alive) {
+        List<Path> stale = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(tmp, CACHE_PREFIX + "*")) {
+            for (Path p : s) {
+                String rest = p.getFileName().toString().substring(CACHE_PREFIX.length());
+                int dash = rest.indexOf('-');
+                if (dash > 0 && rest.substring(0, dash).chars().allMatch(Character::isDigit)
+                        && !alive.test(Long.parseLong(rest.substring(0, dash))) && Files.isDirectory(p)) {
+                    stale.add(p);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // nothing to sweep, or a name that is not ours: a leftover cache is harmless
+        }
+        return stale;
     }
 
     private static void deleteTree(Path dir) {
