@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -445,6 +447,80 @@ static void pty_relay(int ctl, int cpidfd, struct attach_pty *t)
 	}
 }
 
+/* A SOCK_STREAM connection to the container's monitor.sock, made while the host's paths are still visible. */
+static int connect_monitor(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	size_t len = strlen(path);
+	if (len >= sizeof(a.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(a.sun_path, path, len);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1)) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int attach_send_listener(int monitor_fd, int listener, char *err, size_t errlen)
+{
+	static const char req[] = "seccomp-listener\n";
+	char ctl[CMSG_SPACE(sizeof(int))];
+	memset(ctl, 0, sizeof(ctl));
+	struct iovec iov = { .iov_base = (void *)req, .iov_len = sizeof(req) - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &listener, sizeof(int));
+	ssize_t w;
+	do
+		w = sendmsg(monitor_fd, &mh, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	if (w != (ssize_t)iov.iov_len) {
+		if (w >= 0)
+			errno = EIO;
+		snprintf(err, errlen, "Failed to pass the seccomp listener to the monitor: %s", errno_name(errno));
+		return -1;
+	}
+	/* One line back; the monitor answers at once, the timeout only keeps a wedged monitor from hanging us. */
+	struct timeval tv = { .tv_sec = 10 };
+	setsockopt(monitor_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	char line[256];
+	size_t n = 0;
+	while (n < sizeof(line) - 1) {
+		ssize_t r = read(monitor_fd, line + n, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int e = r < 0 ? errno : EPIPE;
+			snprintf(err, errlen, "Failed to read the monitor's answer to the seccomp listener: %s", errno_name(e));
+			errno = e;
+			return -1;
+		}
+		if (line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = '\0';
+	if (strcmp(line, "OK") == 0)
+		return 0;
+	errno = EPROTO;
+	if (strncmp(line, "ERR ", 4) == 0)
+		snprintf(err, errlen, "The monitor refused the seccomp listener: %s", line + 4);
+	else
+		snprintf(err, errlen, "The monitor answered \"%s\" to the seccomp listener", line);
+	return -1;
+}
+
 static int wait_status(pid_t c)
 {
 	int st;
@@ -509,6 +585,11 @@ int attach_main(int ctl)
 		}
 		close(fd);
 	}
+	/* A notifying filter's listener goes to the monitor: connect while its socket's path is the host's. */
+	int monitor_fd = -1;
+	if (p->attach_monitor_sock && (monitor_fd = connect_monitor(p->attach_monitor_sock)) < 0)
+		return fail(ctl, LXJ_STEP_SECCOMP, errno, "Failed to connect to the monitor at \"%s\": %s",
+			    p->attach_monitor_sock);
 	if (ns && setns(pidfd, (int)ns) < 0)
 		return fail(ctl, LXJ_STEP_JOIN, errno, "Failed to join the namespaces of %s: %s", num);
 	if (ns & CLONE_NEWUSER) {
@@ -550,9 +631,11 @@ int attach_main(int ctl)
 				   errno_name(errno));
 			_exit(LXJ_EXIT_SETUP);
 		}
-		attach_finish(p, sv[1]);
+		attach_finish(p, sv[1], monitor_fd);
 	}
 	close(sv[1]);
+	if (monitor_fd >= 0)
+		close(monitor_fd);
 	close(procfd);
 	if (p->has_attach_pty) {
 		close(pty.slave); /* the master reads EIO once the command's copies are closed */

@@ -31,6 +31,7 @@
 static int sync_fd = -1;
 static int lsm_proc_fd = -1;   /* verified procfs for the LSM writes, opened while init is privileged */
 static int landlock_fd = -1;   /* the filled Landlock ruleset, enforced after no_new_privs */
+static int attach_monitor_fd = -1; /* attach mode: the connection to monitor.sock that takes a filter's listener */
 
 __attribute__((noreturn, format(printf, 3, 4))) static void die(int step, int err, const char *fmt, ...)
 {
@@ -223,7 +224,14 @@ static void step_seccomp(const struct plan *p)
 		die(LXJ_STEP_SECCOMP, errno, "Failed to load the seccomp filter (%u instructions): %s", prog.len,
 		    errno_name(errno));
 	/* The monitor answers the notifications: init keeps no copy of the listener. */
-	if ((p->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) &&
+	if ((p->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && p->attach) {
+		char err[512];
+		if (attach_send_listener(attach_monitor_fd, (int)listener, err, sizeof(err)) < 0)
+			die(LXJ_STEP_SECCOMP, errno, "%s", err);
+		close((int)listener);
+		close(attach_monitor_fd);
+		attach_monitor_fd = -1;
+	} else if ((p->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) &&
 	    (notify_send_listener(sync_fd, (int)listener) < 0 || close((int)listener) < 0))
 		die(LXJ_STEP_SECCOMP, errno, "Failed to pass the seccomp listener to the monitor: %s", errno_name(errno));
 }
@@ -348,9 +356,10 @@ void container_main(const struct plan *p, int sync)
 	exec_command(p, sync);
 }
 
-void attach_finish(const struct plan *p, int sync)
+void attach_finish(const struct plan *p, int sync, int monitor_fd)
 {
 	sync_fd = sync;
+	attach_monitor_fd = monitor_fd;
 	if (p->remount_sys) {
 		/* A private mount namespace with procfs and sysfs of the joined pid and net namespaces on top. */
 		char err[1024];
@@ -366,6 +375,10 @@ void attach_finish(const struct plan *p, int sync)
 		close(root);
 	}
 	step_cwd(p);
+	/* init's confinement, in init's order: Landlock paths and the LSM's procfs resolve in the joined root */
+	step_security_prepare(p);
+	if (!p->no_new_privs)
+		step_seccomp(p);
 	step_identity(p);
 	exec_command(p, sync);
 }

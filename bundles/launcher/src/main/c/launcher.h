@@ -35,8 +35,13 @@ __attribute__((noreturn)) void container_main(const struct plan *p, int sync);
 /* The built-in init: forks the command as PID 2, reaps, forwards signals (never returns). */
 __attribute__((noreturn)) void init_main(const struct plan *p, int sync);
 
-/* Attach mode, in the forked command: remount, cwd, identity, exec (never returns). */
-__attribute__((noreturn)) void attach_finish(const struct plan *p, int sync);
+/*
+ * Attach mode, in the forked command: remount, cwd, init's LSM labels, Landlock, no_new_privs and seccomp, identity,
+ * exec (never returns). monitor_fd: the connection to monitor.sock a notifying filter's listener goes to, else -1.
+ */
+__attribute__((noreturn)) void attach_finish(const struct plan *p, int sync, int monitor_fd);
+/* Sends "seccomp-listener\n" with the listener to monitor.sock and reads "OK\n"; -1 with errno and err otherwise. */
+int attach_send_listener(int monitor_fd, int listener, char *err, size_t errlen);
 
 /* Marks every fd above 2 close-on-exec, sets cwd-independent exec of the plan's command. */
 __attribute__((noreturn)) void exec_command(const struct plan *p, int sync);
@@ -92,8 +97,22 @@ int readonly_path(int rootfd, const char *path, char *err, size_t errlen);
 int open_verified_devnull(void);
 
 /* Seccomp user notifications proxied to lxc.seccomp.notify.proxy (notify.c). */
+#define NOTIFY_MAX_LISTENERS 65 /* init's and 64 from attached processes (monitor.sock "seccomp-listener") */
+#define NOTIFY_MAX_PENDING 16   /* notifications forwarded at once; more wait in the kernel */
+#define NOTIFY_IDLE_KEEP 4      /* idle proxy connections kept for the next notifications */
+#define NOTIFY_TIMEOUT_MS 30000 /* LXC's 30 s proxy timeout: then the call fails with ENOSYS */
+/* A notification forwarded to the proxy and not yet answered (conn -1: a free slot). */
+struct notify_pending {
+	int listener, conn;
+	uint64_t id;
+	int64_t deadline; /* CLOCK_MONOTONIC milliseconds */
+};
 struct notifier {
-	int listener, proxy_fd;
+	int active;     /* notify_init succeeded: the plan has a proxy */
+	int timeout_ms; /* NOTIFY_TIMEOUT_MS (the unit test shortens it) */
+	int listeners[NOTIFY_MAX_LISTENERS];
+	int idle[NOTIFY_MAX_PENDING];
+	struct notify_pending pending[NOTIFY_MAX_PENDING];
 	pid_t monitor, init;
 	struct sockaddr_un addr;
 	socklen_t addr_len;
@@ -102,11 +121,25 @@ struct notifier {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 };
+struct pollfd;
 /* init: sends MSG_SECCOMP_LISTENER with the listener fd on the sync socket. */
 int notify_send_listener(int sync, int listener);
 /* monitor: copies the proxy address ("/path" or "@abstract") and cookie; queries the kernel's struct sizes. */
 int notify_init(struct notifier *n, const char *proxy, const char *cookie, int listener, pid_t init);
-/* monitor: the listener is readable: receive, forward to the proxy, answer (ENOSYS when the proxy cannot). */
-void notify_event(struct notifier *n);
+/* Whether fd is a seccomp notification listener ("anon_inode:seccomp notify"). */
+int notify_is_listener(int fd);
+/* monitor.sock "seccomp-listener": takes the listener (0), or -1 with *why ("EINVAL Not a seccomp listener"). */
+int notify_adopt(struct notifier *n, int listener, const char **why);
+/* The most pollfds notify_pollfds adds (always exactly this many once active, else 0). */
+size_t notify_max_pollfds(void);
+/* Adds the listeners, the pending proxy connections and the idle ones; returns how many were added. */
+size_t notify_pollfds(const struct notifier *n, struct pollfd *pf);
+/* Handles those pollfds' events and the deadlines: answers, forwards, ENOSYS on failure or timeout. */
+void notify_events(struct notifier *n, const struct pollfd *pf, size_t count);
+/* Milliseconds until the earliest deadline (0: one has passed), -1 without pending notifications. */
+int notify_timeout(const struct notifier *n);
+/* The table logic, separate for the unit test: the first free slot (-1: full); the poll timeout at now. */
+int notify_free_slot(const struct notify_pending *pending, size_t n);
+int notify_next_timeout(const struct notify_pending *pending, size_t n, int64_t now);
 
 #endif

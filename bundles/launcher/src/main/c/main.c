@@ -88,6 +88,56 @@ void release_plan_memory(void)
 	madvise(&the_plan, (sizeof(the_plan) + 4095) & ~(size_t)4095, MADV_DONTNEED);
 }
 
+/*
+ * A spare launcher (argv[1] "spare") is spawned ahead of any start with /dev/null as fds 0-2 and waits, detached
+ * like a monitor, for its plan: the PLAN frame carries the container's stdin, stdout and stderr (SCM_RIGHTS, in
+ * that order), which replace fds 0-2, so it goes on exactly as a launcher spawned with them would. EOF before a
+ * plan retires it quietly. Returns the plan's length, or -1 with errno set.
+ */
+static ssize_t recv_spare_plan(int fd, uint8_t *buf, size_t cap, uint16_t *type)
+{
+	char cbuf[CMSG_SPACE(3 * sizeof(int))];
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	int fds[3] = { -1, -1, -1 }, nfds = 0;
+	ssize_t n;
+	do
+		n = recvmsg(fd, &mh, MSG_TRUNC | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		_exit(LXJ_EXIT_OK);
+	for (struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (size_t i = 0; i < k; i++) {
+				int got;
+				memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+				if (nfds < 3)
+					fds[nfds++] = got;
+				else
+					close(got);
+			}
+		}
+	size_t off = 0;
+	struct tlv t;
+	if (n > 0 && ((size_t)n > cap || (mh.msg_flags & MSG_CTRUNC) || nfds != 3))
+		errno = EPROTO, n = -1;
+	else if (n > 0 && (tlv_next(buf, (size_t)n, &off, &t) != 1 || off != (size_t)n))
+		errno = EBADMSG, n = -1;
+	for (int i = 0; n > 0 && i < 3; i++)
+		if (dup2(fds[i], i) < 0)
+			n = -1;
+	int saved = errno;
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+	errno = saved;
+	if (n < 0)
+		return -1;
+	*type = t.type;
+	memmove(buf, t.payload, t.len);
+	return (ssize_t)t.len;
+}
+
 static int is_control_socket(int fd)
 {
 	int type;
@@ -104,7 +154,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "client") == 0)
 		return client_main(argc - 1, argv + 1);
 	int attach = argc == 2 && strcmp(argv[1], "attach") == 0;
-	if ((argc > 1 && !attach) || !is_control_socket(CONTROL_FD)) {
+	int spare = argc == 2 && strcmp(argv[1], "spare") == 0;
+	if ((argc > 1 && !attach && !spare) || !is_control_socket(CONTROL_FD)) {
 		fprintf(stderr, "lxj-launcher: started without its control socket on fd %d\n", CONTROL_FD);
 		return LXJ_EXIT_USAGE;
 	}
@@ -115,6 +166,12 @@ int main(int argc, char **argv)
 	}
 	if (attach)
 		return attach_main(CONTROL_FD);
+	/* A spare holds nothing of a container yet, but nobody may read or trace it while it waits. */
+	if (spare && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		send_error(CONTROL_FD, LXJ_STEP_MONITOR, errno, "Failed to make the spare launcher non-dumpable: %s",
+			   errno_name(errno));
+		return LXJ_EXIT_SETUP;
+	}
 	/* Detach: the JVM reaps this process at once; the monitor is nobody's child but init's. */
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -131,7 +188,11 @@ int main(int argc, char **argv)
 	prctl(PR_SET_NAME, "lxj-monitor", 0, 0, 0);
 	uint8_t *msg = plan_msg;
 	uint16_t type;
-	ssize_t n = recv_frame(CONTROL_FD, msg, sizeof(plan_msg), &type);
+	ssize_t n = spare ? recv_spare_plan(CONTROL_FD, msg, sizeof(plan_msg), &type)
+			  : recv_frame(CONTROL_FD, msg, sizeof(plan_msg), &type);
+	/* from here on a spare is what a launcher spawned with this plan's stdio is: dumpable like it */
+	if (spare && n >= 0 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		n = -1;
 	if (n < 0 || type != LXJ_MSG_PLAN) {
 		send_error(CONTROL_FD, LXJ_STEP_PLAN, n < 0 ? errno : EPROTO, "Failed to receive the plan: %s",
 			   n < 0 ? errno_name(errno) : "not a PLAN message");

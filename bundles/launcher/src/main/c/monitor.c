@@ -37,6 +37,7 @@ struct monitor {
 	int stop_hooks;            /* the plan has stop hooks: it stays in memory for them */
 	struct hook_namespaces ns; /* held for stop hooks */
 	int listener;              /* the seccomp notification listener init passed, or -1 */
+	int host_time;             /* the monitor's own time namespace while init's is unshared, or -1 */
 	struct notifier notify;    /* set up from it when the plan has a notify proxy */
 };
 
@@ -294,13 +295,22 @@ static int hold_namespaces(struct monitor *m)
 /*
  * The kernel takes clock offsets only before a process enters the time namespace: the monitor unshares it
  * (it stays outside itself; its next children are born inside), writes timens_offsets through the verified
- * procfs handle, and then clones init.
+ * procfs handle, and then clones init. It keeps its own (the host's) time namespace open first, and goes back
+ * to it once init is cloned (restore_time_namespace): stop hooks run with the host's clocks, as LXC's do.
  */
 static int time_namespace(struct monitor *m)
 {
 	const struct plan *p = m->p;
 	if (!(p->clone_flags & NEWTIME))
 		return 0;
+	char own[32];
+	snprintf(own, sizeof(own), "%d/ns/time", getpid());
+	m->host_time = openat(m->procfd, own, O_RDONLY | O_CLOEXEC);
+	if (m->host_time < 0) {
+		send_error(m->ctl, LXJ_STEP_TIME, errno, "Failed to open the monitor's time namespace: %s",
+			   errno_name(errno));
+		return -1;
+	}
 	if (syscall(SYS_unshare, (unsigned long)NEWTIME) < 0) {
 		send_error(m->ctl, LXJ_STEP_TIME, errno, "Failed to create the time namespace: %s", errno_name(errno));
 		return -1;
@@ -319,6 +329,19 @@ static int time_namespace(struct monitor *m)
 		return -1;
 	}
 	return 0;
+}
+
+/* After init (or its joiner) is cloned: the monitor's later children (stop hooks) are born in the host's clocks. */
+static int restore_time_namespace(struct monitor *m)
+{
+	if (m->host_time < 0)
+		return 0;
+	int rc = (int)syscall(SYS_setns, m->host_time, (int)NEWTIME);
+	int saved = errno;
+	close(m->host_time);
+	m->host_time = -1;
+	errno = saved;
+	return rc;
 }
 
 /* The handshake: maps, READY, CREATED, START, exec. Returns 0 when the container runs. */
@@ -382,6 +405,12 @@ static int setup(struct monitor *m)
 	close(sv[1]);
 	if (cgfd >= 0)
 		close(cgfd);
+	if (restore_time_namespace(m) < 0) {
+		send_error(m->ctl, LXJ_STEP_TIME, errno, "Failed to return to the monitor's time namespace: %s",
+			   errno_name(errno));
+		m->sync = sv[0];
+		return abort_setup(m);
+	}
 	console_after_clone();
 	m->sync = sv[0];
 	/* init has the caller's stdio now: the monitor keeps no copy of the caller's pipes or terminal. */
@@ -519,10 +548,57 @@ static void client_command(struct monitor *m, struct client *c, char *line)
 	}
 }
 
+/*
+ * Receives the fds that came with the bytes (SCM_RIGHTS): *passed gets the one fd, the rest are closed and *extra
+ * set. A stream read stops after the segment that carries fds, so they belong to the last bytes received.
+ */
+static ssize_t client_recv(struct client *c, int *passed, int *extra)
+{
+	char ctl[CMSG_SPACE(4 * sizeof(int))];
+	struct iovec iov = { .iov_base = c->buf + c->len, .iov_len = sizeof(c->buf) - 1 - c->len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	ssize_t n = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC);
+	*passed = -1;
+	*extra = n >= 0 && (mh.msg_flags & MSG_CTRUNC);
+	for (struct cmsghdr *cm = n >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+			if (*passed < 0) {
+				*passed = fd;
+			} else {
+				close(fd);
+				*extra = 1;
+			}
+		}
+	}
+	return n;
+}
+
+/* "seccomp-listener" with its fd: the monitor polls the listener and proxies its notifications (notify.c). */
+static void client_listener(struct monitor *m, struct client *c, const char *line, int fd)
+{
+	const char *why = "EINVAL An fd is only taken with \"seccomp-listener\"";
+	char out[128];
+	if (strcmp(line, "seccomp-listener") == 0 && notify_adopt(&m->notify, fd, &why) == 0) {
+		client_say(c, "OK\n");
+		return;
+	}
+	close(fd);
+	snprintf(out, sizeof(out), "ERR %s\n", why);
+	client_say(c, out);
+}
+
 static void client_read(struct monitor *m, struct client *c)
 {
-	ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, 0);
+	int passed, extra;
+	ssize_t n = client_recv(c, &passed, &extra);
 	if (n <= 0) {
+		if (passed >= 0)
+			close(passed);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		close(c->fd);
@@ -531,13 +607,35 @@ static void client_read(struct monitor *m, struct client *c)
 	}
 	c->len += (size_t)n;
 	c->buf[c->len] = '\0';
+	if (passed >= 0 && (extra || c->buf[c->len - 1] != '\n')) {
+		/* more than one fd, or fds not sent with a whole line: the request cannot be told apart */
+		close(passed);
+		client_say(c, "ERR EINVAL Send \"seccomp-listener\\n\" with exactly one fd in one message\n");
+		if (c->fd >= 0) {
+			close(c->fd);
+			c->fd = -1;
+		}
+		return;
+	}
 	char *nl;
 	while (c->fd >= 0 && (nl = strchr(c->buf, '\n'))) {
 		*nl = '\0';
 		size_t used = (size_t)(nl + 1 - c->buf);
-		/* a console viewer: the connection now carries its frames, the console owns it */
-		int r = console_request(c->fd, c->buf, (const uint8_t *)c->buf + used, c->len - used);
+		int r = -1;
+		if (passed >= 0 && used == c->len) { /* the last line received is the one the fd came with */
+			client_listener(m, c, c->buf, passed);
+			passed = -1;
+			r = 0;
+		} else if (strcmp(c->buf, "seccomp-listener") == 0) {
+			client_say(c, "ERR EINVAL The seccomp listener must come with the request (SCM_RIGHTS)\n");
+			r = 0;
+		} else {
+			/* a console viewer: the connection now carries its frames, the console owns it */
+			r = console_request(c->fd, c->buf, (const uint8_t *)c->buf + used, c->len - used);
+		}
 		if (r == 1) {
+			if (passed >= 0)
+				close(passed);
 			c->fd = -1;
 			return;
 		}
@@ -546,6 +644,8 @@ static void client_read(struct monitor *m, struct client *c)
 		memmove(c->buf, nl + 1, c->len - used + 1);
 		c->len -= used;
 	}
+	if (passed >= 0)
+		close(passed); /* the connection failed before the fd's line was reached */
 	if (c->fd >= 0 && c->len == sizeof(c->buf) - 1) {
 		client_say(c, "ERR E2BIG Line too long\n");
 		if (c->fd >= 0) {
@@ -583,7 +683,7 @@ static int supervise(struct monitor *m)
 	struct client clients[MAX_CLIENTS];
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		clients[i].fd = -1;
-	struct pollfd *pf = calloc(4 + MAX_CLIENTS + console_max_pollfds(), sizeof(*pf));
+	struct pollfd *pf = calloc(4 + MAX_CLIENTS + console_max_pollfds() + notify_max_pollfds(), sizeof(*pf));
 	if (!pf)
 		return LXJ_EXIT_INTERNAL;
 	for (;;) {
@@ -594,19 +694,15 @@ static int supervise(struct monitor *m)
 		for (int i = 0; i < MAX_CLIENTS; i++)
 			pf[n++] = (struct pollfd){ .fd = clients[i].fd, .events = POLLIN };
 		size_t nc = console_pollfds(pf + n);
-		/* last, after the console's: the seccomp listener (fd -1 is ignored by poll) */
-		pf[n + nc] = (struct pollfd){ .fd = m->listener, .events = POLLIN };
-		int rc = poll(pf, (nfds_t)n + nc + 1, -1);
+		/* last, after the console's: the seccomp listeners and proxy connections (fd -1 is ignored by poll) */
+		size_t nn = notify_pollfds(&m->notify, pf + n + nc);
+		int rc = poll(pf, (nfds_t)(n + nc + nn), notify_timeout(&m->notify));
 		if (rc < 0 && errno != EINTR)
 			return LXJ_EXIT_INTERNAL;
 		if (rc > 0)
 			console_events(pf + n, nc);
-		if (rc > 0 && (pf[n + nc].revents & POLLIN))
-			notify_event(&m->notify);
-		else if (m->listener >= 0 && (pf[n + nc].revents & (POLLHUP | POLLERR))) {
-			close(m->listener); /* every task under the filter is gone */
-			m->listener = -1;
-		}
+		if (rc >= 0) /* also on a timeout: a passed deadline is answered ENOSYS */
+			notify_events(&m->notify, pf + n + nc, nn);
 		struct signalfd_siginfo si;
 		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si))
 			;
@@ -645,7 +741,7 @@ static int supervise(struct monitor *m)
 int monitor_run(const struct plan *p, int ctl)
 {
 	struct monitor m = { .p = p, .ctl = ctl, .sync = -1, .pidfd = -1, .rundir = -1, .procfd = -1, .listen = -1,
-			     .listener = -1 };
+			     .listener = -1, .host_time = -1 };
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);

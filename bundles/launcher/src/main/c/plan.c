@@ -723,6 +723,7 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 		case LXJ_ATTR_CWD: ONCE_STR(cwd, "cwd");
 		case LXJ_ATTR_SECCOMP_NOTIFY_PROXY: ONCE_STR(notify_proxy, "seccomp notify proxy");
 		case LXJ_ATTR_SECCOMP_NOTIFY_COOKIE: ONCE_STR(notify_cookie, "seccomp notify cookie");
+		case LXJ_ATTR_ATTACH_MONITOR_SOCK: ONCE_STR(attach_monitor_sock, "attach monitor socket");
 		case LXJ_ATTR_CLONE_FLAGS:
 			bit = 1u << 0;
 			if (!(seen & bit) && get_u64(&pe, &t, "clone flags", &p->clone_flags))
@@ -956,12 +957,20 @@ static int parse_any(const uint8_t *buf, size_t len, struct plan *p, char *err, 
 		if (p->rootfs || p->run_dir || p->n_mounts || p->n_devices || p->n_symlinks || p->n_joins || p->clone_flags ||
 		    p->uid_map || p->gid_map || p->n_masked || p->n_readonly || p->builtin_init || p->n_proc_writes ||
 		    p->n_hooks || p->has_time_monotonic || p->has_time_boottime || p->has_pdeath_signal ||
-		    p->has_landlock || p->n_lsm_labels || p->has_console)
+		    p->has_console)
 			return fail(&pe, EINVAL, "Invalid plan: attach carries container setup attributes");
+		/* init's filter, LSM labels, Landlock and no_new_privs are allowed: the attached command gets them too */
+		if (p->attach_monitor_sock && (p->attach_monitor_sock[0] != '/' || strlen(p->attach_monitor_sock) > 107))
+			return fail(&pe, EINVAL, "Invalid plan: attach monitor socket \"%s\"", p->attach_monitor_sock);
+		if (!(p->seccomp_flags & 8) != !p->attach_monitor_sock)
+			return fail(&pe, EINVAL, "Invalid plan: %s", p->attach_monitor_sock
+				    ? "attach monitor socket without a seccomp listener"
+				    : "attach seccomp listener without the monitor socket");
 		if (p->remount_sys && !(p->attach_ns & CLONE_NEWNS))
 			return fail(&pe, EINVAL, "Invalid plan: remounting /sys needs the mount namespace");
 	} else {
-		if (seen & ((1u << 15) | (1u << 16) | (1u << 17) | (1u << 18) | (1u << 25)) || p->n_attach_cgroups)
+		if (seen & ((1u << 15) | (1u << 16) | (1u << 17) | (1u << 18) | (1u << 25)) || p->n_attach_cgroups ||
+		    p->attach_monitor_sock)
 			return fail(&pe, EINVAL, "Invalid plan: a launch plan carries attach attributes");
 		if (p->rootfs && p->rootfs[0] != '/')
 			return fail(&pe, EINVAL, "Invalid plan: rootfs \"%s\" is not absolute", p->rootfs);

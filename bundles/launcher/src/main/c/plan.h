@@ -141,6 +141,7 @@ struct plan {
 	uint32_t attach_pid;
 	uint64_t attach_start_time, attach_ns;
 	int remount_sys;
+	const char *attach_monitor_sock; /* ATTACH_MONITOR_SOCK: where a notifying filter's listener goes */
 	/* attach mode with a pty (ATTACH_PTY): the std fds the slave replaces, the host log path, the window size */
 	int has_attach_pty;
 	uint32_t apty_fds, apty_rows, apty_cols;

@@ -125,6 +125,13 @@
  */
 #define LXJ_ATTR_SECCOMP_NOTIFY_PROXY 60
 #define LXJ_ATTR_SECCOMP_NOTIFY_COOKIE 61
+/*
+ * Attach mode: the container's <run>/monitor.sock (an absolute path of at most 107 bytes). Required when the
+ * attach plan's seccomp flags hold SECCOMP_FILTER_FLAG_NEW_LISTENER: the launcher connects to it before joining
+ * any namespace, and the attached command, once its filter is loaded, sends "seccomp-listener\n" with the
+ * listener (SCM_RIGHTS) in one sendmsg and reads one line, "OK\n" or "ERR <message>\n".
+ */
+#define LXJ_ATTR_ATTACH_MONITOR_SOCK 62
 
 /*
  * Attributes nested in LXJ_ATTR_LSM_LABEL: NAME ("apparmor", [a-z0-9_]+), ATTR ("exec", [a-z]+), VALUE (the

@@ -720,7 +720,7 @@ static void test_landlock(void)
 	expect_refused(&b, E2BIG, "Landlock path rules");
 }
 
-/* The new setup attributes have no place in an attach plan. */
+/* Container setup stays out of an attach plan; init's confinement (LSM, Landlock, seccomp, no_new_privs) goes in. */
 static void test_attach_refuses_setup_security(void)
 {
 	struct buf b, n;
@@ -738,12 +738,71 @@ static void test_attach_refuses_setup_security(void)
 	b.n = base;
 	lsm(&n, "selinux", "exec", "x");
 	put(&b, LXJ_ATTR_LSM_LABEL, 0, n.b, (uint32_t)n.n);
-	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) < 0 && strstr(err, "container setup"));
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0 && p.n_lsm_labels == 1 &&
+	      strcmp(p.lsm_labels[0].value, "x") == 0);
 	b.n = base;
 	n.n = 0;
 	put_u64(&n, LXJ_LANDLOCK_SCOPED, 1);
 	put(&b, LXJ_ATTR_LANDLOCK, 0, n.b, (uint32_t)n.n);
-	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) < 0 && strstr(err, "container setup"));
+	put_u32(&b, LXJ_ATTR_NO_NEW_PRIVS, 1);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0 && p.has_landlock && p.no_new_privs &&
+	      p.landlock.scoped == 1);
+	b.n = base;
+	uint64_t ret_allow[1] = { 0x7fff000000000006ULL }; /* BPF_RET|BPF_K SECCOMP_RET_ALLOW */
+	put(&b, LXJ_ATTR_SECCOMP, 0, ret_allow, 8);
+	put_u32(&b, LXJ_ATTR_SECCOMP_FLAGS, 4);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0 && p.seccomp_len == 8 && p.seccomp_flags == 4 &&
+	      !p.attach_monitor_sock);
+}
+
+/* ATTACH_MONITOR_SOCK: only in attach plans, absolute and short, exactly when the filter has a listener. */
+static void test_attach_monitor_sock(void)
+{
+	struct buf b;
+	char err[256];
+	int e;
+	uint64_t ret_allow[1] = { 0x7fff000000000006ULL };
+	b.n = 0;
+	put_u32(&b, LXJ_ATTR_VERSION, LXJ_PROTOCOL_VERSION);
+	put_u32(&b, LXJ_ATTR_ATTACH_PID, 42);
+	put_u64(&b, LXJ_ATTR_ATTACH_START_TIME, 7);
+	put_str(&b, LXJ_ATTR_ARG, "/bin/sh");
+	put(&b, LXJ_ATTR_SECCOMP, 0, ret_allow, 8);
+	put_u32(&b, LXJ_ATTR_SECCOMP_FLAGS, 8);
+	put_str(&b, LXJ_ATTR_SECCOMP_NOTIFY_PROXY, "/run/proxy.sock");
+	size_t base = b.n;
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) < 0 && strstr(err, "without the monitor socket"));
+	put_str(&b, LXJ_ATTR_ATTACH_MONITOR_SOCK, "/run/lxj/abc/c1/monitor.sock");
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) == 0 && p.attach_monitor_sock &&
+	      strcmp(p.attach_monitor_sock, "/run/lxj/abc/c1/monitor.sock") == 0);
+	put_str(&b, LXJ_ATTR_ATTACH_MONITOR_SOCK, "/again");
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) < 0);
+	b.n = base;
+	put_str(&b, LXJ_ATTR_ATTACH_MONITOR_SOCK, "monitor.sock");
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) < 0 && strstr(err, "attach monitor socket"));
+	b.n = base;
+	char longp[120];
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[0] = '/';
+	longp[sizeof(longp) - 1] = '\0';
+	put_str(&b, LXJ_ATTR_ATTACH_MONITOR_SOCK, longp);
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) < 0 && strstr(err, "attach monitor socket"));
+	/* without a listener the socket has no use */
+	b.n = 0;
+	put_u32(&b, LXJ_ATTR_VERSION, LXJ_PROTOCOL_VERSION);
+	put_u32(&b, LXJ_ATTR_ATTACH_PID, 42);
+	put_u64(&b, LXJ_ATTR_ATTACH_START_TIME, 7);
+	put_str(&b, LXJ_ATTR_ARG, "/bin/sh");
+	put_str(&b, LXJ_ATTR_ATTACH_MONITOR_SOCK, "/run/lxj/abc/c1/monitor.sock");
+	CHECK(plan_parse_attach(b.b, b.n, &p, err, sizeof(err), &e) < 0 && strstr(err, "without a seccomp listener"));
+	/* a launch plan never carries it */
+	b.n = 0;
+	put_u32(&b, LXJ_ATTR_VERSION, LXJ_PROTOCOL_VERSION);
+	put_str(&b, LXJ_ATTR_RUN_DIR, "/run/lxj/x");
+	put_str(&b, LXJ_ATTR_ARG, "/bin/sh");
+	CHECK(plan_parse(b.b, b.n, &p, err, sizeof(err), &e) == 0);
+	put_str(&b, LXJ_ATTR_ATTACH_MONITOR_SOCK, "/run/lxj/abc/c1/monitor.sock");
+	CHECK(plan_parse(b.b, b.n, &p, err, sizeof(err), &e) < 0 && strstr(err, "attach attributes"));
 }
 
 static void test_tlv_next_bounds(void)
@@ -1064,6 +1123,7 @@ int main(int argc, char **argv)
 	test_landlock();
 	test_console();
 	test_attach_refuses_setup_security();
+	test_attach_monitor_sock();
 	test_minimal();
 	test_full();
 	test_refusals();

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -23,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.lxj.itests.Daemon.Result;
 
 /**
  * The console as a person uses it, driven through tmux ({@code send-keys}, {@code capture-pane}): a busybox
@@ -36,41 +35,32 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
-    private static final Path DIST = LxjExamSupport.DIST;
-    private static final Path LXJ = DIST.resolve("bin/lxj");
+    private static final Path LXJ = Daemon.LXJ;
     private static final long DEADLINE_SECONDS = 60;
-    private static final long COMMAND_SECONDS = 120;
     private static final String NAME = "c";
     private static final Pattern PROMPT = Pattern.compile("(?m)^/ #");
     private static final String HOST_PROMPT = "host$";
 
     private final String server = "lxjt-console-" + ProcessHandle.current().pid();
-    private Path dir;
-    private Path socket;
-    private Path pidFile;
+    private Daemon daemon;
     private Path lxcpath;
     private Path log;
     private boolean tmuxStarted;
 
     @BeforeAll
     void startContainer() throws Exception {
-        assumeTrue(Files.isExecutable(LXJ), "the distribution is not built: " + DIST);
-        assumeTrue(Files.isExecutable(DIST.resolve("libexec/lxj-launcher")), "the distribution has no native client");
-        assumeTrue("root".equals(System.getProperty("user.name")), "starting containers needs root");
-        assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "the busybox template needs /bin/busybox");
+        Daemon.assumeUsable();
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed (./lxj installs it)");
-        dir = Files.createTempDirectory("lxj-it-console-");
-        socket = dir.resolve("control.sock");
-        pidFile = dir.resolve("daemon.pid");
+        daemon = Daemon.create("lxj-it-console-");
         lxcpath = Files.createTempDirectory("lxj-it-console-lxc-");
-        log = dir.resolve("console.log");
-        assertEquals(0, lxj("daemon").status, "the daemon starts");
+        log = daemon.dir.resolve("console.log");
+        assertEquals(0, lxj("daemon").status(), "the daemon starts");
         Result create = lxj("lxc-create", "-n", NAME, "-t", "busybox", "-P", lxcpath.toString());
-        assertEquals(0, create.status, create.toString());
+        assertEquals(0, create.status(), create.toString());
         Result start = lxj("lxc-start", "-n", NAME, "-d", "-L", log.toString(), "-P", lxcpath.toString());
-        assertEquals(0, start.status, start.toString());
+        assertEquals(0, start.status(), start.toString());
         tmux("new-session", "-d", "-s", "console", "-x", "100", "-y", "30",
-                "-e", "LXJ_CONTROL_SOCKET=" + socket, "-e", "LXJ_PID_FILE=" + pidFile, "/bin/sh");
+                "-e", "LXJ_CONTROL_SOCKET=" + daemon.socket, "-e", "LXJ_PID_FILE=" + daemon.pidFile, "/bin/sh");
         tmuxStarted = true;
         type("PS1='" + HOST_PROMPT + " '", "Enter");
         awaitHostPrompt();
@@ -85,25 +75,8 @@ class ConsoleIT {
             // tmux leaves its server's socket behind
             Files.deleteIfExists(Path.of("/tmp/tmux-0", server));
         } finally {
-            try {
-                if (lxcpath != null && Files.exists(socket)) {
-                    lxj("lxc-stop", "-n", NAME, "-k", "-P", lxcpath.toString());
-                    lxj("lxc-destroy", "-n", NAME, "-f", "-P", lxcpath.toString());
-                    lxj("shutdown");
-                }
-            } finally {
-                Optional<ProcessHandle> left = daemonPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
-                if (left.isPresent()) {
-                    left.get().destroyForcibly();
-                    left.get().onExit().get(30, TimeUnit.SECONDS);
-                }
-                if (lxcpath != null) {
-                    LxjExamSupport.deleteTree(lxcpath);
-                    ContainerCli.removeRunFiles(lxcpath);
-                }
-                if (dir != null) {
-                    LxjExamSupport.deleteTree(dir);
-                }
+            if (daemon != null) {
+                daemon.destroyAndClose(NAME, lxcpath);
             }
         }
     }
@@ -145,7 +118,7 @@ class ConsoleIT {
         type("echo left-$?", "Enter");
         awaitPane(p -> p.contains("left-0"), "the host shell again, lxc-console exited 0");
         Result info = lxj("lxc-info", "-n", NAME, "-s", "-P", lxcpath.toString());
-        assertTrue(Pattern.compile("(?m)^State:\\s+RUNNING$").matcher(info.out).find(), info.toString());
+        assertTrue(Pattern.compile("(?m)^State:\\s+RUNNING$").matcher(info.out()).find(), info.toString());
     }
 
     @Test
@@ -157,8 +130,8 @@ class ConsoleIT {
         type("Enter");
         awaitPane(p -> Pattern.compile("(?m)^" + NAME + " login:").matcher(p).find(), "getty's login prompt");
         Result second = lxj("lxc-console", "-n", NAME, "-t", "1", "-P", lxcpath.toString());
-        assertEquals(1, second.status, second.toString());
-        assertTrue(second.err.contains("tty service denied"), second.toString());
+        assertEquals(1, second.status(), second.toString());
+        assertTrue(second.err().contains("tty service denied"), second.toString());
         type("C-a", "q");
         awaitHostPrompt();
         type("echo left-tty1-$?", "Enter");
@@ -177,8 +150,8 @@ class ConsoleIT {
     @Order(6)
     void aStoppedContainerHasNoConsole() throws Exception {
         Result r = lxj("lxc-console", "-n", "nosuch", "-P", lxcpath.toString());
-        assertEquals(1, r.status, r.toString());
-        assertTrue(r.err.contains("nosuch is not running"), r.toString());
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains("nosuch is not running"), r.toString());
     }
 
     /** Sends keys to the tmux pane: text as typed, key names (Enter, C-a) as keys. */
@@ -197,7 +170,7 @@ class ConsoleIT {
     }
 
     private String pane() throws IOException, InterruptedException {
-        return tmux("capture-pane", "-p", "-t", "console").out;
+        return tmux("capture-pane", "-p", "-t", "console").out();
     }
 
     private void awaitPane(Predicate<String> shown, String what) throws IOException, InterruptedException {
@@ -213,49 +186,12 @@ class ConsoleIT {
     private Result tmux(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("tmux", "-L", server, "-f", "/dev/null"));
         cmd.addAll(List.of(args));
-        Result r = exec(cmd);
-        assertEquals(0, r.status, r.toString());
+        Result r = daemon.exec(cmd);
+        assertEquals(0, r.status(), r.toString());
         return r;
     }
 
     private Result lxj(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(LXJ.toString()));
-        cmd.addAll(List.of(args));
-        return exec(cmd);
-    }
-
-    private Result exec(List<String> cmd) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().remove("LXJ_NO_DAEMON");
-        pb.environment().put("LXJ_CONTROL_SOCKET", socket.toString());
-        pb.environment().put("LXJ_PID_FILE", pidFile.toString());
-        Process proc = pb.start();
-        if (!proc.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
-            proc.destroyForcibly();
-            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + COMMAND_SECONDS + " s");
-        }
-        Result r = new Result(String.join(" ", cmd), proc.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return r;
-    }
-
-    private Optional<Long> daemonPid() {
-        try {
-            return Optional.of(Long.parseLong(Files.readString(pidFile).trim()));
-        } catch (IOException | NumberFormatException | NullPointerException e) {
-            return Optional.empty();
-        }
-    }
-
-    private record Result(String command, int status, String out, String err) {
-        @Override
-        public String toString() {
-            return command + " -> exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
+        return daemon.run(args);
     }
 }

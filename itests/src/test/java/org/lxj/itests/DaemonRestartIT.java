@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.lxj.itests.Daemon.Result;
 
 /**
  * Containers outlive a killed daemon: three busybox containers started through a daemon on a private control
@@ -34,44 +32,27 @@ import org.junit.jupiter.api.Test;
  */
 class DaemonRestartIT {
     private static final int COUNT = 3;
-    private static final long TIMEOUT_SECONDS = 120;
-    private static final Path LXJ = LxjExamSupport.DIST.resolve("bin/lxj");
-
-    private static Path dir;
-    private static Path socket;
-    private static Path pidFile;
+    private static Daemon daemon;
     private static ContainerCli cli;
 
     @BeforeAll
     static void setUp() throws Exception {
-        assumeTrue(ContainerCli.usable(), ContainerCli.skipReason());
-        assumeTrue(Files.isExecutable(LxjExamSupport.DIST.resolve("libexec/lxj-launcher")),
-                "the distribution has no native client");
-        dir = Files.createTempDirectory("lxj-it-drestart-");
-        socket = dir.resolve("control.sock");
-        pidFile = dir.resolve("daemon.pid");
+        Daemon.assumeUsable();
+        daemon = Daemon.create("lxj-it-drestart-");
         cli = ContainerCli.create("lxj-it-drestart-lxc-");
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (dir == null) {
+        if (daemon == null) {
             return;
         }
         List<String> problems = new ArrayList<>();
         try {
-            if (Files.exists(socket)) {
-                run("shutdown");
-            }
+            daemon.shutdown().ifPresent(problems::add);
         } finally {
-            Optional<ProcessHandle> left = daemonPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
-            if (left.isPresent()) {
-                problems.add("daemon " + left.get().pid() + " survived shutdown: killed");
-                left.get().destroyForcibly();
-                left.get().onExit().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            }
             problems.addAll(cli.destroyAll());
-            LxjExamSupport.deleteTree(dir);
+            daemon.close();
         }
         assertEquals(List.of(), problems, "cleanup of " + cli.lxcpath);
     }
@@ -96,13 +77,7 @@ class DaemonRestartIT {
             assertNotEquals(first, monitors.get(name), "the monitor of " + name + " is not the daemon");
         }
 
-        ProcessHandle daemon = ProcessHandle.of(first).orElseThrow(() -> new AssertionError("daemon " + first + " is gone"));
-        assertTrue(daemon.destroyForcibly(), "SIGKILL to daemon " + first);
-        try {
-            daemon.onExit().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("daemon " + first + " still alive " + TIMEOUT_SECONDS + " s after SIGKILL");
-        }
+        Daemon.kill("daemon", first);
         for (Map.Entry<String, Long> m : monitors.entrySet()) {
             assertTrue(ProcessHandle.of(m.getValue()).map(ProcessHandle::isAlive).orElse(false),
                     "the monitor of " + m.getKey() + " outlives the daemon");
@@ -115,7 +90,7 @@ class DaemonRestartIT {
 
         for (String name : inits.keySet()) {
             Result stop = run("lxc-stop", "-n", name, "-P", p);
-            assertEquals(0, stop.status, stop.toString());
+            assertEquals(0, stop.status(), stop.toString());
             assertFalse(Files.exists(cli.runDir(name)), "the run directory of " + name + " is removed: " + cli.runDir(name));
         }
         for (String name : inits.keySet()) {
@@ -124,7 +99,7 @@ class DaemonRestartIT {
         }
         Result after = run("lxc-ls", "-f", "-F", "NAME,STATE", "-P", p);
         after.assertSuccess();
-        assertEquals(COUNT, Pattern.compile("(?m)^d\\d\\s+STOPPED\\s*$").matcher(after.out).results().count(), after.toString());
+        assertEquals(COUNT, Pattern.compile("(?m)^d\\d\\s+STOPPED\\s*$").matcher(after.out()).results().count(), after.toString());
         assertEquals(List.of(), cli.strayMounts(), "mounts left under " + cli.lxcpath);
         Path runRoot = cli.runDir("d1").getParent();
         assertEquals(List.of(), ContainerCli.processesUsing(runRoot), "processes using " + runRoot);
@@ -139,11 +114,9 @@ class DaemonRestartIT {
     /** {@code bin/lxj daemon}, which returns once the daemon listens; the daemon's pid from its pid file. */
     private static long startDaemon() throws IOException, InterruptedException {
         Result started = run("daemon");
-        assertEquals(0, started.status, started.toString());
-        assertTrue(started.err.contains("listening on " + socket), started.toString());
-        long pid = daemonPid().orElseThrow(() -> new AssertionError("no pid in " + pidFile + ": " + started));
-        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "daemon " + pid + " is alive");
-        return pid;
+        assertEquals(0, started.status(), started.toString());
+        assertTrue(started.err().contains("listening on " + daemon.socket), started.toString());
+        return daemon.started(started);
     }
 
     /** Bounded wait for a process of a stopped container to be gone (a monitor exits just after it reports). */
@@ -163,7 +136,7 @@ class DaemonRestartIT {
     private static Map<String, Long> runningPids(Result ls) {
         ls.assertSuccess();
         Map<String, Long> pids = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+RUNNING\\s+(\\d+)\\s*$").matcher(ls.out);
+        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+RUNNING\\s+(\\d+)\\s*$").matcher(ls.out());
         while (m.find()) {
             pids.put(m.group(1), Long.parseLong(m.group(2)));
         }
@@ -171,47 +144,8 @@ class DaemonRestartIT {
         return pids;
     }
 
-    private static Optional<Long> daemonPid() {
-        try {
-            return Optional.of(Long.parseLong(Files.readString(pidFile).trim()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
     /** {@code bin/lxj ARGS} with the private socket and pid file: through the daemon when one listens. */
     private static Result run(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(LXJ.toString());
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().remove("LXJ_NO_DAEMON");
-        pb.environment().put("LXJ_CONTROL_SOCKET", socket.toString());
-        pb.environment().put("LXJ_PID_FILE", pidFile.toString());
-        Process proc = pb.start();
-        if (!proc.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            proc.destroyForcibly();
-            proc.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            throw new AssertionError("bin/lxj " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
-        }
-        Result r = new Result(String.join(" ", args), proc.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return r;
-    }
-
-    private record Result(String command, int status, String out, String err) {
-        void assertSuccess() {
-            assertEquals(0, status, toString());
-        }
-
-        @Override
-        public String toString() {
-            return "lxj " + command + " -> exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
+        return daemon.run(args);
     }
 }

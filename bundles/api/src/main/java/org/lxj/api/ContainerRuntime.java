@@ -101,6 +101,23 @@ public interface ContainerRuntime {
     int execute(Path lxcpath, String name, ExecuteOptions options, Stdio stdio);
 
     /**
+     * As {@link #execute(Path, String, ExecuteOptions, Stdio)}, and hands {@code exited} the command's exit status as
+     * soon as it is known, before the cleanup after it (cgroups, run directory, rootfs); the call returns once the
+     * cleanup is done. The cleanup holds the container's lock from before {@code exited} is called, so a caller that
+     * answers its client from {@code exited} lets the client go on early while a following start of the container
+     * still waits for the cleanup. {@code exited} is called at most once, and not when the command's status is
+     * never known (the call then throws or returns as the plain {@code execute} does).
+     *
+     * @since 1.8
+     */
+    default int execute(Path lxcpath, String name, ExecuteOptions options, Stdio stdio,
+            java.util.function.IntConsumer exited) {
+        int status = execute(lxcpath, name, options, stdio);
+        exited.accept(status);
+        return status;
+    }
+
+    /**
      * Runs a command inside a running container's namespaces ({@code lxc-attach}) and waits for it.
      *
      * @return the command's exit status (128 + signal when killed)

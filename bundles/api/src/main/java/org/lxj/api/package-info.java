@@ -1,6 +1,6 @@
 /** The container runtime as its callers (shell, control socket, embedders) see it. */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package org.lxj.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -35,10 +35,16 @@ import org.lxj.spi.launch.Namespace;
  * @param remountSys     remount {@code /sys} and {@code /proc} of the container in a private mount
  *                       namespace ({@code lxc-attach -R}) so they reflect the joined namespaces
  * @param pty            run the command on a new pty of the container, relayed to the caller's fds, if given
+ * @param security       init's seccomp filter, LSM labels, Landlock ruleset and {@code no_new_privs}, which the
+ *                       command gets in init's order once the namespaces are joined ({@link AttachPolicy#NONE}:
+ *                       none of them)
+ * @param monitorSocket  the container's {@code monitor.sock}, which a notifying filter's listener is passed to;
+ *                       required when {@code security}'s filter notifies
  */
 public record AttachPlan(int initPid, long initStartTime, Set<Namespace> namespaces, List<String> argv,
         List<String> env, long uid, long gid, List<Long> groups, Path cwd, List<Path> cgroups,
-        Optional<CapabilitySets> capabilities, boolean keepCapabilities, boolean remountSys, Optional<AttachPty> pty) {
+        Optional<CapabilitySets> capabilities, boolean keepCapabilities, boolean remountSys, Optional<AttachPty> pty,
+        AttachPolicy security, Optional<Path> monitorSocket) {
 
     /** The namespaces {@code lxc-attach} joins by default. */
     public static final Set<Namespace> ALL = Set.copyOf(EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS,
@@ -77,6 +83,36 @@ public record AttachPlan(int initPid, long initStartTime, Set<Namespace> namespa
         }
         Objects.requireNonNull(capabilities, "capabilities");
         Objects.requireNonNull(pty, "pty");
+        Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(monitorSocket, "monitorSocket");
+        if (monitorSocket.isPresent() && !monitorSocket.get().isAbsolute()) {
+            throw new IllegalArgumentException("Monitor socket \"" + monitorSocket.get() + "\" is not absolute");
+        }
+        if (security.seccomp().map(org.lxj.spi.launch.SeccompProgram::notifies).orElse(false)
+                && monitorSocket.isEmpty()) {
+            throw new IllegalArgumentException("A notifying seccomp filter needs the monitor's socket");
+        }
+    }
+
+    /** A plan without init's confinement (the form before {@link #security} was added). */
+    public AttachPlan(int initPid, long initStartTime, Set<Namespace> namespaces, List<String> argv,
+            List<String> env, long uid, long gid, List<Long> groups, Path cwd, List<Path> cgroups,
+            Optional<CapabilitySets> capabilities, boolean keepCapabilities, boolean remountSys, Optional<AttachPty> pty) {
+        this(initPid, initStartTime, namespaces, argv, env, uid, gid, groups, cwd, cgroups, capabilities,
+                keepCapabilities, remountSys, pty, AttachPolicy.NONE, Optional.empty());
+    }
+
+    /**
+     * This plan with init's confinement.
+     *
+     * @param policy        what init runs under, as the start kept it
+     * @param monitorSocket the container's {@code monitor.sock}, needed when the filter notifies
+     * @return the new plan
+     * @since 1.7
+     */
+    public AttachPlan withSecurity(AttachPolicy policy, Optional<Path> monitorSocket) {
+        return new AttachPlan(initPid, initStartTime, namespaces, argv, env, uid, gid, groups, cwd, cgroups,
+                capabilities, keepCapabilities, remountSys, pty, policy, monitorSocket);
     }
 
     /** A plan without a pty (the form before {@link #pty} was added). */
@@ -95,7 +131,7 @@ public record AttachPlan(int initPid, long initStartTime, Set<Namespace> namespa
      */
     public AttachPlan withPty(AttachPty terminal) {
         return new AttachPlan(initPid, initStartTime, namespaces, argv, env, uid, gid, groups, cwd, cgroups,
-                capabilities, keepCapabilities, remountSys, Optional.of(terminal));
+                capabilities, keepCapabilities, remountSys, Optional.of(terminal), security, monitorSocket);
     }
 
     /**

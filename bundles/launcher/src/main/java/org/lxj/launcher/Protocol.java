@@ -89,6 +89,8 @@ public final class Protocol {
     public static final int ATTR_ATTACH_PTY = 51;
     public static final int ATTR_SECCOMP_NOTIFY_PROXY = 60;
     public static final int ATTR_SECCOMP_NOTIFY_COOKIE = 61;
+    // Attach mode: <run>/monitor.sock, where a notifying filter's listener goes ("seccomp-listener\n" + SCM_RIGHTS).
+    public static final int ATTR_ATTACH_MONITOR_SOCK = 62;
 
     // Attributes nested in LXJ_ATTR_LSM_LABEL.
     public static final int LSM_NAME = 1;

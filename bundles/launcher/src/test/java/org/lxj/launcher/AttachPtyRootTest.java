@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.lxj.launcher.LaunchFixture.INHERIT;
+import static org.lxj.launcher.LaunchFixture.NAMESPACES;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +25,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,11 +41,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lxj.launcher.internal.NativeLauncher;
-import org.lxj.spi.launch.ConsoleSpec;
 import org.lxj.spi.launch.LaunchPlan;
 import org.lxj.spi.launch.MountFlag;
 import org.lxj.spi.launch.MountStep;
-import org.lxj.spi.launch.Namespace;
 import org.lxj.spi.launch.ProcessSpec;
 import org.lxj.spi.launch.Rootfs;
 
@@ -58,11 +53,6 @@ import org.lxj.spi.launch.Rootfs;
  */
 class AttachPtyRootTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final Path BUSYBOX = Path.of("/bin/busybox");
-    private static final Set<Namespace> NAMESPACES = EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS,
-            Namespace.IPC, Namespace.NET);
-    private static final ConsoleSpec INHERIT = new ConsoleSpec(ConsoleSpec.Console.INHERIT, 0, "", 0, Optional.empty(),
-            0, 0, 0);
     private static final List<String> ENV = List.of("PATH=/bin", "TERM=vt100");
     private static final String[] APPLETS = { "sh", "echo", "cat", "hostname", "sleep", "tty", "stty", "readlink",
         "sha256sum", "true" };
@@ -100,12 +90,10 @@ class AttachPtyRootTest {
 
     private static final PtyLibC C = PtyLibC.INSTANCE;
 
+    private LaunchFixture fixture;
     private Path work;
     private Path rootfs;
-    private final List<PreparedLaunch> launches = new ArrayList<>();
-    private final List<AttachedProcess> attached = new ArrayList<>();
-    private final List<Integer> fds = new ArrayList<>();
-    private final NativeLauncher launcher = new NativeLauncher();
+    private NativeLauncher launcher;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     /** The caller's terminal: the test reads and writes the master, the launcher gets the slave. */
     private int master = -1;
@@ -113,109 +101,22 @@ class AttachPtyRootTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeTrue(isRoot(), "needs root: creates namespaces, mounts and a devpts instance");
-        assumeTrue(Files.isExecutable(BUSYBOX), "needs a static busybox at /bin/busybox (apt-get install busybox-static)");
-        work = Files.createTempDirectory("lxj-attach-pty-it-");
-        rootfs = work.resolve("rootfs");
-        for (String d : new String[] { "bin", "proc", "dev/pts", "tmp", "etc", "sys" }) {
-            Files.createDirectories(rootfs.resolve(d));
-        }
-        Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
-        Files.setPosixFilePermissions(rootfs.resolve("bin/busybox"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        for (String applet : APPLETS) {
-            Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
-        }
-        master = track(C.open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0));
+        fixture = LaunchFixture.busybox("creates namespaces, mounts and a devpts instance", "lxj-attach-pty-it-",
+                TIMEOUT, C::close, List.of("bin", "proc", "dev/pts", "tmp", "etc", "sys"), APPLETS);
+        work = fixture.work;
+        rootfs = fixture.rootfs;
+        launcher = fixture.launcher;
+        master = fixture.track(C.open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0));
         C.ioctl(master, TIOCSPTLCK, new byte[4]);
-        slave = track(C.ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
+        slave = fixture.track(C.ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        if (work == null) {
-            return;
-        }
-        List<Throwable> errors = new ArrayList<>();
-        for (AttachedProcess a : attached) {
-            quietly(errors, a::close);
-        }
-        for (PreparedLaunch l : launches) {
-            quietly(errors, () -> ProcessHandle.of(l.initPid()).ifPresent(ProcessHandle::destroyForcibly));
-            quietly(errors, l::abort);
-            quietly(errors, () -> awaitGone(l.monitorPid()));
-        }
+    void tearDown() {
         pool.shutdownNow();
-        for (int fd : fds) {
-            quietly(errors, () -> C.close(fd));
+        if (fixture != null) {
+            fixture.close();
         }
-        quietly(errors, () -> {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String mountPoint = line.split(" ")[4];
-                if (mountPoint.startsWith(work.toString())) {
-                    new ProcessBuilder("umount", "-l", mountPoint).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
-                }
-            }
-        });
-        quietly(errors, () -> delete(work));
-        quietly(errors, launcher::close);
-        if (!errors.isEmpty()) {
-            AssertionError e = new AssertionError("Teardown failed: " + errors.get(0));
-            errors.forEach(e::addSuppressed);
-            throw e;
-        }
-    }
-
-    interface Step {
-        void run() throws Exception;
-    }
-
-    private static void quietly(List<Throwable> errors, Step step) {
-        try {
-            step.run();
-        } catch (java.nio.file.NoSuchFileException | LastErrorException gone) {
-            // already gone
-        } catch (Exception | AssertionError e) {
-            errors.add(e);
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private int track(int fd) {
-        fds.add(fd);
-        return fd;
-    }
-
-    private static boolean isRoot() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("Uid:")).anyMatch(l -> l.split("\\s+")[1].equals("0"));
-    }
-
-    private static void awaitGone(int pid) {
-        ProcessHandle.of(pid).ifPresent(p -> {
-            try {
-                p.onExit().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AssertionError("Process " + pid + " still runs after " + TIMEOUT.toSeconds() + " s", e);
-            }
-        });
     }
 
     /** A running container: its own devpts instance at /dev/pts, procfs, hostname lxj-it. */
@@ -232,7 +133,7 @@ class AttachPtyRootTest {
                 .process(ProcessSpec.root(List.of("sleep", "1000"), ENV))
                 .build();
         PreparedLaunch l = launcher.prepare(plan, work.resolve("run"), LaunchStdio.NULL, new LaunchOptions("it", false));
-        launches.add(l);
+        fixture.launches.add(l);
         l.start();
         return l;
     }
@@ -243,7 +144,7 @@ class AttachPtyRootTest {
 
     private AttachedProcess attach(AttachPlan plan, LaunchStdio stdio) throws LaunchException {
         AttachedProcess a = launcher.attach(plan, stdio);
-        attached.add(a);
+        fixture.attached.add(a);
         return a;
     }
 
@@ -356,7 +257,7 @@ class AttachPtyRootTest {
         new Random(8).nextBytes(data);
         Files.write(rootfs.resolve("tmp/big"), data);
         Path sums = work.resolve("sums.txt");
-        int sumsFd = track(C.open(sums.toString(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        int sumsFd = fixture.track(C.open(sums.toString(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
         AttachedProcess sum = attach(plan(target, "sha256sum", "/tmp/big"), new LaunchStdio(-1, sumsFd, sumsFd));
         assertEquals(0, sum.waitFor(), Files.readString(sums));
         String inside = Files.readString(sums).split("\\s+")[0];
@@ -451,8 +352,10 @@ class AttachPtyRootTest {
         Path outPath = work.resolve("out-" + combo);
         Path errPath = work.resolve("err-" + combo);
         int in = inNull ? -1 : slave;
-        int out = outFile ? track(C.open(outPath.toString(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) : slave;
-        int err = errFile ? track(C.open(errPath.toString(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) : slave;
+        int out = outFile
+                ? fixture.track(C.open(outPath.toString(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) : slave;
+        int err = errFile
+                ? fixture.track(C.open(errPath.toString(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) : slave;
         AttachPlan p = plan(target, "sh", "-c",
                 "echo \"I:$(readlink /proc/self/fd/0)\"; echo \"O:$(hostname)\"; echo \"E:$(hostname)\" >&2");
         if (combo != 7) {

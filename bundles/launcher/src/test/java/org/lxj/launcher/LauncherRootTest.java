@@ -6,17 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.lxj.launcher.LaunchFixture.INHERIT;
+import static org.lxj.launcher.LaunchFixture.NAMESPACES;
+import static org.lxj.launcher.LaunchFixture.mountsUnder;
+import static org.lxj.launcher.LaunchFixture.quietly;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +41,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lxj.launcher.internal.NativeLauncher;
 import org.lxj.spi.launch.CgroupPlacement;
-import org.lxj.spi.launch.ConsoleSpec;
 import org.lxj.spi.launch.DeviceNode;
 import org.lxj.spi.launch.Hook;
 import org.lxj.spi.launch.IdMapping;
@@ -62,11 +60,6 @@ import org.lxj.spi.launch.TimeOffsets;
 /** Root integration tests: real namespaces and mounts, a busybox rootfs, the built-in init, attach. */
 class LauncherRootTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final Path BUSYBOX = Path.of("/bin/busybox");
-    private static final Set<Namespace> NAMESPACES = EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS,
-            Namespace.IPC, Namespace.NET);
-    private static final ConsoleSpec INHERIT = new ConsoleSpec(ConsoleSpec.Console.INHERIT, 0, "", 0, Optional.empty(),
-            0, 0, 0);
     private static final List<String> ENV = List.of("PATH=/bin");
     private static final String[] APPLETS = { "sh", "echo", "cat", "ls", "hostname", "sleep", "true", "false", "ps",
         "readlink", "touch", "grep", "wc", "id", "test", "stat" };
@@ -93,91 +86,35 @@ class LauncherRootTest {
     private static final int O_APPEND = 02000;
     private static final int O_CLOEXEC = 02000000;
 
+    private LaunchFixture fixture;
     private Path work;
     private Path rootfs;
     private Path runDir;
     private Path out;
     private int outFd = -1;
-    private final List<PreparedLaunch> launches = new ArrayList<>();
-    private final List<AttachedProcess> attached = new ArrayList<>();
-    private final List<Integer> fds = new ArrayList<>();
-    private final NativeLauncher launcher = new NativeLauncher();
+    private List<PreparedLaunch> launches;
+    private List<AttachedProcess> attached;
+    private NativeLauncher launcher;
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeTrue(isRoot(), "needs root: creates namespaces and mounts");
-        assumeTrue(Files.isExecutable(BUSYBOX), "needs a static busybox at /bin/busybox (apt-get install busybox-static)");
-        work = Files.createTempDirectory("lxj-launcher-it-");
-        // world-traversable, so a user-namespaced root (host uid 100000) reaches its rootfs
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        rootfs = work.resolve("rootfs");
-        for (String d : new String[] { "bin", "proc", "dev", "tmp", "etc", "sys" }) {
-            Files.createDirectories(rootfs.resolve(d));
-        }
-        Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
-        Files.setPosixFilePermissions(rootfs.resolve("bin/busybox"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        for (String applet : APPLETS) {
-            Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
-        }
+        fixture = LaunchFixture.busybox("creates namespaces and mounts", "lxj-launcher-it-", TIMEOUT,
+                TestLibC.INSTANCE::close, List.of("bin", "proc", "dev", "tmp", "etc", "sys"), APPLETS);
+        work = fixture.work;
+        rootfs = fixture.rootfs;
+        launches = fixture.launches;
+        attached = fixture.attached;
+        launcher = fixture.launcher;
         runDir = work.resolve("run");
         out = work.resolve("out.txt");
-        outFd = track(TestLibC.INSTANCE.open(out.toString(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+        outFd = fixture.track(TestLibC.INSTANCE.open(out.toString(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
     }
 
-    /** Tolerates everything already gone: each step on its own, errors collected and reported at the end. */
     @AfterEach
-    void tearDown() throws Exception {
-        if (work == null) {
-            return;
+    void tearDown() {
+        if (fixture != null) {
+            fixture.close();
         }
-        List<Throwable> errors = new ArrayList<>();
-        for (AttachedProcess a : attached) {
-            quietly(errors, a::close);
-        }
-        for (PreparedLaunch l : launches) {
-            quietly(errors, () -> ProcessHandle.of(l.initPid()).ifPresent(ProcessHandle::destroyForcibly));
-            quietly(errors, l::abort);
-            quietly(errors, () -> awaitGone(l.monitorPid()));
-        }
-        for (int fd : fds) {
-            quietly(errors, () -> TestLibC.INSTANCE.close(fd));
-        }
-        quietly(errors, () -> {
-            for (String mountPoint : mountsUnder(work)) {
-                new ProcessBuilder("umount", "-l", mountPoint).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
-            }
-        });
-        quietly(errors, () -> deleteSameDevice(work));
-        quietly(errors, launcher::close);
-        if (!errors.isEmpty()) {
-            AssertionError e = new AssertionError("Teardown failed: " + errors.get(0));
-            errors.forEach(e::addSuppressed);
-            throw e;
-        }
-    }
-
-    interface Step {
-        void run() throws Exception;
-    }
-
-    private static void quietly(List<Throwable> errors, Step step) {
-        try {
-            step.run();
-        } catch (NoSuchFileException | LastErrorException gone) {
-            // already gone: nothing to clean up
-        } catch (Exception | AssertionError e) {
-            errors.add(e);
-        }
-    }
-
-    private int track(int fd) {
-        fds.add(fd);
-        return fd;
-    }
-
-    private static boolean isRoot() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("Uid:")).anyMatch(l -> l.split("\\s+")[1].equals("0"));
     }
 
     private LaunchPlan.Builder plan(String... argv) {
@@ -217,22 +154,12 @@ class LauncherRootTest {
         PreparedLaunch l = prepare(plan, true);
         MonitorClient client = l.start();
         ExitStatus status = client.awaitExit(TIMEOUT);
-        awaitGone(l.monitorPid());
+        fixture.awaitGone(l.monitorPid());
         return status;
     }
 
     private String output() throws IOException {
         return Files.readString(out, StandardCharsets.UTF_8);
-    }
-
-    private static void awaitGone(int pid) {
-        ProcessHandle.of(pid).ifPresent(p -> {
-            try {
-                p.onExit().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AssertionError("Process " + pid + " still runs after " + TIMEOUT.toSeconds() + " s", e);
-            }
-        });
     }
 
     /** Reads a pipe byte by byte until what was read ends with {@code end}, waiting at most {@link #TIMEOUT}. */
@@ -397,6 +324,28 @@ class LauncherRootTest {
                 "uptime inside " + inside + ", host " + hostBefore + ".." + hostAfter);
     }
 
+    @Test
+    void stopHooksRunWithTheHostClocksNotTheContainerOffsets() throws Exception {
+        long day = 86400;
+        Path mark = work.resolve("stop-hook-uptime");
+        double hostBefore = uptime(Files.readString(Path.of("/proc/uptime")));
+        LaunchPlan p = plan("cat", "/proc/uptime").cloneNamespace(Namespace.TIME)
+                .timeOffsets(new TimeOffsets(Duration.ZERO, Duration.ofSeconds(day)))
+                .hook(new Hook(Hook.Stage.STOP, List.of("/bin/sh", "-c",
+                        "{ cat /proc/uptime; cat /proc/self/timens_offsets; } > " + mark), ENV))
+                .build();
+        assertEquals(0, run(p).code(), output());
+        double hostAfter = uptime(Files.readString(Path.of("/proc/uptime")));
+        double inside = uptime(output());
+        assertTrue(inside >= hostBefore + day - 0.01, "the init itself sees the offset: " + inside);
+        List<String> hook = Files.readAllLines(mark);
+        double inHook = uptime(hook.get(0));
+        assertTrue(inHook >= hostBefore - 0.01 && inHook <= hostAfter + 0.01,
+                "uptime in the stop hook " + inHook + ", host " + hostBefore + ".." + hostAfter);
+        assertEquals(List.of("monotonic           0         0", "boottime            0         0"),
+                hook.subList(1, hook.size()), "the stop hook's time namespace has no offsets");
+    }
+
     private static double uptime(String procUptime) {
         return Double.parseDouble(procUptime.trim().split("\\s+")[0]);
     }
@@ -405,7 +354,7 @@ class LauncherRootTest {
     void initGetsTheParentDeathSignalWhenItsMonitorDies() throws Exception {
         int[] p = new int[2];
         TestLibC.INSTANCE.pipe2(p, O_CLOEXEC);
-        track(p[0]);
+        fixture.track(p[0]);
         PreparedLaunch l;
         try {
             l = prepare(plan("sh", "-c", "trap 'echo got TERM; exit 7' TERM; echo ready; while :; do sleep 1; done")
@@ -496,7 +445,7 @@ class LauncherRootTest {
         assertTrue(fresh.kill(15, TIMEOUT));
         ExitStatus s = fresh.awaitExit(TIMEOUT);
         assertEquals(128 + 15, s.code());
-        awaitGone(l.monitorPid());
+        fixture.awaitGone(l.monitorPid());
         assertEquals(s, ExitStatus.parse(Files.readString(runDir.resolve("exit"))));
         assertFalse(Files.exists(runDir.resolve("monitor.sock")));
         assertTrue(fresh.state(TIMEOUT).isEmpty());
@@ -527,7 +476,7 @@ class LauncherRootTest {
         LaunchException e = assertThrows(LaunchException.class, l::start);
         assertEquals(Protocol.STEP_EXEC, e.step(), e.getMessage());
         assertEquals(2, e.errno());
-        awaitGone(l.monitorPid());
+        fixture.awaitGone(l.monitorPid());
         assertFalse(Files.exists(runDir), "run dir left behind");
     }
 
@@ -535,7 +484,7 @@ class LauncherRootTest {
     void onlyStdioIsOpenInsideWhenStdioIsAPipe() throws Exception {
         int[] p = new int[2];
         TestLibC.INSTANCE.pipe2(p, O_CLOEXEC);
-        track(p[0]);
+        fixture.track(p[0]);
         int writer = p[1];
         PreparedLaunch l;
         try {
@@ -780,7 +729,7 @@ class LauncherRootTest {
             assertInEveryHierarchy(output(), name, dirs.size());
             a.close();
             ProcessHandle.of(target.initPid()).ifPresent(ProcessHandle::destroyForcibly);
-            awaitGone(target.monitorPid());
+            fixture.awaitGone(target.monitorPid());
         } finally {
             removeCgroups(dirs);
         }
@@ -818,7 +767,7 @@ class LauncherRootTest {
             assertInEveryHierarchy(output(), name, dirs.size());
             a.close();
             ProcessHandle.of(target.initPid()).ifPresent(ProcessHandle::destroyForcibly);
-            awaitGone(target.monitorPid());
+            fixture.awaitGone(target.monitorPid());
         } finally {
             pool.shutdownNow();
             removeCgroups(dirs);
@@ -867,7 +816,7 @@ class LauncherRootTest {
         assertTrue(client.kill(9, TIMEOUT), "the monitor signals init");
         assertEquals(9, client.awaitExit(TIMEOUT).signal());
         assertTrue(Files.exists(run.resolve(MonitorClient.EXIT_FILE)));
-        awaitGone(monitor);
+        fixture.awaitGone(monitor);
     }
 
     @Test
@@ -888,7 +837,7 @@ class LauncherRootTest {
         ProcessHandle.of(l.initPid()).ifPresent(ProcessHandle::destroyForcibly);
         client.awaitExit(TIMEOUT);
         assertEquals("stopped\n", Files.readString(mark), "the stop hook wrote outside the run directory");
-        awaitGone(monitor);
+        fixture.awaitGone(monitor);
     }
 
     @Test
@@ -1003,53 +952,5 @@ class LauncherRootTest {
     private static List<String> mountsAt(String point) throws IOException {
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                 .filter(l -> l.split(" ")[4].equals(point)).toList();
-    }
-
-    private static List<String> mountsUnder(Path dir) throws IOException {
-        List<String> points = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String point = line.split(" ")[4].replace("\\040", " ");
-            if (point.startsWith(dir.toString() + "/") || point.equals(dir.toString())) {
-                points.add(point);
-            }
-        }
-        points.sort((a, b) -> b.length() - a.length());
-        return points;
-    }
-
-    /** Removes the tree without following symlinks or descending into other filesystems. */
-    private static void deleteSameDevice(Path dir) throws IOException {
-        Object dev = Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                return dev.equals(Files.getAttribute(d, "unix:dev", LinkOption.NOFOLLOW_LINKS))
-                        ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                try {
-                    Files.deleteIfExists(d);
-                } catch (java.nio.file.DirectoryNotEmptyException mountedOver) {
-                    // a foreign filesystem is still attached below: leave it rather than cross into it
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

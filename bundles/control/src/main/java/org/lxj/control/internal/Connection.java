@@ -39,6 +39,8 @@ final class Connection implements Runnable {
     private boolean finished;
     private boolean closed;
     private volatile boolean clientGone;
+    /** The client has its status already (lxc-execute answers before the cleanup): a hang-up is no interrupt. */
+    private boolean answered;
     private SessionRunner.Running running;
     /** Runs resize hooks one after another; window changes that arrive while one is queued are merged. */
     private final AtomicBoolean resizeQueued = new AtomicBoolean();
@@ -124,7 +126,8 @@ final class Connection implements Runnable {
             int status;
             try (PrintStream out = new PrintStream(FdStreams.out(sys, f[1], this::hungUp), false, StandardCharsets.UTF_8);
                     PrintStream err = new PrintStream(FdStreams.out(sys, f[2], this::hungUp), false, StandardCharsets.UTF_8)) {
-                status = runner.run(request, FdStreams.in(sys, f[0], wake[0]), out, err, f, this::started);
+                status = runner.run(request, FdStreams.in(sys, f[0], wake[0]), out, err, f, this::started,
+                        early -> answerEarly(early, out, err));
             } finally {
                 synchronized (lock) {
                     finished = true;
@@ -135,7 +138,14 @@ final class Connection implements Runnable {
                 }
                 Thread.interrupted();                     // an interrupt that came too late is not ours to keep
             }
-            send(Frames.status(status));
+            boolean again;
+            synchronized (lock) {
+                again = !answered;
+                answered = true;
+            }
+            if (again) {
+                send(Frames.status(status));
+            }
         } finally {
             hangUp();                                     // ends the watcher's receive
             try {
@@ -144,6 +154,22 @@ final class Connection implements Runnable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Answers the client with the command's status while the command still runs (its cleanup): what it printed is
+     * flushed first, and the client's hang-up that follows is no longer an interrupt.
+     */
+    private void answerEarly(int status, PrintStream out, PrintStream err) {
+        out.flush();
+        err.flush();
+        synchronized (lock) {
+            if (answered || finished) {
+                return;
+            }
+            answered = true;
+        }
+        send(Frames.status(status));
     }
 
     private boolean hungUp() {
@@ -177,7 +203,7 @@ final class Connection implements Runnable {
             if (!finished) {
                 clientGone = true;                        // what the command still prints has no reader
             }
-            if (!finished && running != null) {
+            if (!finished && !answered && running != null) {
                 LOG.info("The client hung up: interrupting the command");
                 running.interrupt();
             }

@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 
 import org.apache.felix.service.command.CommandProcessor;
@@ -35,6 +36,11 @@ final class SessionRunner {
      * runs whenever the client reports a window size change (SIGWINCH).
      */
     static final String RESIZE_VARIABLE = "lxj.terminal.resize";
+    /**
+     * Read by the shell's lxc-execute: an {@link IntConsumer} that answers the client with the command's exit status
+     * as soon as it is known, before the runtime cleans up after the container (the request still runs until then).
+     */
+    static final String EXITED_VARIABLE = "lxj.exited";
     private static final String CONTEXT_VARIABLE = ".context";
     private static final Pattern COMMAND_NAME = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.:-]*");
 
@@ -73,6 +79,15 @@ final class SessionRunner {
      */
     int run(Request request, InputStream in, PrintStream out, PrintStream err, int[] fds,
             java.util.function.Consumer<Running> started) {
+        return run(request, in, out, err, fds, started, null);
+    }
+
+    /**
+     * As {@link #run(Request, InputStream, PrintStream, PrintStream, int[], java.util.function.Consumer)};
+     * {@code exited}, when not null, is the session's {@value #EXITED_VARIABLE} hook for the command.
+     */
+    int run(Request request, InputStream in, PrintStream out, PrintStream err, int[] fds,
+            java.util.function.Consumer<Running> started, IntConsumer exited) {
         String name = request.command();
         if (!COMMAND_NAME.matcher(name).matches()) {
             err.println("lxj: \"" + name + "\" is not a command name");
@@ -106,6 +121,9 @@ final class SessionRunner {
         try {
             request.cwd().flatMap(SessionRunner::directory).ifPresent(session::currentDir);
             session.put(FDS_VARIABLE, fds[0] + "," + fds[1] + "," + fds[2]);
+            if (exited != null) {
+                session.put(EXITED_VARIABLE, exited);
+            }
             if (request.stdoutIsTerminal() && request.width() > 0) {
                 session.put(WIDTH_VARIABLE, request.width());
             }

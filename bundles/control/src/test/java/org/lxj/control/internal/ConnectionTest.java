@@ -103,6 +103,25 @@ class ConnectionTest {
             }
         }
 
+        final CountDownLatch cleanupRelease = new CountDownLatch(1);
+        final CompletableFuture<Boolean> interruptedInCleanup = new CompletableFuture<>();
+
+        /**
+         * As lxc-execute through the daemon: answers status 7 through the session's exited hook, then goes on (its
+         * cleanup) until released; returns 9, which the client must never see.
+         */
+        public int exitearly(CommandSession session) {
+            ((java.util.function.IntConsumer) session.get(SessionRunner.EXITED_VARIABLE)).accept(7);
+            try {
+                boolean released = cleanupRelease.await(HANG_SECONDS, TimeUnit.SECONDS);
+                interruptedInCleanup.complete(false);
+                session.put(SessionRunner.EXIT_VARIABLE, released ? 9 : -1);
+            } catch (InterruptedException e) {
+                interruptedInCleanup.complete(true);
+            }
+            return 9;
+        }
+
         /** Starts a reader of stdin and returns at once, as a relay pump left running after its command exited. */
         public String spawnreader(CommandSession session) {
             InputStream in = session.getKeyboard();
@@ -128,6 +147,7 @@ class ConnectionTest {
         processor.addCommand("t", readers, "spawnreader");
         processor.addCommand("t", readers, "follow");
         processor.addCommand("t", readers, "followstuck");
+        processor.addCommand("t", readers, "exitearly");
         runner = new SessionRunner(null, processor, null);
     }
 
@@ -235,6 +255,27 @@ class ConnectionTest {
         t.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
         assertFalse(t.isAlive(), "the connection thread ended");
         readers.hookRelease.countDown();
+    }
+
+    @Test
+    void anEarlyStatusAnswersTheClientAndItsHangUpNoLongerInterrupts() throws Exception {
+        int[] control = pair(SocketFlags.SOCK_SEQPACKET);
+        Thread t = connect(control, "exitearly");
+        Frames.Frame f = reply(control[1]);
+        assertEquals(Protocol.MSG_STATUS, f.type(), "the status came back while the command still runs");
+        assertEquals(7, f.payload().getInt(Protocol.TLV_HEADER_SIZE), "the early status");
+        assertTrue(t.isAlive(), "the request still runs (its cleanup)");
+        Thread watcher = Thread.getAllStackTraces().keySet().stream()
+                .filter(w -> w.getName().equals("lxj-control-watch-" + control[0])).findFirst().orElseThrow();
+        sys.close(control[1]);                            // the client exits with its status
+        fds.remove(Integer.valueOf(control[1]));
+        watcher.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
+        assertFalse(watcher.isAlive(), "the watcher saw the hang-up");
+        readers.cleanupRelease.countDown();
+        assertFalse(readers.interruptedInCleanup.get(HANG_SECONDS, TimeUnit.SECONDS),
+                "the hang-up after the answer did not interrupt the cleanup");
+        t.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
+        assertFalse(t.isAlive(), "the connection thread ended");
     }
 
     @Test

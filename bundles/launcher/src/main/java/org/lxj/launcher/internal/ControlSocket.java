@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 
 import org.lxj.launcher.LaunchException;
 
@@ -41,6 +42,57 @@ final class ControlSocket implements AutoCloseable {
             }
         } catch (LastErrorException e) {
             throw new IOException("Failed to write to the launcher: " + Errno.name(e.getErrorCode()), e);
+        }
+    }
+
+    /**
+     * Sends one frame with descriptors attached (SCM_RIGHTS, in order), as one SOCK_SEQPACKET message.
+     * Layout of x86_64/aarch64 glibc: msghdr 56 bytes, iovec 16, cmsghdr 16 plus the ints.
+     */
+    void send(int type, byte[] payload, int[] fds) throws IOException {
+        byte[] f = PlanEncoder.frame(type, payload);
+        int dataLen = 4 * fds.length;
+        int cmsgLen = 16 + dataLen;
+        int cmsgSpace = 16 + ((dataLen + 7) & ~7);
+        Memory data = new Memory(f.length);
+        data.write(0, f, 0, f.length);
+        Memory iov = new Memory(16);
+        iov.setPointer(0, data);
+        iov.setLong(8, f.length);
+        Memory control = new Memory(cmsgSpace);
+        control.clear();
+        control.setLong(0, cmsgLen);
+        control.setInt(8, LibC.SOL_SOCKET);
+        control.setInt(12, LibC.SCM_RIGHTS);
+        for (int i = 0; i < fds.length; i++) {
+            control.setInt(16 + 4L * i, fds[i]);
+        }
+        Memory msg = new Memory(56);
+        msg.clear();
+        msg.setPointer(16, iov);
+        msg.setLong(24, 1);
+        msg.setPointer(32, control);
+        msg.setLong(40, cmsgSpace);
+        try {
+            long n = libc.sendmsg(fd, msg, LibC.MSG_NOSIGNAL);
+            if (n != f.length) {
+                throw new IOException("Short write of " + n + " of " + f.length + " bytes to the launcher");
+            }
+        } catch (LastErrorException e) {
+            throw new IOException("Failed to write to the launcher: " + Errno.name(e.getErrorCode()), e);
+        }
+    }
+
+    /**
+     * Whether the peer is alive and silent: nothing to read and no hangup. A spare launcher sends nothing while it
+     * waits, so anything else means it is gone (or going).
+     */
+    boolean idle() {
+        byte[] pfd = PlanEncoder.le(8).putInt(fd).putShort(LibC.POLLIN).putShort((short) 0).array();
+        try {
+            return libc.poll(pfd, 1, 0) == 0;
+        } catch (LastErrorException e) {
+            return false;
         }
     }
 

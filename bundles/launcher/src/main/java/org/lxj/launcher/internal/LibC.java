@@ -30,6 +30,9 @@ interface LibC extends Library {
     short POSIX_SPAWN_SETSIGDEF = 0x04;
     short POSIX_SPAWN_SETSIGMASK = 0x08;
     int SHUT_WR = 1;
+    int SOL_SOCKET = 1;
+    int SCM_RIGHTS = 1;
+    int MSG_NOSIGNAL = 0x4000;
     int EINTR = 4;
     /** Sizes generous for glibc x86_64/aarch64 (posix_spawn_file_actions_t 80, posix_spawnattr_t 336, sigset_t 128). */
     int FILE_ACTIONS_SIZE = 256;
@@ -72,6 +75,9 @@ interface LibC extends Library {
     long read(int fd, byte[] buf, long count) throws LastErrorException;
 
     long write(int fd, byte[] buf, long count) throws LastErrorException;
+
+    /** {@code sendmsg(2)}: here only for SCM_RIGHTS (a spare launcher's stdio with its plan). */
+    long sendmsg(int fd, Pointer msg, int flags) throws LastErrorException;
 
     int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
 

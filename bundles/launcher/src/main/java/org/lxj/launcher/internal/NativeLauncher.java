@@ -8,6 +8,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -31,6 +35,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Spawns {@code lxj-launcher} with posix_spawn (fd 3 = the SOCK_SEQPACKET control socket, every other fd
  * above 2 closed, signals reset) and drives the handshake up to CREATED. No Java code runs in the child.
+ * <p>
+ * The runtime's component (the DS constructor) keeps one spare launcher: after each start, a launcher is spawned
+ * in the background ({@code lxj-launcher spare}, stdio on /dev/null) that waits for the next start's plan, which
+ * then comes with the container's stdio attached. None is spawned before the first start; a spare that died or
+ * was spawned from another launcher image is retired, never used; deactivation retires it.
  */
 @Component(service = Launcher.class)
 public final class NativeLauncher implements Launcher {
@@ -43,22 +52,72 @@ public final class NativeLauncher implements Launcher {
     private final LibC libc;
     private SealedImage image; // guarded by this
     private Path imageSource;  // guarded by this: the installed binary the image was copied from
+    private final boolean spares;
+    private SpareLauncher spare;  // guarded by this: the waiting spare, or null
+    private boolean spawning;     // guarded by this: a spare is being spawned
+    private boolean closed;       // guarded by this: deactivated, no more spares
+    private ExecutorService spareSpawner; // guarded by this: created with the first spare
 
-    /** The DS constructor: the binary goes to {@link #DEFAULT_LIBEXEC}. */
-    @Activate
-    public NativeLauncher() {
-        this(DEFAULT_LIBEXEC);
+    /** What a launcher is spawned from, and the identity a spare of it is keyed by. */
+    private record Executable(Path path, Object key) {
     }
 
-    /** @param libexec where the launcher binary is installed */
+    /**
+     * The DS constructor: the binary goes to {@link #DEFAULT_LIBEXEC}, and a spare launcher is kept from the
+     * first start on, unless the system property {@value #SPARE_PROPERTY} is {@code false}.
+     *
+     * @param properties the component's properties (unused)
+     */
+    @Activate
+    public NativeLauncher(Map<String, Object> properties) {
+        this(DEFAULT_LIBEXEC, !"false".equals(System.getProperty(SPARE_PROPERTY)));
+    }
+
+    /** The system property that turns the spare launcher off ({@code -Dlxj.launcher.spare=false}). */
+    public static final String SPARE_PROPERTY = "lxj.launcher.spare";
+
+    /** Without spare launchers: each start spawns its own. The binary goes to {@link #DEFAULT_LIBEXEC}. */
+    public NativeLauncher() {
+        this(DEFAULT_LIBEXEC, false);
+    }
+
+    /** @param libexec where the launcher binary is installed; no spare launchers */
     public NativeLauncher(Path libexec) {
+        this(libexec, false);
+    }
+
+    /**
+     * @param libexec where the launcher binary is installed
+     * @param spares  whether to keep a spare launcher from the first start on
+     */
+    public NativeLauncher(Path libexec, boolean spares) {
         this.installer = new BinaryInstaller(libexec);
         this.libc = LibC.INSTANCE;
+        this.spares = spares;
     }
 
-    /** Closes the shared sealed image; running monitors keep their own reference to it. */
+    /** Retires the spare launcher; closes the shared sealed image (running monitors keep their own reference). */
     @Deactivate
-    public synchronized void close() {
+    public void close() {
+        SpareLauncher s;
+        ExecutorService spawner;
+        synchronized (this) {
+            closed = true;
+            s = spare;
+            spare = null;
+            spawner = spareSpawner;
+            spareSpawner = null;
+            closeImage();
+        }
+        if (spawner != null) {
+            spawner.shutdown();
+        }
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private void closeImage() {
         if (image != null) {
             image.close();
             image = null;
@@ -72,18 +131,144 @@ public final class NativeLauncher implements Launcher {
      * of its own).
      */
     synchronized Path executable() throws IOException {
+        return current().path();
+    }
+
+    private synchronized Executable current() throws IOException {
         Path binary = installer.install();
         if (image != null && binary.equals(imageSource)) {
-            return image.path();
+            return new Executable(image.path(), image);
         }
-        close();
+        closeImage();
         try {
             image = SealedImage.create(libc, binary);
             imageSource = binary;
-            return image.path();
+            return new Executable(image.path(), image);
         } catch (IOException e) {
             LOG.warn("Launchers run from \"{}\" and copy themselves: {}", binary, e.getMessage());
-            return binary;
+            return new Executable(binary, binary);
+        }
+    }
+
+    /**
+     * Waits until a spare launcher is ready (for tests and diagnostics).
+     *
+     * @param timeout how long to wait
+     * @return its end of the control socket as {@code /proc/<pid>/fd/3} shows it, or empty when none is ready
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public synchronized Optional<String> awaitSpare(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (spare == null && spawning) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                break;
+            }
+            wait(left);
+        }
+        return Optional.ofNullable(spare).map(SpareLauncher::socket);
+    }
+
+    /** The spare, if it was spawned from this image and still waits; a dead or stale one is retired. */
+    private SpareLauncher takeSpare(Object image) {
+        SpareLauncher s;
+        synchronized (this) {
+            s = spare;
+            spare = null;
+        }
+        if (s == null || s.usableFor(image)) {
+            return s;
+        }
+        LOG.debug("Retiring a spare launcher that {}", s.image() == image ? "died" : "was spawned from another image");
+        s.close();
+        return null;
+    }
+
+    /** Spawns a spare in the background unless one waits or is being spawned. */
+    private synchronized void replenish() {
+        if (!spares || closed || spare != null || spawning) {
+            return;
+        }
+        if (spareSpawner == null) {
+            spareSpawner = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lxj-spare-launcher");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        spawning = true;
+        spareSpawner.execute(this::spawnSpare);
+    }
+
+    private void spawnSpare() {
+        SpareLauncher s = null;
+        try {
+            Executable exe;
+            synchronized (this) {
+                // after close() no image may be made again
+                exe = closed ? null : current();
+            }
+            s = exe == null ? null : newSpare(exe);
+        } catch (IOException | LastErrorException e) {
+            LOG.debug("No spare launcher: {}", e.getMessage());
+        }
+        synchronized (this) {
+            spawning = false;
+            if (s != null && !closed && spare == null) {
+                spare = s;
+                s = null;
+            }
+            notifyAll();
+        }
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private SpareLauncher newSpare(Executable exe) throws IOException {
+        int[] sv = new int[2];
+        libc.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, sv);
+        ControlSocket ctl = new ControlSocket(libc, sv[0]);
+        try {
+            String socket = Files.readSymbolicLink(Path.of("/proc/self/fd/" + sv[1])).toString();
+            int pid = spawn(exe.path(), sv[1], LaunchStdio.NULL, SPARE);
+            libc.close(sv[1]);
+            sv[1] = -1;
+            reap(pid);
+            return new SpareLauncher(ctl, exe.key(), socket);
+        } catch (IOException | RuntimeException e) {
+            ctl.close();
+            throw e;
+        } finally {
+            if (sv[1] >= 0) {
+                libc.close(sv[1]);
+            }
+        }
+    }
+
+    /** Hands the plan and the stdio to a spare; false when it is gone (the start then spawns its own). */
+    private boolean sendToSpare(SpareLauncher s, byte[] payload, LaunchStdio stdio) throws IOException {
+        int[] fds = { stdio.in(), stdio.out(), stdio.err() };
+        int nullFd = -1;
+        try {
+            for (int i = 0; i < 3; i++) {
+                if (fds[i] < 0) {
+                    if (nullFd < 0) {
+                        nullFd = openNull();
+                    }
+                    fds[i] = nullFd;
+                }
+            }
+            s.ctl().send(MSG_PLAN, payload, fds);
+            return true;
+        } catch (IOException e) {
+            LOG.debug("The spare launcher is gone: {}", e.getMessage());
+            s.close();
+            return false;
+        } finally {
+            if (nullFd >= 0) {
+                libc.close(nullFd);
+            }
         }
     }
 
@@ -105,22 +290,27 @@ public final class NativeLauncher implements Launcher {
         boolean createdRunDir = false;
         ControlSocket ctl = null;
         try {
-            Path binary = executable();
+            Executable exe = current();
             if (!Files.isDirectory(runDir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 createdRunDir = true;
             }
-            int[] sv = new int[2];
-            libc.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, sv);
-            ctl = new ControlSocket(libc, sv[0]);
-            int launcherPid;
-            try {
-                launcherPid = spawn(binary, sv[1], stdio, false);
-            } finally {
-                libc.close(sv[1]);
+            SpareLauncher s = takeSpare(exe.key());
+            if (s != null && sendToSpare(s, payload, stdio)) {
+                ctl = s.ctl();
+            } else {
+                int[] sv = new int[2];
+                libc.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, sv);
+                ctl = new ControlSocket(libc, sv[0]);
+                int launcherPid;
+                try {
+                    launcherPid = spawn(exe.path(), sv[1], stdio, LAUNCH);
+                } finally {
+                    libc.close(sv[1]);
+                }
+                ctl.send(MSG_PLAN, payload);
+                reap(launcherPid);
             }
-            ctl.send(MSG_PLAN, payload);
-            reap(launcherPid);
             ControlSocket.Frame f = ctl.receive(HANDSHAKE_TIMEOUT);
             if (f == null) {
                 throw new LaunchException(STEP_MONITOR, 0, "The launcher for \"" + name + "\" exited without a reply");
@@ -135,14 +325,18 @@ public final class NativeLauncher implements Launcher {
             }
             int[] pids = ControlSocket.pids(f.payload());
             LOG.debug("{}: init {} created under monitor {}", name, pids[1], pids[0]);
-            NativePreparedLaunch prepared = new NativePreparedLaunch(name, ctl, runDir, pids[0], pids[1], createdRunDir);
+            // the next spare is spawned once this start is past STARTED (or aborted), off its busiest part
+            NativePreparedLaunch prepared = new NativePreparedLaunch(name, ctl, runDir, pids[0], pids[1], createdRunDir,
+                    this::replenish);
             ctl = null;
             return prepared;
         } catch (LaunchException e) {
             cleanup(ctl, runDir, createdRunDir);
+            replenish();
             throw e;
         } catch (IOException | LastErrorException | IllegalArgumentException e) {
             cleanup(ctl, runDir, createdRunDir);
+            replenish();
             int errno = e instanceof LastErrorException l ? l.getErrorCode() : 0;
             throw new LaunchException(STEP_MONITOR, errno, "Failed to launch \"" + name + "\": " + describe(e), e);
         }
@@ -160,7 +354,7 @@ public final class NativeLauncher implements Launcher {
             libc.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC, 0, sv);
             ctl = new ControlSocket(libc, sv[0]);
             try {
-                launcherPid = spawn(binary, sv[1], stdio, true);
+                launcherPid = spawn(binary, sv[1], stdio, ATTACH);
             } finally {
                 libc.close(sv[1]);
             }
@@ -255,15 +449,19 @@ public final class NativeLauncher implements Launcher {
         }
     }
 
-    private int spawn(Path binary, int childEnd, LaunchStdio stdio, boolean attach) throws IOException {
+    private static final String[] LAUNCH = { "lxj-launcher" };
+    private static final String[] ATTACH = { "lxj-launcher", "attach" };
+    private static final String[] SPARE = { "lxj-launcher", "spare" };
+
+    private int spawn(Path binary, int childEnd, LaunchStdio stdio, String[] argv) throws IOException {
         try {
-            return spawnChecked(binary, childEnd, stdio, attach);
+            return spawnChecked(binary, childEnd, stdio, argv);
         } catch (LastErrorException e) {
             throw new IOException("Failed to prepare the launcher's descriptors: " + Errno.name(e.getErrorCode()), e);
         }
     }
 
-    private int spawnChecked(Path binary, int childEnd, LaunchStdio stdio, boolean attach) throws IOException {
+    private int spawnChecked(Path binary, int childEnd, LaunchStdio stdio, String[] argv) throws IOException {
         int[] fds = { stdio.in(), stdio.out(), stdio.err() };
         int nullFd = -1;
         int[] copies = { -1, -1, -1, -1 };
@@ -299,7 +497,6 @@ public final class NativeLauncher implements Launcher {
                         "setflags");
                 IntByReference pid = new IntByReference();
                 String path = binary.toString();
-                String[] argv = attach ? new String[] { "lxj-launcher", "attach" } : new String[] { "lxj-launcher" };
                 check(libc.posix_spawn(pid, path, actions, attr, new StringArray(argv), new StringArray(new String[0])),
                         "posix_spawn \"" + path + "\"");
                 return pid.getValue();

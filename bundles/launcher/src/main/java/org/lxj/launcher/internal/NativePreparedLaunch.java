@@ -20,9 +20,13 @@ final class NativePreparedLaunch implements PreparedLaunch {
     private final int monitorPid;
     private final int initPid;
     private final boolean createdRunDir;
+    private final Runnable afterStart;
     private ControlSocket ctl;
 
-    NativePreparedLaunch(String name, ControlSocket ctl, Path runDir, int monitorPid, int initPid, boolean createdRunDir) {
+    /** @param afterStart run once, when the container is started or aborted (the launcher's next spare) */
+    NativePreparedLaunch(String name, ControlSocket ctl, Path runDir, int monitorPid, int initPid, boolean createdRunDir,
+            Runnable afterStart) {
+        this.afterStart = afterStart;
         this.name = name;
         this.ctl = ctl;
         this.runDir = runDir;
@@ -57,6 +61,7 @@ final class NativePreparedLaunch implements PreparedLaunch {
             if (f != null && f.type() == MSG_STARTED) {
                 ctl.close();
                 ctl = null;
+                afterStart.run();
                 LOG.debug("{}: started, init {}", name, initPid);
                 return new MonitorClient(runDir);
             }
@@ -75,6 +80,7 @@ final class NativePreparedLaunch implements PreparedLaunch {
         if (ctl != null) {
             NativeLauncher.cleanup(ctl, runDir, createdRunDir);
             ctl = null;
+            afterStart.run();
         }
     }
 

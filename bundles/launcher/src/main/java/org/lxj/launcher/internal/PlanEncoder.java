@@ -225,6 +225,12 @@ public final class PlanEncoder {
         if (!plan.keepCapabilities()) {
             plan.capabilities().ifPresent(c -> e.caps(c));
         }
+        // init's confinement: the launcher applies it in init's order after joining (lxc-attach)
+        e.out.writeBytes(AttachPolicyCodec.encode(plan.security()));
+        if (plan.security().seccomp().map(org.lxj.spi.launch.SeccompProgram::notifies).orElse(false)) {
+            e.str(ATTR_ATTACH_MONITOR_SOCK, plan.monitorSocket().orElseThrow(() -> new IllegalArgumentException(
+                    "a notifying seccomp filter needs the monitor's socket")).toString());
+        }
         e.u32(ATTR_UID, (int) plan.uid());
         e.u32(ATTR_GID, (int) plan.gid());
         plan.groups().forEach(g -> e.u32(ATTR_GROUP, g.intValue()));
@@ -345,6 +351,18 @@ public final class PlanEncoder {
         return n.bytes();
     }
 
+    /** One LSM attribute write, as nested in {@code ATTR_LSM_LABEL}. */
+    static byte[] lsmLabel(LsmLabel l) {
+        PlanEncoder n = new PlanEncoder();
+        n.str(LSM_NAME, l.lsm());
+        n.str(LSM_ATTR, l.attribute());
+        n.str(LSM_VALUE, l.value());
+        if (l.optional()) {
+            n.u32(LSM_OPTIONAL, 1);
+        }
+        return n.bytes();
+    }
+
     /** The std fds the slave replaces, the host log, the size when the caller has no terminal. */
     private static byte[] attachPty(AttachPty t) {
         PlanEncoder n = new PlanEncoder();
@@ -358,7 +376,7 @@ public final class PlanEncoder {
     }
 
     /** The ruleset: handled rights and scopes, then path rules (u64 rights + path) and port rules (port, rights). */
-    private static byte[] landlock(LandlockRuleset l) {
+    static byte[] landlock(LandlockRuleset l) {
         PlanEncoder n = new PlanEncoder();
         if (l.handledFs() != 0) {
             n.u64(LANDLOCK_HANDLED_FS, l.handledFs());

@@ -76,6 +76,19 @@ public final class ExecuteCommand extends OptionCommand {
         return execute(session, List.of((Object[]) args));
     }
 
+    /**
+     * The session variable the daemon's control socket sets to an {@link java.util.function.IntConsumer} that answers
+     * its client: the command's status goes there as soon as it is known, before the cleanup after the container.
+     */
+    static final String EXITED_VARIABLE = "lxj.exited";
+
+    /** The {@value #EXITED_VARIABLE} hook of the Gogo session running this command, if it has one. */
+    private static java.util.function.IntConsumer exitedHook() {
+        org.apache.felix.service.command.Job job = org.apache.felix.service.command.Job.Utils.current();
+        return job != null && job.session() != null
+                && job.session().get(EXITED_VARIABLE) instanceof java.util.function.IntConsumer hook ? hook : null;
+    }
+
     @Override
     int run(CommandIo io, ParsedArgs args) throws BadArgumentException {
         Map<String, String> overrides = Defines.withLog(Defines.parse(args.all("define")),
@@ -104,7 +117,9 @@ public final class ExecuteCommand extends OptionCommand {
         }
         ExecuteOptions options = new ExecuteOptions(command, overrides, uid, gid, args.has("daemon"), rcfile);
         try {
-            return runtime.execute(lxcpath, n, options, io.stdio());
+            java.util.function.IntConsumer exited = exitedHook();
+            return exited == null ? runtime.execute(lxcpath, n, options, io.stdio())
+                    : runtime.execute(lxcpath, n, options, io.stdio(), exited);
         } catch (ConfigException e) {
             error(io, n, String.valueOf(e.getMessage()));
             return e.exitStatus();

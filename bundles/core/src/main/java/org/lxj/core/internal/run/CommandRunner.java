@@ -31,12 +31,14 @@ import org.lxj.api.config.ContainerConfig;
 import org.lxj.core.internal.layout.LxcLayout;
 import org.lxj.core.internal.plan.LaunchRequest;
 import org.lxj.launcher.AttachPlan;
+import org.lxj.launcher.AttachPolicy;
 import org.lxj.launcher.AttachPty;
 import org.lxj.launcher.AttachedProcess;
 import org.lxj.launcher.ExitStatus;
 import org.lxj.launcher.LaunchException;
 import org.lxj.launcher.LaunchStdio;
 import org.lxj.launcher.Launcher;
+import org.lxj.launcher.MonitorClient;
 import org.lxj.linux.Syscalls;
 import org.lxj.spi.launch.Namespace;
 import org.slf4j.Logger;
@@ -49,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class CommandRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final int CAP_SYS_ADMIN = 21;
     private static final Map<String, Namespace> ATTACH_NAMES = Map.of("MOUNT", Namespace.MOUNT, "PID", Namespace.PID,
             "UTSNAME", Namespace.UTS, "IPC", Namespace.IPC, "USER", Namespace.USER, "NETWORK", Namespace.NET,
             "CGROUP", Namespace.CGROUP);
@@ -72,10 +75,21 @@ public final class CommandRunner {
 
     /** Runs the command as the container's PID 2 and returns its status (0 at once when daemonized). */
     public int execute(Path lxcpath, String name, ExecuteOptions o, Stdio stdio) {
+        return execute(lxcpath, name, o, stdio, status -> { });
+    }
+
+    /**
+     * As {@link #execute(Path, String, ExecuteOptions, Stdio)}; {@code exited} gets the status as soon as it is
+     * known: once the command exited and its output was relayed, with the container's lock held and before the
+     * cleanup (see {@link RunRegistry#reap(RunState, boolean, Runnable)}), which this call then does.
+     */
+    public int execute(Path lxcpath, String name, ExecuteOptions o, Stdio stdio,
+            java.util.function.IntConsumer exited) {
         LaunchRequest req = new LaunchRequest(LaunchRequest.Mode.EXECUTE, o.command(), toLong(o.uid()),
                 toLong(o.gid()), hostEnv);
         if (o.daemonize()) {
             starter.launch(lxcpath, name, Optional.empty(), o.overrides(), req, LaunchStdio.NULL, Optional.empty());
+            exited.accept(0);
             return 0;
         }
         try (StdioRelay relay = StdioRelay.open(sys, registry.layout().stdio(), stdio)) {
@@ -90,9 +104,18 @@ public final class CommandRunner {
                     return interrupted(l);
                 }
                 relay.drain();
+                if (exit.isPresent()) {
+                    int status = RunRegistry.status(exit.get());
+                    registry.reap(l.state(), false, () -> exited.accept(status));
+                    reaped = true;
+                    registry.takeExit(l.state().lxcpath(), name);     // the record the reap kept: this run's
+                    return status;
+                }
                 registry.reap(l.state(), false);
                 reaped = true;
-                return status(name, l, exit);
+                int status = status(name, l, exit);
+                exited.accept(status);
+                return status;
             } finally {
                 if (!reaped) {
                     // interrupted, or a failure while waiting: the watcher cleans up once the command ends
@@ -196,11 +219,18 @@ public final class CommandRunner {
         long uid = o.uid().isPresent() ? o.uid().getAsInt() : configId(config, "lxc.init.uid");
         long gid = o.gid().isPresent() ? o.gid().getAsInt() : configId(config, "lxc.init.gid");
         List<String> argv = o.command().isEmpty() ? List.of(shell(s.rootfsMounted(), uid)) : o.command();
-        boolean keepCaps = o.elevated().stream().anyMatch(e -> e.equalsIgnoreCase("CAP") || e.equalsIgnoreCase("ALL"));
-        AttachPlan plan = new AttachPlan(s.initPid(), s.initStartTime(), namespaces(s.initPid(), o.namespaces()),
-                argv, environment(o), uid, gid, List.of(), Path.of("/"), payloadCgroups(s),
-                keepCaps ? Optional.empty() : Optional.of(initCapabilities(s.initPid(), uid)), keepCaps,
+        Set<String> elevated = elevated(o.elevated());
+        boolean keepCaps = elevated.contains("CAP") || elevated.contains("ALL");
+        Set<Namespace> joined = namespaces(s.initPid(), o.namespaces());
+        Optional<CapabilitySets> caps = keepCaps ? Optional.empty() : Optional.of(initCapabilities(s.initPid(), uid));
+        AttachPlan plan = new AttachPlan(s.initPid(), s.initStartTime(), joined,
+                argv, environment(o), uid, gid, List.of(), Path.of("/"), payloadCgroups(s), caps, keepCaps,
                 o.remountSys());
+        Path runDir = registry.layout().dir(layout.lxcpath(), name);
+        AttachPolicy policy = attachPolicy(name, readAttachPolicy(name, runDir),
+                elevated.contains("LSM") || elevated.contains("ALL") || !joined.contains(Namespace.MOUNT), caps);
+        plan = plan.withSecurity(policy, policy.notifyProxy().isPresent()
+                ? Optional.of(runDir.resolve(MonitorClient.SOCKET)) : Optional.empty());
         if (terminal.isPresent()) {
             AttachTerminal t = terminal.get();
             plan = plan.withPty(new AttachPty(t.stdin(), t.stdout(), t.stderr(), t.log(), t.rows(), t.columns()));
@@ -234,6 +264,50 @@ public final class CommandRunner {
                 throw new LxjException("Interrupted while waiting for the attached command in \"" + name + "\"", e);
             }
         }
+    }
+
+    /** The {@code -e} privileges, split at {@code |} and upper-cased ({@code CAP}, {@code CGROUP}, {@code LSM}, {@code ALL}). */
+    static Set<String> elevated(java.util.Collection<String> values) {
+        Set<String> out = new java.util.HashSet<>();
+        for (String v : values) {
+            for (String part : v.split("\\|")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim().toUpperCase(Locale.ROOT));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** What the start kept of init's confinement; nothing, with a warning, for a container an older runtime started. */
+    static AttachPolicy readAttachPolicy(String name, Path runDir) {
+        try {
+            Optional<AttachPolicy> p = AttachPolicy.read(runDir);
+            if (p.isEmpty()) {
+                LOG.warn("{}: no \"{}\" in \"{}\" (started by an older runtime): the attached command gets init's "
+                        + "capabilities and cgroups but not its seccomp filter, LSM labels, Landlock or no_new_privs",
+                        name, AttachPolicy.FILE, runDir);
+            }
+            return p.orElse(AttachPolicy.NONE);
+        } catch (IOException e) {
+            throw new LxjException("Failed to attach to \"" + name + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The confinement of an attached command, as LXC gives it: init's seccomp filter and LSM labels unless
+     * {@code -e LSM}/{@code ALL} elevates them or the mount namespace is not joined (Landlock goes with the LSMs:
+     * its paths are the container's); {@code no_new_privs} always. Landlock needs {@code no_new_privs} or
+     * {@code CAP_SYS_ADMIN} to be enforced: a command without that capability gets {@code no_new_privs} with it.
+     */
+    static AttachPolicy attachPolicy(String name, AttachPolicy init, boolean lsmLifted, Optional<CapabilitySets> caps) {
+        AttachPolicy p = lsmLifted ? init.withoutLsm() : init;
+        boolean sysAdmin = caps.map(c -> (c.effective() & (1L << CAP_SYS_ADMIN)) != 0).orElse(true);
+        if (p.landlock().isPresent() && !p.noNewPrivileges() && !sysAdmin) {
+            p = p.withNoNewPrivileges(true);
+        }
+        LOG.debug("{}: attach policy {}", name, p);
+        return p;
     }
 
     /**

@@ -127,10 +127,7 @@ public final class ContainerStarter {
         }
         Launcher l = launcher.get().orElseThrow(() -> new UnsupportedFeatureException(
                 "Failed to start \"" + name + "\": no launcher is installed"));
-        // from here on, the cgroup moves of this start find the kernel's migration barrier open (MigrationWarmer)
-        try (MigrationWarmer warm = cgroups.installed() ? MigrationWarmer.start(name,
-                backends.host().map(HostFacts::cgroups).orElse(List.of())) : MigrationWarmer.none();
-                ContainerLocks.Held held = registry.locks().lock(layout.lxcpath(), name)) {
+        try (ContainerLocks.Held held = registry.locks().lock(layout.lxcpath(), name)) {
             if (registry.live(layout.lxcpath(), name).isPresent()) {
                 throw new ContainerBusyException("\"" + name + "\" is already running");
             }
@@ -145,7 +142,7 @@ public final class ContainerStarter {
                 cgroups.check(config, host);
             }
             Path file = configFile.orElse(layout.config());
-            return new Attempt(layout, config, file, request, l, installed, host).run(stdio, pidFile, watch, warm);
+            return new Attempt(layout, config, file, request, l, installed, host).run(stdio, pidFile, watch);
         }
     }
 
@@ -256,7 +253,8 @@ public final class ContainerStarter {
                     config);
         }
 
-        Launched run(LaunchStdio stdio, Optional<Path> pidFile, boolean watch, MigrationWarmer warm) {
+        Launched run(LaunchStdio stdio, Optional<Path> pidFile, boolean watch) {
+            MigrationWarmer warm = MigrationWarmer.none();
             try {
                 makeRunDir();
                 log.save(runDir);
@@ -278,6 +276,10 @@ public final class ContainerStarter {
                     CgroupSetup.Made made = cgroups.create(name, config, host);
                     undo.push(() -> cgroups.remove(made.records(), true));
                     LOG.debug("{}: cgroups made in {} us", name, (System.nanoTime() - t0) / 1000);
+                    // the kernel's migration barrier opens while the plan is built and the launcher spawned, so
+                    // init's and the monitor's moves find it open (MigrationWarmer); started only now, because a
+                    // mkdir waits for the cgroup mutex that the first move holds for a whole RCU grace period
+                    warm = MigrationWarmer.start(name, host.cgroups());
                     cgroupRecord = CgroupRecord.encode(made.records());
                     cgroupsMade = made.records();
                     contributing = with(installed, new CgroupContributor(made.placement()));
@@ -288,6 +290,7 @@ public final class ContainerStarter {
                 network.record(ctx, runDir, nics);
                 long prepareNanos = System.nanoTime() - n0;
                 LaunchPlan plan = PlanAssembler.assemble(ctx, request, contributing);
+                writeAttachPolicy(plan);
                 for (LaunchContributor c : contributing) {
                     if (c instanceof LsmContributor lsm) {
                         lsm.prepare(ctx).ifPresent(undo::push);
@@ -343,17 +346,31 @@ public final class ContainerStarter {
                 return launched;
             } catch (LaunchException e) {
                 log.error("start", "Failed to start \"" + name + "\": " + message(e));
+                warm.close();
                 undoAll();
                 throw new LxjException(message(e), e);
             } catch (RuntimeException e) {
                 log.error("start", "Failed to start \"" + name + "\": " + e.getMessage());
+                warm.close();
                 undoAll();
                 throw e;
+            } finally {
+                warm.close();
             }
         }
 
         private ContainerHooks hooks(Path rootfsMount) {
             return ContainerHooks.of(name, config, configFile, rootfsMount, request.hostEnv());
+        }
+
+        /** What init runs under, for lxc-attach: kept before START so an attach never sees a config edited since. */
+        private void writeAttachPolicy(LaunchPlan plan) {
+            try {
+                org.lxj.launcher.AttachPolicy.of(plan).write(runDir);
+            } catch (IOException e) {
+                throw new LxjException("Failed to write \"" + runDir.resolve(org.lxj.launcher.AttachPolicy.FILE)
+                        + "\": " + e.getMessage(), e);
+            }
         }
 
         /** The post-stop hooks run at the cleanup, possibly in another runtime process: kept in the run directory. */

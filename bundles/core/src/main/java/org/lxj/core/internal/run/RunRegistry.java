@@ -202,19 +202,40 @@ public final class RunRegistry implements StateStore, AutoCloseable {
      * orphan's cleanup waits for the host's init to reap it.
      */
     boolean reap(RunState run, boolean aborted, java.util.function.Predicate<RunState> backendsHere) {
+        return reap(run, aborted, backendsHere, () -> { });
+    }
+
+    /**
+     * As {@link #reap(RunState, boolean)}, and runs {@code locked} once this thread holds the container's lock,
+     * before anything is cleaned up (whether or not this call then cleans up): a foreground {@code lxc-execute}
+     * answers its caller from there, and a following start of the container waits for the cleanup. A failure of
+     * {@code locked} is logged; the cleanup goes on.
+     */
+    public boolean reap(RunState run, boolean aborted, Runnable locked) {
+        return reap(run, aborted, r -> true, locked);
+    }
+
+    private boolean reap(RunState run, boolean aborted, java.util.function.Predicate<RunState> backendsHere,
+            Runnable locked) {
         // one reap of a container at a time in this process, its ephemeral destroy included: a stop that finds the
         // watcher reaping returns only once an ephemeral container is gone
         synchronized (reaping.computeIfAbsent(layout.dir(run.lxcpath(), run.name()), d -> new Object())) {
-            return reapNow(run, aborted, backendsHere);
+            return reapNow(run, aborted, backendsHere, locked);
         }
     }
 
-    private boolean reapNow(RunState run, boolean aborted, java.util.function.Predicate<RunState> backendsHere) {
+    private boolean reapNow(RunState run, boolean aborted, java.util.function.Predicate<RunState> backendsHere,
+            Runnable locked) {
         Path lxcpath = run.lxcpath();
         String name = run.name();
         Optional<ExitStatus> exit;
         RunState s;
         try (ContainerLocks.Held held = locks.lock(lxcpath, name)) {
+            try {
+                locked.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: {}", name, e.toString());
+            }
             Optional<RunState> recorded = read(lxcpath, name).filter(r -> sameRun(r, run));
             if (recorded.isEmpty()) {
                 return false;

@@ -508,6 +508,12 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
     }
 
     @Override
+    public int execute(Path lxcpath, String name, ExecuteOptions options, Stdio stdio,
+            java.util.function.IntConsumer exited) {
+        return commands.execute(abs(lxcpath), name, options, stdio, exited);
+    }
+
+    @Override
     public ConsoleSession console(Path lxcpath, String name, int tty, int rows, int columns) {
         return console(lxcpath, name, tty, rows, columns, false);
     }

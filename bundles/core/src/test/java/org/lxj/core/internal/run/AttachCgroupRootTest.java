@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -27,13 +26,7 @@ import org.lxj.api.AttachOptions;
 import org.lxj.api.ContainerState;
 import org.lxj.api.StartOptions;
 import org.lxj.api.Stdio;
-import org.lxj.api.StopOptions;
-import org.lxj.api.config.SystemConfig;
-import org.lxj.cgroup.v1.internal.V1CgroupBackend;
-import org.lxj.cgroup.v2.internal.V2CgroupBackend;
 import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
-import org.lxj.linux.internal.JnaSyscalls;
 import org.lxj.spi.host.CgroupHierarchy;
 
 /**
@@ -45,8 +38,8 @@ class AttachCgroupRootTest {
     /** Every namespace but the cgroup one: the command's /proc/self/cgroup then shows host paths. */
     private static final Set<String> HOST_CGROUP_VIEW = Set.of("MOUNT|PID|UTSNAME|IPC|NETWORK|USER");
 
+    AttachFixture fixture;
     Path lxcpath;
-    Path runRoot;
     RuntimeComponent runtime;
     String name;
 
@@ -62,44 +55,16 @@ class AttachCgroupRootTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(CgroupRootTest.base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-attachtest-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), CgroupRootTest.sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new BindStorage(CgroupRootTest.sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(CgroupRootTest.host);
-        runtime.addCgroupBackend(new V1CgroupBackend(CgroupRootTest.sys, CgroupRootTest.host));
-        runtime.addCgroupBackend(new V2CgroupBackend(CgroupRootTest.sys, CgroupRootTest.host));
-        name = "cga" + UUID.randomUUID().toString().substring(0, 6);
-        Path dir = Files.createDirectories(lxcpath.resolve(name));
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + CgroupRootTest.rootfs + "\n"
-                + "lxc.uts.name = " + name + "\n"
-                + "lxc.net.0.type = empty\n"
-                + "lxc.mount.auto = proc:mixed sys:ro\n"
-                + "lxc.init.cmd = /bin/sh -c 'while :; do sleep 1; done'\n");
+        fixture = new AttachFixture("lxj-attachtest-", "cga", true);
+        lxcpath = fixture.lxcpath;
+        runtime = fixture.runtime;
+        name = fixture.name;
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        try {
-            try {
-                if (runtime.get(lxcpath, name).state() == ContainerState.FROZEN) {
-                    runtime.unfreeze(lxcpath, name);
-                }
-                if (runtime.get(lxcpath, name).state().isActive()) {
-                    runtime.stop(lxcpath, name, new StopOptions(false, true, false, false, CgroupRootTest.BOUND));
-                }
-                runtime.waitFor(lxcpath, name, Set.of(ContainerState.STOPPED), CgroupRootTest.BOUND);
-            } finally {
-                runtime.close();
-            }
-        } finally {
-            CgroupRootTest.removeCgroupsOf(name);
-            Cleanup.detachMountsUnder(CgroupRootTest.sys, runRoot);
-            Cleanup.detachMountsUnder(CgroupRootTest.sys, lxcpath);
-            Cleanup.deleteTree(runRoot);
-            Cleanup.deleteTree(lxcpath);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

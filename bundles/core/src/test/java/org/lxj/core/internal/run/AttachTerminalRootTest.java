@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,13 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lxj.api.AttachOptions;
 import org.lxj.api.AttachTerminal;
-import org.lxj.api.ContainerState;
 import org.lxj.api.StartOptions;
 import org.lxj.api.Stdio;
-import org.lxj.api.StopOptions;
-import org.lxj.api.config.SystemConfig;
 import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
 import org.lxj.linux.PollEvents;
 
 /**
@@ -54,8 +49,8 @@ class AttachTerminalRootTest {
     private static final long TIOCSPTLCK = 0x40045431L;
     private static final long TIOCGPTPEER = 0x5441;
 
+    AttachFixture fixture;
     Path lxcpath;
-    Path runRoot;
     RuntimeComponent runtime;
     String name;
     final List<Integer> fds = new ArrayList<>();
@@ -74,20 +69,10 @@ class AttachTerminalRootTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(CgroupRootTest.base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-attachtty-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), CgroupRootTest.sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new BindStorage(CgroupRootTest.sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(CgroupRootTest.host);
-        name = "tty" + UUID.randomUUID().toString().substring(0, 6);
-        Path dir = Files.createDirectories(lxcpath.resolve(name));
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + CgroupRootTest.rootfs + "\n"
-                + "lxc.uts.name = " + name + "\n"
-                + "lxc.net.0.type = empty\n"
-                + "lxc.mount.auto = proc:mixed sys:ro\n"
-                + "lxc.init.cmd = /bin/sh -c 'while :; do sleep 1; done'\n");
+        fixture = new AttachFixture("lxj-attachtty-", "tty", false);
+        lxcpath = fixture.lxcpath;
+        runtime = fixture.runtime;
+        name = fixture.name;
         master = track(CgroupRootTest.sys.open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0));
         CgroupRootTest.sys.ioctlBuffer(master, TIOCSPTLCK, new byte[4]);
         slave = track(CgroupRootTest.sys.ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
@@ -101,23 +86,13 @@ class AttachTerminalRootTest {
     @AfterEach
     void tearDown() throws IOException {
         try {
-            try {
-                if (runtime.get(lxcpath, name).state().isActive()) {
-                    runtime.stop(lxcpath, name, new StopOptions(false, true, false, false, CgroupRootTest.BOUND));
-                }
-                runtime.waitFor(lxcpath, name, Set.of(ContainerState.STOPPED), CgroupRootTest.BOUND);
-            } finally {
-                runtime.close();
+            if (fixture != null) {
+                fixture.close();
             }
         } finally {
             for (int fd : fds) {
                 CgroupRootTest.sys.close(fd);
             }
-            CgroupRootTest.removeCgroupsOf(name);
-            Cleanup.detachMountsUnder(CgroupRootTest.sys, runRoot);
-            Cleanup.detachMountsUnder(CgroupRootTest.sys, lxcpath);
-            Cleanup.deleteTree(runRoot);
-            Cleanup.deleteTree(lxcpath);
         }
     }
 

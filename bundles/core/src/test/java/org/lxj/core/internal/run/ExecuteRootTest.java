@@ -113,6 +113,31 @@ class ExecuteRootTest {
     }
 
     @Test
+    void theStatusIsHandedOverBeforeTheCleanupWithTheLockHeld() throws IOException {
+        define("early", "");
+        Path state = new RunLayout(runRoot).state(lxcpath, "early");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AtomicInteger early = new AtomicInteger(-1);
+        java.util.concurrent.atomic.AtomicBoolean stateThen = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean lockedThen = new java.util.concurrent.atomic.AtomicBoolean();
+        int status = runtime.execute(lxcpath, "early", new ExecuteOptions(List.of("/bin/sh", "-c", "echo out; exit 42"),
+                Map.of(), OptionalInt.empty(), OptionalInt.empty(), false),
+                new Stdio(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream()), s -> {
+                    early.set(s);
+                    stateThen.set(Files.exists(state));
+                    // what a following start does first: it finds the container's lock taken
+                    lockedThen.set(new ContainerLocks(new RunLayout(runRoot)).tryLock(lxcpath, "early").isEmpty());
+                });
+        assertEquals(42, status);
+        assertEquals(42, early.get(), "the status was handed over");
+        assertEquals("out\n", out.toString(StandardCharsets.UTF_8), "with the command's output already relayed");
+        assertTrue(stateThen.get(), "before the cleanup: the run state was still recorded");
+        assertTrue(lockedThen.get(), "with the container's lock held");
+        assertFalse(Files.exists(state), "the cleanup is done when execute returns");
+        assertEquals(ContainerState.STOPPED, runtime.get(lxcpath, "early").state());
+    }
+
+    @Test
     void anInterruptedExecuteReturnsAndTheCommandGetsSigint() throws Exception {
         // the container log's "started" line is written at the end of the start: interrupting the caller only
         // after it keeps the start itself (its file writes are interruptible) out of this test

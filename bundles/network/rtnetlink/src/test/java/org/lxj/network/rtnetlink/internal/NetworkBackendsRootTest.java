@@ -99,6 +99,13 @@ class NetworkBackendsRootTest {
         });
     }
 
+    private void teardown(NetworkBackend b, PreparedNic p) {
+        net.onHost(() -> {
+            b.teardown(p);
+            return null;
+        });
+    }
+
     @Test
     void twoVethContainersOnABridgePingOverIpv4AndIpv6() throws Exception {
         host("lxjtbr0", "bridge");
@@ -106,17 +113,9 @@ class NetworkBackendsRootTest {
         VethBackend veth = new VethBackend(sys);
         NetnsHandle a = net.container();
         NetnsHandle b = net.container();
-        Map<String, String> ka = new LinkedHashMap<>();
-        ka.put("lxc.net.0.type", "veth");
-        ka.put("lxc.net.0.link", "lxjtbr0");
-        ka.put("lxc.net.0.flags", "up");
-        ka.put("lxc.net.0.name", "eth0");
-        ka.put("lxc.net.0.veth.pair", "lxjtva");
-        ka.put("lxc.net.0.hwaddr", "00:16:3e:xx:xx:xx");
-        ka.put("lxc.net.0.mtu", "1400");
-        ka.put("lxc.net.0.ipv4.address", "10.77.0.2/24");
-        ka.put("lxc.net.0.ipv4.gateway", "auto");
-        ka.put("lxc.net.0.ipv6.address", "fd77::2/64");
+        Map<String, String> ka = TestNet.nic0("type", "veth", "link", "lxjtbr0", "flags", "up", "name", "eth0",
+                "veth.pair", "lxjtva", "hwaddr", "00:16:3e:xx:xx:xx", "mtu", "1400", "ipv4.address", "10.77.0.2/24",
+                "ipv4.gateway", "auto", "ipv6.address", "fd77::2/64");
         Map<String, String> kb = new LinkedHashMap<>(ka);
         kb.put("lxc.net.0.veth.pair", "lxjtvb");
         kb.put("lxc.net.0.ipv4.address", "10.77.0.3/24");
@@ -136,11 +135,8 @@ class NetworkBackendsRootTest {
         assertEquals(0, TestNet.statusIn(b, "busybox ping -c 1 -W 5 fd77::2"));
         assertTrue(net.onHost(() -> veth.stats(pa)).orElseThrow().totalBytes() > 0);
 
-        net.onHost(() -> {
-            veth.teardown(pa);
-            veth.teardown(pb);
-            return null;
-        });
+        teardown(veth, pa);
+        teardown(veth, pb);
         assertFalse(hostHas("lxjtva"));
         assertFalse(hostHas("lxjtvb"));
     }
@@ -149,23 +145,15 @@ class NetworkBackendsRootTest {
     void routerModeRoutesTheContainerAddressThroughTheHostSide() throws Exception {
         VethBackend veth = new VethBackend(sys);
         NetnsHandle a = net.container();
-        Map<String, String> k = new LinkedHashMap<>();
-        k.put("lxc.net.0.type", "veth");
-        k.put("lxc.net.0.veth.mode", "router");
-        k.put("lxc.net.0.veth.pair", "lxjtvr");
-        k.put("lxc.net.0.flags", "up");
-        k.put("lxc.net.0.ipv4.address", "10.78.0.2/32");
-        k.put("lxc.net.0.ipv4.gateway", "dev");
-        k.put("lxc.net.0.veth.ipv4.route", "10.79.0.0/16");
+        Map<String, String> k = TestNet.nic0("type", "veth", "veth.mode", "router", "veth.pair", "lxjtvr",
+                "flags", "up", "ipv4.address", "10.78.0.2/32", "ipv4.gateway", "dev",
+                "veth.ipv4.route", "10.79.0.0/16");
         PreparedNic p = start(veth, ctx("r", k), a);
         String routes = net.shOnHost("ip -4 route show dev lxjtvr");
         assertTrue(routes.contains("10.78.0.2 scope link"), routes);
         assertTrue(routes.contains("10.79.0.0/16 scope link"), routes);
         assertTrue(TestNet.shIn(a, "ip -4 route show default").contains("default dev eth0"));
-        net.onHost(() -> {
-            veth.teardown(p);
-            return null;
-        });
+        teardown(veth, p);
         assertFalse(hostHas("lxjtvr"));
     }
 
@@ -175,41 +163,26 @@ class NetworkBackendsRootTest {
         host("lxjtdum0", "bridge");
         NetnsHandle a = net.container();
         NetnsHandle b = net.container();
-        Map<String, String> km = new LinkedHashMap<>();
-        km.put("lxc.net.0.type", "macvlan");
-        km.put("lxc.net.0.link", "lxjtdum0");
-        km.put("lxc.net.0.macvlan.mode", "bridge");
-        km.put("lxc.net.0.flags", "up");
-        km.put("lxc.net.0.name", "mv0");
-        km.put("lxc.net.0.ipv4.address", "10.80.0.2/24");
+        Map<String, String> km = TestNet.nic0("type", "macvlan", "link", "lxjtdum0", "macvlan.mode", "bridge",
+                "flags", "up", "name", "mv0", "ipv4.address", "10.80.0.2/24");
         PreparedNic pm = start(new MacvlanBackend(sys), ctx("m", km), a);
         String mv = TestNet.shIn(a, "ip -d -o link show mv0; ip -4 -o addr show mv0");
         assertTrue(mv.contains("macvlan mode bridge"), mv);
         assertTrue(mv.contains("10.80.0.2/24 brd 10.80.0.255"), mv);
 
         net.stop(a);
-        net.onHost(() -> {
-            new MacvlanBackend(sys).teardown(pm);
-            return null;
-        });
+        teardown(new MacvlanBackend(sys), pm);
         assertFalse(hostHas(pm.transitName()));
         assertTrue(hostHas("lxjtdum0"));
         Assumptions.assumeTrue(kernelHas("vlan", "lxjtdum0"), "the kernel has no 802.1Q (vlan) driver");
-        Map<String, String> kv = new LinkedHashMap<>();
-        kv.put("lxc.net.0.type", "vlan");
-        kv.put("lxc.net.0.link", "lxjtdum0");
-        kv.put("lxc.net.0.vlan.id", "42");
-        kv.put("lxc.net.0.name", "vl0");
+        Map<String, String> kv = TestNet.nic0("type", "vlan", "link", "lxjtdum0", "vlan.id", "42", "name", "vl0");
         PreparedNic pv = start(new VlanBackend(sys), ctx("v", kv), b);
         String vl = TestNet.shIn(b, "ip -d -o link show vl0");
         assertTrue(vl.contains("vlan protocol 802.1Q id 42"), vl);
         assertTrue(vl.contains("state DOWN"), vl);
 
         net.stop(b);
-        net.onHost(() -> {
-            new VlanBackend(sys).teardown(pv);
-            return null;
-        });
+        teardown(new VlanBackend(sys), pv);
         assertFalse(hostHas(pv.transitName()));
         assertTrue(hostHas("lxjtdum0"));
     }
@@ -219,12 +192,8 @@ class NetworkBackendsRootTest {
         host("lxjtdum1", "bridge");
         Assumptions.assumeTrue(kernelHas("ipvlan", "lxjtdum1"), "the kernel has no ipvlan driver");
         NetnsHandle a = net.container();
-        Map<String, String> k = new LinkedHashMap<>();
-        k.put("lxc.net.0.type", "ipvlan");
-        k.put("lxc.net.0.link", "lxjtdum1");
-        k.put("lxc.net.0.ipvlan.mode", "l2");
-        k.put("lxc.net.0.ipvlan.isolation", "private");
-        k.put("lxc.net.0.name", "ipv0");
+        Map<String, String> k = TestNet.nic0("type", "ipvlan", "link", "lxjtdum1", "ipvlan.mode", "l2",
+                "ipvlan.isolation", "private", "name", "ipv0");
         start(new IpvlanBackend(sys), ctx("i", k), a);
         String d = TestNet.shIn(a, "ip -d -o link show ipv0");
         assertTrue(d.contains("ipvlan  mode l2 private") || d.contains("ipvlan mode l2 private"), d);
@@ -243,13 +212,8 @@ class NetworkBackendsRootTest {
         Path pins = tmp.resolve("pins");
         PhysBackend phys = new PhysBackend(sys, pins);
         NetnsHandle a = net.container();
-        Map<String, String> k = new LinkedHashMap<>();
-        k.put("lxc.net.0.type", "phys");
-        k.put("lxc.net.0.link", "lxjtphys0");
-        k.put("lxc.net.0.name", "eth1");
-        k.put("lxc.net.0.flags", "up");
-        k.put("lxc.net.0.mtu", "1400");
-        k.put("lxc.net.0.hwaddr", "02:16:3e:11:22:33");
+        Map<String, String> k = TestNet.nic0("type", "phys", "link", "lxjtphys0", "name", "eth1", "flags", "up",
+                "mtu", "1400", "hwaddr", "02:16:3e:11:22:33");
         var before = net.onHost(() -> {
             try (RouteSocket s = new RouteSocket(sys)) {
                 return s.require("lxjtphys0");
@@ -261,10 +225,7 @@ class NetworkBackendsRootTest {
         assertFalse(hostHas("lxjtphys0"));
         assertTrue(TestNet.shIn(a, "ip -o link show eth1").contains("UP"));
         net.stop(a);
-        net.onHost(() -> {
-            phys.teardown(p);
-            return null;
-        });
+        teardown(phys, p);
         assertTrue(hostHas("lxjtphys0"));
         assertFalse(Files.exists(pins.resolve("lxjtphys0")));
         assertFalse(Files.exists(pins.resolve("lxjtphys0.orig")));
@@ -290,10 +251,7 @@ class NetworkBackendsRootTest {
         PhysBackend phys = new PhysBackend(sys, pins);
         NetnsHandle gone = net.container();
         NetnsHandle running = net.container();
-        Map<String, String> k = new LinkedHashMap<>();
-        k.put("lxc.net.0.type", "phys");
-        k.put("lxc.net.0.link", "lxjtphys2");
-        k.put("lxc.net.0.name", "eth7");
+        Map<String, String> k = TestNet.nic0("type", "phys", "link", "lxjtphys2", "name", "eth7");
         start(phys, ctx("g", k), gone);
         k.put("lxc.net.0.link", "lxjtphys4");
         PreparedNic kept = start(phys, ctx("r", k), running);
@@ -305,10 +263,7 @@ class NetworkBackendsRootTest {
         assertFalse(hostHas("lxjtphys4"));
         assertTrue(Files.exists(pins.resolve("lxjtphys4")));
         net.stop(running);
-        net.onHost(() -> {
-            phys.teardown(kept);
-            return null;
-        });
+        teardown(phys, kept);
         assertTrue(hostHas("lxjtphys4"));
     }
 
@@ -317,12 +272,8 @@ class NetworkBackendsRootTest {
         host("lxjtbr3", "bridge");
         Assumptions.assumeTrue(vlanFiltering("lxjtbr3"), "the kernel has no bridge VLAN filtering");
         NetnsHandle a = net.container();
-        Map<String, String> k = new LinkedHashMap<>();
-        k.put("lxc.net.0.type", "veth");
-        k.put("lxc.net.0.link", "lxjtbr3");
-        k.put("lxc.net.0.veth.pair", "lxjtv0");
-        k.put("lxc.net.0.veth.vlan.id", "10");
-        k.put("lxc.net.0.veth.vlan.tagged.id", "20");
+        Map<String, String> k = TestNet.nic0("type", "veth", "link", "lxjtbr3", "veth.pair", "lxjtv0",
+                "veth.vlan.id", "10", "veth.vlan.tagged.id", "20");
         ContainerContext c = ctx("v", k);
         start(new VethBackend(sys), c, a);
         String vlans = net.shOnHost("bridge -d vlan show dev lxjtv0");
@@ -346,11 +297,8 @@ class NetworkBackendsRootTest {
         host("lxjtbr4", "bridge");
         Assumptions.assumeFalse(vlanFiltering("lxjtbr4"), "the kernel has bridge VLAN filtering");
         NetnsHandle a = net.container();
-        Map<String, String> k = new LinkedHashMap<>();
-        k.put("lxc.net.0.type", "veth");
-        k.put("lxc.net.0.link", "lxjtbr4");
-        k.put("lxc.net.0.veth.pair", "lxjtv2");
-        k.put("lxc.net.0.veth.vlan.id", "10");
+        Map<String, String> k = TestNet.nic0("type", "veth", "link", "lxjtbr4", "veth.pair", "lxjtv2",
+                "veth.vlan.id", "10");
         ContainerContext c = ctx("x", k);
         org.lxj.spi.backend.BackendException e = assertThrows(org.lxj.spi.backend.BackendException.class,
                 () -> start(new VethBackend(sys), c, a));
@@ -361,9 +309,7 @@ class NetworkBackendsRootTest {
 
     @Test
     void invalidVlanIdsAreRefusedBeforeAnythingIsMade() throws Exception {
-        Map<String, String> k = new LinkedHashMap<>();
-        k.put("lxc.net.0.type", "veth");
-        k.put("lxc.net.0.link", "lxjtbr5");
+        Map<String, String> k = TestNet.nic0("type", "veth", "link", "lxjtbr5");
         host("lxjtbr5", "bridge");
         Map<String, String> bad = new LinkedHashMap<>(k);
         bad.put("lxc.net.0.veth.pair", "lxjtv1");
@@ -382,11 +328,8 @@ class NetworkBackendsRootTest {
         Files.writeString(script, "#!/bin/sh\n{ echo \"args=$*\"; env | grep '^LXC_' | sort; } > " + out + "\n");
         script.toFile().setExecutable(true);
         NetnsHandle a = net.container();
-        Map<String, String> k = new LinkedHashMap<>();
-        k.put("lxc.net.0.type", "veth");
-        k.put("lxc.net.0.link", "lxjtbr1");
-        k.put("lxc.net.0.veth.pair", "lxjtvs");
-        k.put("lxc.net.0.script.up", script.toString());
+        Map<String, String> k = TestNet.nic0("type", "veth", "link", "lxjtbr1", "veth.pair", "lxjtvs",
+                "script.up", script.toString());
         start(new VethBackend(sys), ctx("s", k), a);
         String got = Files.readString(out);
         assertTrue(got.contains("args=s net up veth lxjtvs"), got);
@@ -401,11 +344,8 @@ class NetworkBackendsRootTest {
     @Test
     void badValuesNameTheKeyAndPrepareNothing() throws Exception {
         host("lxjtbr2", "bridge");
-        Map<String, String> k = new LinkedHashMap<>();
-        k.put("lxc.net.0.type", "veth");
-        k.put("lxc.net.0.link", "lxjtbr2");
-        k.put("lxc.net.0.veth.pair", "lxjtvx");
-        k.put("lxc.net.0.ipv4.address", "10.1.2.300/24");
+        Map<String, String> k = TestNet.nic0("type", "veth", "link", "lxjtbr2", "veth.pair", "lxjtvx",
+                "ipv4.address", "10.1.2.300/24");
         ContainerContext c = ctx("x", k);
         ConfigException e = assertThrows(ConfigException.class,
                 () -> net.onHost(() -> new VethBackend(sys).prepareHost(c, TestNet.nic(c, 0))));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -207,6 +208,18 @@ final class TestNet implements AutoCloseable {
         HostFacts facts = new HostFacts("6.1.0", "x86_64", Set.of(), List.of(), CgroupLayout.HYBRID, List.of(), false,
                 Set.of(), 0);
         return new ContainerContext(name, dir.getParent(), config, dir, dir.resolve("rootfs"), facts);
+    }
+
+    /** {@code lxc.net.0.KEY = VALUE} for each pair of {@code keyValues}, in order, in a map a test may add to. */
+    static Map<String, String> nic0(String... keyValues) {
+        if (keyValues.length % 2 != 0) {
+            throw new IllegalArgumentException("Keys and values come in pairs: " + List.of(keyValues));
+        }
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            keys.put("lxc.net.0." + keyValues[i], keyValues[i + 1]);
+        }
+        return keys;
     }
 
     static NicConfig nic(ContainerContext ctx, int index) {

@@ -81,6 +81,9 @@ final class FilterBuilder {
             check(lib.seccomp_attr_set(ctx, LibSeccomp.ATTR_CTL_NNP, 0), "seccomp_attr_set(CTL_NNP)", arch);
             check(lib.seccomp_attr_set(ctx, LibSeccomp.ATTR_ACT_BADARCH, Action.KILL_PROCESS.value()),
                     "seccomp_attr_set(ACT_BADARCH)", arch);
+            // a binary tree instead of a linear chain: the kernel emulates the filter for every syscall number when
+            // it installs it (its action cache), so a long chain costs each start; older libraries keep the chain
+            lib.seccomp_attr_set(ctx, LibSeccomp.ATTR_CTL_OPTIMIZE, 2);
             int token = Arches.token(arch);
             int nativeToken = lib.seccomp_arch_native();
             if (token != nativeToken) {

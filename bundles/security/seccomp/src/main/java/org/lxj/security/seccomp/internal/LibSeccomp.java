@@ -16,6 +16,8 @@ interface LibSeccomp extends Library {
     int ATTR_ACT_BADARCH = 2;
     /** {@code SCMP_FLTATR_CTL_NNP}. */
     int ATTR_CTL_NNP = 3;
+    /** {@code SCMP_FLTATR_CTL_OPTIMIZE} (libseccomp 2.5): 2 lays the syscalls out as a binary tree. */
+    int ATTR_CTL_OPTIMIZE = 8;
     /** {@code __NR_SCMP_ERROR}: the name is unknown. */
     int NR_ERROR = -1;
 

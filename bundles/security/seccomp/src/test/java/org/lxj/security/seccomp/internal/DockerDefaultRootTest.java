@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -24,19 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.lxj.api.ExecuteOptions;
-import org.lxj.api.Stdio;
-import org.lxj.api.config.SystemConfig;
-import org.lxj.core.internal.run.RunLayout;
-import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
-import org.lxj.linux.internal.JnaSyscalls;
 import org.lxj.security.caps.internal.CapsContributor;
-import org.lxj.spi.host.CgroupLayout;
-import org.lxj.spi.host.HostFacts;
+import org.lxj.security.seccomp.internal.SecurityProbeFixture.Result;
 import org.lxj.spi.security.Capability;
 import org.lxj.spi.seccomp.SeccompRequest;
-import org.lxj.storage.dir.internal.DirStorageBackend;
 
 /**
  * The built-in {@code docker-default} profile in real containers (root, real kernel, the real launcher, a busybox
@@ -77,31 +63,17 @@ class DockerDefaultRootTest {
             }
             """;
 
-    static Path base;
-    static Path rootfs;
+    static SecurityProbeFixture fixture;
     static boolean probe;
 
-    Path lxcpath;
-    Path runRoot;
-    RuntimeComponent runtime;
+    SecurityProbeFixture.Containers containers;
     LibseccompCompiler compiler;
 
     @BeforeAll
     static void rootBusyboxAndLibseccomp() throws IOException, InterruptedException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
-        Path busybox = Path.of("/bin/busybox");
-        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
-        assumeTrue(System.getProperty("os.arch").equals("amd64"), "the syscall numbers below are x86_64's");
-        try {
-            SeccompRootTest.lib = Optional.of(LibSeccomp.load());
-        } catch (UnsatisfiedLinkError e) {
-            SeccompRootTest.lib = Optional.empty();
-        }
-        assumeTrue(SeccompRootTest.lib.isPresent(), "needs libseccomp.so.2 (Debian libseccomp2)");
-        SeccompRootTest.sys = new JnaSyscalls();
-        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-docker-default-root-");
-        rootfs = SeccompRootTest.busyboxRootfs(base.resolve("rootfs"), busybox);
-        probe = compileProbe(rootfs.resolve("bin/probe"));
+        fixture = SecurityProbeFixture.open(SecurityProbeFixture.assumeRootBusyboxX86(
+                "the syscall numbers below are x86_64's"), "lxj-docker-default-root-");
+        probe = compileProbe(fixture.rootfs.resolve("bin/probe"));
     }
 
     /** Compiles the probe statically into the rootfs; false (and the tests that need it skip) without gcc. */
@@ -109,7 +81,7 @@ class DockerDefaultRootTest {
         if (!Files.isExecutable(Path.of("/usr/bin/gcc"))) {
             return false;
         }
-        Path src = Files.writeString(base.resolve("probe.c"), PROBE);
+        Path src = Files.writeString(fixture.base.resolve("probe.c"), PROBE);
         Process p = new ProcessBuilder("/usr/bin/gcc", "-static", "-O2", "-o", out.toString(), src.toString())
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -126,55 +98,27 @@ class DockerDefaultRootTest {
 
     @AfterAll
     static void removeBase() throws IOException {
-        if (base != null) {
-            SeccompRootTest.detachMountsUnder(base);
-            SeccompRootTest.deleteTree(base);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-docker-default-test-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), SeccompRootTest.sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new DirStorageBackend(SeccompRootTest.sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(new HostFacts("test", "x86_64", Set.of(), List.of(), CgroupLayout.NONE, List.of(),
-                false, Set.of(), 0));
-        runtime.addContributor(new CapsContributor());
-        compiler = new LibseccompCompiler(SeccompRootTest.sys, SeccompRootTest.lib);
-        runtime.addContributor(new SeccompContributor(() -> 0, List.of(compiler)));
+        compiler = new LibseccompCompiler(fixture.sys, fixture.lib);
+        containers = fixture.containers("lxj-docker-default-test-", new CapsContributor(),
+                new SeccompContributor(() -> 0, List.of(compiler)));
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        try {
-            if (runtime != null) {
-                runtime.close();
-            }
-        } finally {
-            SeccompRootTest.detachMountsUnder(runRoot);
-            SeccompRootTest.detachMountsUnder(lxcpath);
-            SeccompRootTest.deleteTree(runRoot);
-            SeccompRootTest.deleteTree(lxcpath);
+        if (containers != null) {
+            containers.close();
         }
     }
 
-    SeccompRootTest.Result execute(String name, String keys, String script) throws IOException {
-        Path dir = Files.createDirectories(lxcpath.resolve(name));
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
-                + "lxc.uts.name = " + name + "\n"
-                + "lxc.net.0.type = empty\n"
-                + "lxc.mount.auto = proc:mixed sys:ro\n"
-                + keys);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c", script), Map.of(),
-                OptionalInt.empty(), OptionalInt.empty(), false),
-                new Stdio(new ByteArrayInputStream(new byte[0]), out, err));
-        return new SeccompRootTest.Result(status, out.toString(StandardCharsets.UTF_8),
-                err.toString(StandardCharsets.UTF_8));
+    Result execute(String name, String keys, String script) throws IOException {
+        return containers.execute(name, keys, script);
     }
 
     /** Whether this host lets a process without capabilities make a user namespace. */
@@ -209,7 +153,7 @@ class DockerDefaultRootTest {
 
     @Test
     void withDockersCapabilitiesUnshareFailsAndOrdinaryToolsWork() throws IOException {
-        SeccompRootTest.Result r = execute("plain", "lxc.cap.keep = " + DOCKER_CAPS + "\n"
+        Result r = execute("plain", "lxc.cap.keep = " + DOCKER_CAPS + "\n"
                 + "lxc.seccomp.profile = docker-default\n",
                 "unshare -n true; echo unshare=$?; ls / >/dev/null; echo ls=$?; "
                 + "cat /etc/passwd >/dev/null; echo cat=$?; "
@@ -230,8 +174,8 @@ class DockerDefaultRootTest {
     void algAndVsockSocketsFailWithEpermWhileInetAndUnixWork() throws IOException {
         assumeTrue(probe, "needs gcc and a static libc (Debian gcc, libc6-dev) to build the socket probe");
         String caps = "lxc.cap.keep = " + DOCKER_CAPS + "\n";
-        SeccompRootTest.Result open = execute("open", caps, "/bin/probe alg vsock inet unix userns");
-        SeccompRootTest.Result r = execute("alg", caps + "lxc.seccomp.profile = docker-default\n",
+        Result open = execute("open", caps, "/bin/probe alg vsock inet unix userns");
+        Result r = execute("alg", caps + "lxc.seccomp.profile = docker-default\n",
                 "/bin/probe alg vsock inet unix userns");
         assertEquals(0, open.status(), open.err());
         assertEquals(0, r.status(), r.err());
@@ -255,7 +199,7 @@ class DockerDefaultRootTest {
     @Test
     void keepingCapSysAdminAllowsMountAndUnshare() throws IOException {
         String caps = DOCKER_CAPS + " sys_admin";
-        SeccompRootTest.Result r = execute("admin", "lxc.cap.keep = " + caps + "\n"
+        Result r = execute("admin", "lxc.cap.keep = " + caps + "\n"
                 + "lxc.seccomp.profile = docker-default\n",
                 "mount -t tmpfs none /mnt; echo mount=$?; grep -c ' /mnt tmpfs ' /proc/self/mounts; umount /mnt; "
                 + "echo umount=$?; unshare -n true; echo unshare=$?; ls / >/dev/null; echo ls=$?");
@@ -271,7 +215,7 @@ class DockerDefaultRootTest {
 
     @Test
     void withoutCapSysAdminMountFails() throws IOException {
-        SeccompRootTest.Result r = execute("nomount", "lxc.cap.keep = " + DOCKER_CAPS + "\n"
+        Result r = execute("nomount", "lxc.cap.keep = " + DOCKER_CAPS + "\n"
                 + "lxc.seccomp.profile = docker-default\n", "mount -t tmpfs none /mnt; echo mount=$?");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().matches("mount=(1|255)\n"), "busybox mount fails: " + r.out() + r.err());

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,26 +14,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.Set;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.lxj.api.ExecuteOptions;
-import org.lxj.api.Stdio;
-import org.lxj.api.config.SystemConfig;
-import org.lxj.core.internal.run.RunLayout;
-import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
-import org.lxj.linux.internal.JnaSyscalls;
 import org.lxj.security.caps.internal.CapsContributor;
-import org.lxj.spi.host.CgroupLayout;
-import org.lxj.spi.host.HostFacts;
-import org.lxj.storage.dir.internal.DirStorageBackend;
+import org.lxj.security.seccomp.internal.SecurityProbeFixture.Result;
 
 /**
  * LXC's defaults and capability keys in real containers (root, real kernel, the real launcher): LXC's
@@ -54,30 +39,17 @@ class LxcDefaultsRootTest {
             "kexec_load", "0, 0, 0, 0x12340000", "open_by_handle_at", "-1, 0, 0", "finit_module", "-1, 0, 0");
     static final Path COMMON = Path.of("/usr/share/lxc/config/common.seccomp");
 
-    static Path base;
-    static Path rootfs;
+    static SecurityProbeFixture fixture;
 
-    Path lxcpath;
-    Path runRoot;
-    RuntimeComponent runtime;
+    SecurityProbeFixture.Containers containers;
 
     @BeforeAll
     static void rootBusyboxPerlAndLibseccomp() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
-        Path busybox = Path.of("/bin/busybox");
-        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
-        assumeTrue(System.getProperty("os.arch").equals("amd64"), "the syscall numbers below are x86_64's");
+        Path busybox = SecurityProbeFixture.assumeRootBusyboxX86("the syscall numbers below are x86_64's");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/perl")), "needs /usr/bin/perl (Debian perl-base)");
         assumeTrue(Files.isSymbolicLink(Path.of("/lib64")), "needs a merged-/usr host (/lib64 -> usr/lib64)");
-        try {
-            SeccompRootTest.lib = Optional.of(LibSeccomp.load());
-        } catch (UnsatisfiedLinkError e) {
-            SeccompRootTest.lib = Optional.empty();
-        }
-        assumeTrue(SeccompRootTest.lib.isPresent(), "needs libseccomp.so.2 (Debian libseccomp2)");
-        SeccompRootTest.sys = new JnaSyscalls();
-        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-defaults-root-");
-        rootfs = SeccompRootTest.busyboxRootfs(base.resolve("rootfs"), busybox);
+        fixture = SecurityProbeFixture.open(busybox, "lxj-defaults-root-");
+        Path rootfs = fixture.rootfs;
         Files.createDirectories(rootfs.resolve("usr"));
         Files.createSymbolicLink(rootfs.resolve("lib"), Path.of("usr/lib"));
         Files.createSymbolicLink(rootfs.resolve("lib64"), Path.of("usr/lib64"));
@@ -89,60 +61,30 @@ class LxcDefaultsRootTest {
 
     @AfterAll
     static void removeBase() throws IOException {
-        if (base != null) {
-            SeccompRootTest.detachMountsUnder(base);
-            SeccompRootTest.deleteTree(base);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-defaults-test-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), SeccompRootTest.sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new DirStorageBackend(SeccompRootTest.sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(new HostFacts("test", "x86_64", Set.of(), List.of(), CgroupLayout.NONE, List.of(),
-                false, Set.of(), 0));
-        runtime.addContributor(new CapsContributor());
-        runtime.addContributor(new SeccompContributor(() -> 0,
-                List.of(new LibseccompCompiler(SeccompRootTest.sys, SeccompRootTest.lib))));
+        containers = fixture.containers("lxj-defaults-test-", new CapsContributor(),
+                new SeccompContributor(() -> 0, List.of(new LibseccompCompiler(fixture.sys, fixture.lib))));
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        try {
-            if (runtime != null) {
-                runtime.close();
-            }
-        } finally {
-            SeccompRootTest.detachMountsUnder(runRoot);
-            SeccompRootTest.detachMountsUnder(lxcpath);
-            SeccompRootTest.deleteTree(runRoot);
-            SeccompRootTest.deleteTree(lxcpath);
+        if (containers != null) {
+            containers.close();
         }
     }
 
-    SeccompRootTest.Result execute(String name, String keys, String script) throws IOException {
-        Path dir = Files.createDirectories(lxcpath.resolve(name));
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
-                + "lxc.uts.name = " + name + "\n"
-                + "lxc.net.0.type = empty\n"
-                + "lxc.mount.auto = proc:mixed sys:ro\n"
-                + "lxc.mount.entry = /usr usr none ro,bind 0 0\n"
-                + keys);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c", script), Map.of(),
-                OptionalInt.empty(), OptionalInt.empty(), false),
-                new Stdio(new ByteArrayInputStream(new byte[0]), out, err));
-        return new SeccompRootTest.Result(status, out.toString(StandardCharsets.UTF_8),
-                err.toString(StandardCharsets.UTF_8));
+    Result execute(String name, String keys, String script) throws IOException {
+        return containers.execute(name, "lxc.mount.entry = /usr usr none ro,bind 0 0\n" + keys, script);
     }
 
     String policy(String name, String text) throws IOException {
-        Path file = Files.writeString(Files.createDirectories(lxcpath.resolve("policies")).resolve(name), text);
+        Path file = containers.write("policies", name, text);
         return "lxc.seccomp.profile = " + file + "\n";
     }
 
@@ -167,8 +109,8 @@ class LxcDefaultsRootTest {
     @Test
     void lxcCommonSeccompDeniesModuleKexecAndHandleCallsAndForcedUmount() throws IOException {
         assumeTrue(Files.isRegularFile(COMMON), "needs LXC's " + COMMON + " (Debian lxc)");
-        SeccompRootTest.Result open = execute("open", policy("empty", "2\ndenylist\n"), deniedCalls());
-        SeccompRootTest.Result denied = execute("common", "lxc.seccomp.profile = " + COMMON + "\n", deniedCalls());
+        Result open = execute("open", policy("empty", "2\ndenylist\n"), deniedCalls());
+        Result denied = execute("common", "lxc.seccomp.profile = " + COMMON + "\n", deniedCalls());
         assertEquals(0, denied.status(), denied.err());
         Map<String, String> without = lines(open.out());
         Map<String, String> with = lines(denied.out());
@@ -196,7 +138,7 @@ class LxcDefaultsRootTest {
 
     /** The program the contributor loads for {@code policy} on this x86_64 host, in the Java interpreter. */
     static BpfInterpreter interpreter(String policy) {
-        LibseccompCompiler c = new LibseccompCompiler(SeccompRootTest.sys, SeccompRootTest.lib);
+        LibseccompCompiler c = new LibseccompCompiler(fixture.sys, fixture.lib);
         return new BpfInterpreter(c.compile(new org.lxj.spi.seccomp.SeccompRequest(policy, Optional.empty(),
                 Arches.withCompat("x86_64"), -1L, false)).program().filter());
     }
@@ -205,7 +147,7 @@ class LxcDefaultsRootTest {
     void anArgumentFilterBlocksOnlyTheMatchingSocketFamily() throws IOException {
         String perl = "/usr/bin/perl -e 'for my $f (40, 1, 2) { $!=0; my $ok = socket(my $s, $f, 1, 0); "
                 + "print \"af$f=\", ($ok ? 0 : $!+0), \"\\n\"; }'";
-        SeccompRootTest.Result r = execute("vsock", policy("vsock", "2\ndenylist\n[all]\nsocket errno 1 [0,40,SCMP_CMP_EQ]\n"),
+        Result r = execute("vsock", policy("vsock", "2\ndenylist\n[all]\nsocket errno 1 [0,40,SCMP_CMP_EQ]\n"),
                 perl);
         assertEquals(0, r.status(), r.err());
         assertEquals("af40=1\naf1=0\naf2=0\n", r.out(), "AF_VSOCK EPERM, AF_UNIX and AF_INET work: " + r.err());
@@ -223,7 +165,7 @@ class LxcDefaultsRootTest {
 
     @Test
     void capDropMknodClearsBit27AndInheritableAndAmbientAreEmpty() throws IOException {
-        SeccompRootTest.Result r = execute("drop", "lxc.cap.drop = mknod\n", "cat /proc/self/status");
+        Result r = execute("drop", "lxc.cap.drop = mknod\n", "cat /proc/self/status");
         assertEquals(0, r.status(), r.err());
         long bnd = capField(r.out(), "CapBnd");
         assertEquals(0, bnd & (1L << 27), "CAP_MKNOD is bit 27: " + Long.toHexString(bnd));
@@ -234,7 +176,7 @@ class LxcDefaultsRootTest {
 
     @Test
     void capKeepMknodLeavesOnlyBit27() throws IOException {
-        SeccompRootTest.Result r = execute("keep", "lxc.cap.keep = mknod\n", "cat /proc/self/status");
+        Result r = execute("keep", "lxc.cap.keep = mknod\n", "cat /proc/self/status");
         assertEquals(0, r.status(), r.err());
         assertEquals(1L << 27, capField(r.out(), "CapBnd"));
         assertEquals(1L << 27, capField(r.out(), "CapEff"));
@@ -246,11 +188,11 @@ class LxcDefaultsRootTest {
     void noNewPrivsMakesASetuidBinaryGainNothing() throws IOException {
         String script = "/usr/bin/perl -e 'use POSIX; POSIX::setgid(1000) or die; POSIX::setuid(1000) or die; "
                 + "exec \"/bin/suidcat\", \"/proc/self/status\" or die'";
-        SeccompRootTest.Result plain = execute("suid", "", script);
+        Result plain = execute("suid", "", script);
         assertEquals(0, plain.status(), plain.err());
         assertTrue(plain.out().lines().anyMatch(l -> l.matches("Uid:\\s+1000\\s+0\\s+0\\s+0")),
                 "without no_new_privs the setuid bit gives euid 0: " + plain.out());
-        SeccompRootTest.Result nnp = execute("nnp", "lxc.no_new_privs = 1\n", script);
+        Result nnp = execute("nnp", "lxc.no_new_privs = 1\n", script);
         assertEquals(0, nnp.status(), nnp.err());
         assertTrue(nnp.out().lines().anyMatch(l -> l.matches("Uid:\\s+1000\\s+1000\\s+1000\\s+1000")),
                 "with no_new_privs the setuid bit gives nothing: " + nnp.out());

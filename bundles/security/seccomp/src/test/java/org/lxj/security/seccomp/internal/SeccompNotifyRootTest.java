@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,9 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,21 +20,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.lxj.api.ExecuteOptions;
-import org.lxj.api.Stdio;
-import org.lxj.api.config.SystemConfig;
-import org.lxj.core.internal.run.RunLayout;
-import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
 import org.lxj.linux.Errno;
 import org.lxj.linux.ReceivedMessage;
 import org.lxj.linux.SocketFlags;
 import org.lxj.linux.SyscallException;
 import org.lxj.linux.Syscalls;
-import org.lxj.linux.internal.JnaSyscalls;
-import org.lxj.spi.host.CgroupLayout;
-import org.lxj.spi.host.HostFacts;
-import org.lxj.storage.dir.internal.DirStorageBackend;
+import org.lxj.security.seccomp.internal.SecurityProbeFixture.Result;
 
 /**
  * {@code notify} rules in a real container (root, real kernel, the real launcher): the monitor forwards the
@@ -55,96 +41,43 @@ class SeccompNotifyRootTest {
     private static final int CONTINUE = 1;
     private static final String POLICY = "2\ndenylist\n[all]\nmkdir notify\nmkdirat notify\n";
 
-    static Path base;
-    static Path rootfs;
+    static SecurityProbeFixture fixture;
     static Syscalls sys;
-    static Optional<LibSeccomp> lib;
 
-    Path lxcpath;
-    Path runRoot;
-    RuntimeComponent runtime;
+    SecurityProbeFixture.Containers containers;
 
     @BeforeAll
     static void rootBusyboxAndLibseccomp() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
-        Path busybox = Path.of("/bin/busybox");
-        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
-        assumeTrue(System.getProperty("os.arch").equals("amd64"), "the syscall numbers below are x86_64's");
+        Path busybox = SecurityProbeFixture.assumeRootBusyboxX86("the syscall numbers below are x86_64's");
         assumeTrue(new String(Files.newInputStream(Path.of("/proc/sys/kernel/seccomp/actions_avail"))
                 .readAllBytes(), StandardCharsets.US_ASCII).contains("user_notif"), "needs seccomp user_notif");
-        try {
-            lib = Optional.of(LibSeccomp.load());
-        } catch (UnsatisfiedLinkError e) {
-            lib = Optional.empty();
-        }
-        assumeTrue(lib.isPresent(), "needs libseccomp.so.2 (Debian libseccomp2)");
-        sys = new JnaSyscalls();
-        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-w1-notify-");
-        rootfs = SeccompRootTest.busyboxRootfs(base.resolve("rootfs"), busybox);
+        fixture = SecurityProbeFixture.open(busybox, "lxj-w1-notify-");
+        sys = fixture.sys;
     }
 
     @AfterAll
     static void removeBase() throws IOException {
-        if (base != null) {
-            detach(base);
-            SeccompRootTest.deleteTree(base);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-w1-notify-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new DirStorageBackend(sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(new HostFacts("test", "x86_64", Set.of(), List.of(), CgroupLayout.NONE, List.of(),
-                false, Set.of(), 0));
-        runtime.addContributor(new SeccompContributor(() -> 0, List.of(new LibseccompCompiler(sys, lib))));
+        containers = fixture.containers("lxj-w1-notify-",
+                new SeccompContributor(() -> 0, List.of(new LibseccompCompiler(sys, fixture.lib))));
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        try {
-            if (runtime != null) {
-                runtime.close();
-            }
-        } finally {
-            detach(runRoot);
-            detach(lxcpath);
-            SeccompRootTest.deleteTree(runRoot);
-            SeccompRootTest.deleteTree(lxcpath);
+        if (containers != null) {
+            containers.close();
         }
-    }
-
-    static void detach(Path dir) throws IOException {
-        for (Path p : SeccompRootTest.mountsUnder(dir)) {
-            try {
-                sys.umount2(p.toString(), 2);
-            } catch (RuntimeException e) {
-                System.err.println("teardown: umount " + p + ": " + e.getMessage());
-            }
-        }
-    }
-
-    record Result(int status, String out, String err) {
     }
 
     Result execute(String name, String extraConfig, String script) throws IOException {
-        Path dir = Files.createDirectories(lxcpath.resolve(name));
-        Path profile = Files.writeString(dir.resolve("policy.seccomp"), POLICY);
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
-                + "lxc.uts.name = " + name + "\n"
-                + "lxc.net.0.type = empty\n"
-                + "lxc.mount.auto = proc:mixed sys:ro\n"
-                + "lxc.seccomp.profile = " + profile + "\n" + extraConfig);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c", script), Map.of(),
-                OptionalInt.empty(), OptionalInt.empty(), false),
-                new Stdio(new ByteArrayInputStream(new byte[0]), out, err));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        Path profile = containers.write(name, "policy.seccomp", POLICY);
+        return containers.execute(name, "lxc.seccomp.profile = " + profile + "\n" + extraConfig, script);
     }
 
     /** What the proxy saw in one message. */
@@ -233,7 +166,7 @@ class SeccompNotifyRootTest {
 
     @Test
     void theProxysErrnoIsWhatTheContainerSeesAndItGetsTheCookieAndSyscall() throws Exception {
-        Path socket = base.resolve("proxy-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
+        Path socket = fixture.base.resolve("proxy-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
         Result r;
         Proxy proxy = new Proxy(socket, EROFS, 0);
         try (proxy) {
@@ -252,14 +185,14 @@ class SeccompNotifyRootTest {
         assertTrue(MKDIR_NRS.contains(s.nr()), "syscall " + s.nr());
         assertEquals("w1-c00kie", s.cookie());
         assertEquals(0, s.reserved());
-        assertEquals(2, s.fds(), "the /proc/<pid> directory and /proc/<pid>/mem");
+        assertEquals(3, s.fds(), "the /proc/<pid> directory, /proc/<pid>/mem and the listener, as LXC sends them");
         assertTrue(s.monitorPid() > 1 && s.initPid() > 1 && s.monitorPid() != s.initPid(), s.toString());
         assertTrue(s.notifSize() >= 80 && s.respSize() >= 24, s.toString());
     }
 
     @Test
     void aContinueAnswerLetsTheCallRun() throws Exception {
-        Path socket = base.resolve("proxy-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
+        Path socket = fixture.base.resolve("proxy-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
         Result r;
         Proxy proxy = new Proxy(socket, 0, CONTINUE);
         try (proxy) {
@@ -276,7 +209,7 @@ class SeccompNotifyRootTest {
 
     @Test
     void withoutAProxyListeningTheCallFailsWithEnosysAsInLxc() throws IOException {
-        Path socket = base.resolve("absent-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
+        Path socket = fixture.base.resolve("absent-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
         Result r = execute("w1-noproxy", "lxc.seccomp.notify.proxy = unix:" + socket + "\n",
                 "mkdir /tmp/x; echo mkdir=$?; touch /tmp/y; echo touch=$?");
         assertEquals(0, r.status(), r.err());
