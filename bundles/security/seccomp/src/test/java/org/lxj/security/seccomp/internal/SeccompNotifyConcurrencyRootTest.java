@@ -189,7 +189,7 @@ class SeccompNotifyConcurrencyRootTest {
             try {
                 byte[] buf = new byte[4096];
                 for (;;) {
-                    ReceivedMessage m = sys.recvmsg(conn, buf, 2, 0);
+                    ReceivedMessage m = sys.recvmsg(conn, buf, 3, 0);
                     m.fds().forEach(sys::close);
                     if (m.length() == 0) {
                         return;
