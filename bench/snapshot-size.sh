@@ -51,6 +51,9 @@ cleanup() {
         while read -r d; do losetup -d "$d"; done
     [ -n "$BTRFS_DEV" ] && losetup -d "$BTRFS_DEV" 2>/dev/null
     rm -rf "$WORK"
+    # LXC keeps /run/lxc/lock/<lxcpath>/.<name> even after lxc-destroy: the bench's own go with it (LXJ's
+    # snapshots start nothing, so they leave no lock file or event journal under /run/lxj)
+    rm -rf "/run/lxc/lock${WORK:?}"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -62,13 +62,17 @@ cleanup() {
     # configs only: never lxc-destroy them, their rootfs is b's
     for n in s $(seq 1 "$DENSITY" | sed 's/^/d/'); do rm -rf "${LXJ_P:?}/$n" "${LXC_P:?}/$n"; done
     rm -rf "${LXC_P:?}/b"
-    [ -d "$LXJ_P/b" ] && "$LXJ" lxc-destroy -n b -P "$LXJ_P" -f >/dev/null 2>&1
+    # b's destroy in a runtime of its own: its start-up sweep drops the run files (lock files under /run/lxj/locks)
+    # of the configs just removed, and the destroy those of b and, the lxcpath now empty, its event journal
+    [ -d "$LXJ_P/b" ] && LXJ_NO_DAEMON=1 "$LXJ" lxc-destroy -n b -P "$LXJ_P" -f >/dev/null 2>&1
     [ "$DAEMON" = yes ] && "$LXJ" shutdown >/dev/null 2>&1
     if grep -q " $WORK/" /proc/self/mountinfo; then
         echo "start-latency: mounts are left under $WORK:" >&2
         grep " $WORK/" /proc/self/mountinfo >&2
     else
         rm -rf "$WORK"
+        # LXC keeps /run/lxc/lock/<lxcpath>/.<name> even after lxc-destroy: the bench's own go with it
+        rm -rf "/run/lxc/lock${WORK:?}"
     fi
 }
 trap cleanup EXIT

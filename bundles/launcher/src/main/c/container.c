@@ -55,6 +55,39 @@ static void wait_for(uint16_t want, int step, const char *what)
 		die(step, EPROTO, "Expected %s from the monitor, got message %u", what, type);
 }
 
+int cgroup_self_move(const struct plan *p, size_t i, char *tasks, size_t len)
+{
+	if ((p->clone_flags & CLONE_NEWUSER) || p->n_joins > 0)
+		return 0;
+	const char *procs = p->cgroup_procs[i];
+	const char *slash = strrchr(procs, '/');
+	if (!slash || (size_t)(slash - procs) + sizeof("/tasks") > len)
+		return 0;
+	memcpy(tasks, procs, (size_t)(slash - procs));
+	memcpy(tasks + (slash - procs), "/tasks", sizeof("/tasks"));
+	/* cgroup2 has no "tasks" file: its cgroup.procs takes the whole thread group, under the barrier */
+	return access(tasks, W_OK) == 0;
+}
+
+/*
+ * Init moves itself into each v1 payload cgroup the monitor leaves to it (cgroup_self_move), first of all, before
+ * a deferred cgroup namespace is unshared: "0" to "tasks" moves this single-threaded process without waiting for
+ * the kernel's RCU grace period that a move by pid (cgroup.procs) waits for after a quiet period (5-20 ms).
+ */
+static void step_cgroup_self(const struct plan *p)
+{
+	char tasks[PATH_MAX];
+	for (size_t i = 0; i < p->n_cgroup_procs; i++) {
+		if (!cgroup_self_move(p, i, tasks, sizeof(tasks)))
+			continue;
+		int fd = open(tasks, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0", 1) != 1)
+			die(LXJ_STEP_CGROUP, errno, "Failed to move the container init into \"%s\": %s", tasks,
+			    errno_name(errno));
+		close(fd);
+	}
+}
+
 static void step_userns(const struct plan *p)
 {
 	/* the monitor cloned init without a new cgroup namespace when it places it by cgroup.procs writes */
@@ -321,6 +354,7 @@ void container_main(const struct plan *p, int sync)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die(LXJ_STEP_DUMPABLE, errno, "Failed to make the init non-dumpable: %s", errno_name(errno));
 	set_pdeath(p);
+	step_cgroup_self(p);
 	step_userns(p);
 	step_propagation(p);
 	/* LXC's order: pre-mount before the rootfs, mount after the mounts, autodev after /dev, all before the pivot. */

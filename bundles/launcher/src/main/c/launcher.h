@@ -29,6 +29,14 @@ int ensure_sealed_self(char **argv);
 /* Runs the monitor for a parsed plan: clones init, relays the handshake, supervises. Returns an exit code. */
 int monitor_run(const struct plan *p, int ctl);
 
+/*
+ * Whether init moves itself into the cgroup of the plan's i-th CGROUP_PROCS file (a cgroup v1 hierarchy: "0" written
+ * to the "tasks" file beside it, which moves only the calling, single, thread and so skips the kernel's global
+ * cgroup_threadgroup_rwsem and its RCU grace period); then tasks holds that file's path. Only without a user
+ * namespace or namespace joins; every other file is written by the monitor with init's pid, as before.
+ */
+int cgroup_self_move(const struct plan *p, size_t i, char *tasks, size_t len);
+
 /* In the cloned child: carries out the plan's steps and execs (never returns). */
 __attribute__((noreturn)) void container_main(const struct plan *p, int sync);
 

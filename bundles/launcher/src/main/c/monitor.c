@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <linux/sched.h>
 #include <poll.h>
@@ -422,7 +423,9 @@ static int setup(struct monitor *m)
 		close(null);
 	}
 	for (size_t i = 0; i < p->n_cgroup_procs; i++) {
-		char pid[16];
+		char pid[16], tasks[PATH_MAX];
+		if (cgroup_self_move(p, i, tasks, sizeof(tasks)))
+			continue; /* init moves itself there, without the kernel's migration barrier (container.c) */
 		int fd = open(p->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
 		int len = snprintf(pid, sizeof(pid), "%d", m->init);
 		if (fd < 0 || write(fd, pid, (size_t)len) != len) {

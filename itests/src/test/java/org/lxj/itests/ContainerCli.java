@@ -188,19 +188,23 @@ final class ContainerCli {
 
     /** Zombie children of this test JVM. */
     static List<String> zombieChildren() throws IOException {
-        long me = ProcessHandle.current().pid();
+        return zombieChildrenOf(ProcessHandle.current().pid());
+    }
+
+    /** Zombie children of {@code parent}, as {@code pid (comm)}. */
+    static List<String> zombieChildrenOf(long parent) throws IOException {
         List<String> found = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path proc : procs) {
                 String stat;
-                try {
-                    stat = Files.readString(proc.resolve("stat"));
+                try (java.io.InputStream in = Files.newInputStream(proc.resolve("stat"))) {
+                    stat = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 } catch (IOException e) {
                     continue;
                 }
                 // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'
                 String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                if (rest[0].equals("Z") && Long.parseLong(rest[1]) == me) {
+                if (rest[0].equals("Z") && Long.parseLong(rest[1]) == parent) {
                     found.add(stat.substring(0, stat.lastIndexOf(')') + 1));
                 }
             }

@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The distribution's daemon on a private control socket and pid file in a temporary directory of the test's, and
@@ -65,6 +68,26 @@ final class Daemon implements AutoCloseable {
     /** {@code bin/lxj daemon}, which returns once the daemon listens; the daemon's pid from its pid file. */
     long start() throws IOException, InterruptedException {
         return started(run("daemon"));
+    }
+
+    /** {@link #start}, checking too that the daemon said on which socket it listens. */
+    long startListening() throws IOException, InterruptedException {
+        Result started = run("daemon");
+        long pid = started(started);
+        assertTrue(started.err().contains("listening on " + socket), started.toString());
+        return pid;
+    }
+
+    /** NAME -> PID of the RUNNING rows of {@code lxc-ls -f -F NAME,STATE,PID}, which must be {@code count}. */
+    static Map<String, Long> runningPids(Result ls, int count) {
+        ls.assertSuccess();
+        Map<String, Long> pids = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+RUNNING\\s+(\\d+)\\s*$").matcher(ls.out());
+        while (m.find()) {
+            pids.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+        assertEquals(count, pids.size(), "RUNNING rows: " + ls);
+        return pids;
     }
 
     /** The pid of the daemon that {@code bin/lxj daemon} (its result {@code started}) started, checked alive. */
@@ -148,6 +171,21 @@ final class Daemon implements AutoCloseable {
                 close();
             }
         }
+    }
+
+    /**
+     * The cleanup of a test class with containers in {@code cli}'s lxcpath: {@link #shutdown}, then every container
+     * destroyed ({@link ContainerCli#destroyAll}) and this directory removed whatever failed; what went wrong.
+     */
+    List<String> shutdownDestroyAndClose(ContainerCli cli) throws Exception {
+        List<String> problems = new ArrayList<>();
+        try {
+            shutdown().ifPresent(problems::add);
+        } finally {
+            problems.addAll(cli.destroyAll());
+            close();
+        }
+        return problems;
     }
 
     /** Removes the directory. */

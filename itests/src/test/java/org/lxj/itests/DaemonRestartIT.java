@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
@@ -44,17 +42,9 @@ class DaemonRestartIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (daemon == null) {
-            return;
+        if (daemon != null) {
+            assertEquals(List.of(), daemon.shutdownDestroyAndClose(cli), "cleanup of " + cli.lxcpath);
         }
-        List<String> problems = new ArrayList<>();
-        try {
-            daemon.shutdown().ifPresent(problems::add);
-        } finally {
-            problems.addAll(cli.destroyAll());
-            daemon.close();
-        }
-        assertEquals(List.of(), problems, "cleanup of " + cli.lxcpath);
     }
 
     @Test
@@ -113,10 +103,7 @@ class DaemonRestartIT {
 
     /** {@code bin/lxj daemon}, which returns once the daemon listens; the daemon's pid from its pid file. */
     private static long startDaemon() throws IOException, InterruptedException {
-        Result started = run("daemon");
-        assertEquals(0, started.status(), started.toString());
-        assertTrue(started.err().contains("listening on " + daemon.socket), started.toString());
-        return daemon.started(started);
+        return daemon.startListening();
     }
 
     /** Bounded wait for a process of a stopped container to be gone (a monitor exits just after it reports). */
@@ -134,14 +121,7 @@ class DaemonRestartIT {
 
     /** NAME -> PID of the RUNNING rows of {@code lxc-ls -f -F NAME,STATE,PID}. */
     private static Map<String, Long> runningPids(Result ls) {
-        ls.assertSuccess();
-        Map<String, Long> pids = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+RUNNING\\s+(\\d+)\\s*$").matcher(ls.out());
-        while (m.find()) {
-            pids.put(m.group(1), Long.parseLong(m.group(2)));
-        }
-        assertEquals(COUNT, pids.size(), "RUNNING rows: " + ls);
-        return pids;
+        return Daemon.runningPids(ls, COUNT);
     }
 
     /** {@code bin/lxj ARGS} with the private socket and pid file: through the daemon when one listens. */

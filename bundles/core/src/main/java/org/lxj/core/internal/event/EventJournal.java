@@ -1,13 +1,17 @@
 package org.lxj.core.internal.event;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -22,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Records the state changes and exits of this runtime's containers in {@code <run>/<lxcpath-id>/events}, one line per event appended under a
  * lock, so that {@code lxc-monitor} in another runtime process sees it (each one-command run is its own JVM). A
- * line reads {@code <epoch-ms> <pid> <KIND> <STATE> <exit|-> <name>}; the file starts over once it passes
- * {@link #MAX_SIZE}, which a reader notices by its shrinking. Then the event goes on to {@code delegate}.
+ * line reads {@code <epoch-ms> <pid> <KIND> <STATE> <exit|-> <name>}, after a first line {@code #lxcpath <path>};
+ * the file starts over once it passes {@link #MAX_SIZE}, which a reader notices by its shrinking. Then the event
+ * goes on to {@code delegate}. The journal and its directory go when the lxcpath has no container left
+ * ({@code RunLeftovers}).
  */
 public final class EventJournal implements EventSink {
     /** The journal's name in an lxcpath's run directory. */
@@ -53,7 +59,7 @@ public final class EventJournal implements EventSink {
             return;
         }
         try {
-            append(file(layout, event.lxcpath()), line(event, pid));
+            append(file(layout, event.lxcpath()), event.lxcpath(), line(event, pid));
         } catch (IOException e) {
             LOG.warn("{}: failed to record event {} {} in the journal: {}", event.name(), event.kind(),
                     event.state(), e.toString());
@@ -61,20 +67,72 @@ public final class EventJournal implements EventSink {
         delegate.emit(event);
     }
 
-    static void append(Path file, String line) throws IOException {
-        Files.createDirectories(file.getParent());
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
-                FileLock lock = ch.lock()) {
-            if (ch.size() > MAX_SIZE) {
-                ch.truncate(0);
+    /**
+     * Appends {@code line} under the journal's lock. A journal started (or started over) begins with
+     * {@link #header(Path) its lxcpath}, which the start-up sweep reads. {@code RunLeftovers} removes a journal and
+     * its directory while holding that lock: a lock taken on a file the path no longer names is taken again.
+     */
+    static void append(Path file, Path lxcpath, String line) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Files.createDirectories(file.getParent());
+            Object before = fileKey(file);
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
+            } catch (NoSuchFileException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                continue;   // its directory was swept in between: made again
             }
-            ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-            while (b.hasRemaining()) {
-                ch.write(b);
+            try (ch; FileLock lock = ch.lock()) {
+                if ((before == null || !before.equals(fileKey(file))) && attempt < MAX_ATTEMPTS) {
+                    continue;   // made just now, or swept and made again: lock the file the path names now
+                }
+                String text = line + "\n";
+                if (ch.size() > MAX_SIZE) {
+                    ch.truncate(0);
+                }
+                if (ch.size() == 0) {
+                    text = header(lxcpath) + "\n" + text;
+                }
+                ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                return;
             }
         }
     }
+
+    private static final int MAX_ATTEMPTS = 100;
+
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The journal's first line, naming its lxcpath; {@link #parse} takes it for no event. */
+    public static String header(Path lxcpath) {
+        return HEADER + lxcpath.toAbsolutePath().normalize();
+    }
+
+    /** The lxcpath a journal names in its first line; empty when it has none (a journal of an older runtime). */
+    public static Optional<Path> lxcpath(Path file) {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String first = r.readLine();
+            return first != null && first.startsWith(HEADER) && first.length() > HEADER.length()
+                    ? Optional.of(Path.of(first.substring(HEADER.length()))) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final String HEADER = "#lxcpath ";
 
     /** The journal line of {@code event}, written by process {@code pid}. */
     public static String line(ContainerEvent event, long pid) {

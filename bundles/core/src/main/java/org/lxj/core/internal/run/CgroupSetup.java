@@ -3,9 +3,15 @@ package org.lxj.core.internal.run;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -42,6 +48,8 @@ public final class CgroupSetup {
 
     private final Supplier<List<CgroupBackend>> backends;
     private final SystemConfig system;
+    /** Monitor moves of {@link #placeMonitorLater} under way, by the encoded records of their cgroups. */
+    private final Map<String, CompletableFuture<Void>> placing = new ConcurrentHashMap<>();
 
     public CgroupSetup(Supplier<List<CgroupBackend>> backends, SystemConfig system) {
         this.backends = backends;
@@ -202,6 +210,77 @@ public final class CgroupSetup {
     }
 
     /**
+     * Moves the container's monitor into its monitor cgroups on a thread of its own, off the start's path: a move by
+     * pid takes the kernel's global {@code cgroup_threadgroup_rwsem}, whose first writer after a quiet period waits
+     * a whole RCU grace period (5-20 ms here). The removal of these cgroups ({@link #release}, {@link #remove})
+     * waits for the move first, so it never races a monitor on its way in. A failure is logged, as by
+     * {@link #placeMonitor}.
+     */
+    public void placeMonitorLater(String name, List<CgroupRecord> records, int monitorPid) {
+        if (records.isEmpty()) {
+            return;
+        }
+        String key = CgroupRecord.encode(records);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        placing.put(key, done);
+        Thread t = new Thread(() -> {
+            try {
+                placeMonitor(name, records, monitorPid);
+            } finally {
+                done.complete(null);
+            }
+        }, "lxj-cgroup-monitor-" + name);
+        t.setDaemon(true);
+        try {
+            t.start();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            placing.remove(key, done);
+            done.complete(null);
+            placeMonitor(name, records, monitorPid);
+        }
+    }
+
+    /** Waits for a monitor move of {@link #placeMonitorLater} into {@code records}' cgroups, if one is under way. */
+    private void awaitPlacement(List<CgroupRecord> records) {
+        String key = CgroupRecord.encode(records);
+        CompletableFuture<Void> done = placing.get(key);
+        if (done == null) {
+            return;
+        }
+        try {
+            done.get(PLACEMENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: its monitor's cgroup move did not end within {}: removing its cgroups anyway", records.get(0)
+                    .handle().containerName(), PLACEMENT_WAIT);
+        } finally {
+            placing.remove(key, done);
+        }
+    }
+
+    /**
+     * Waits for every monitor move still under way, for a runtime that stops (a one-command run ends right after its
+     * start, and its moving thread would end with it).
+     */
+    public void awaitPlacements() {
+        for (Map.Entry<String, CompletableFuture<Void>> e : placing.entrySet()) {
+            try {
+                e.getValue().get(PLACEMENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException te) {
+                LOG.warn("A monitor's cgroup move did not end within {}", PLACEMENT_WAIT);
+            }
+            placing.remove(e.getKey(), e.getValue());
+        }
+    }
+
+    /** How long a removal waits for a monitor move still under way. */
+    static final java.time.Duration PLACEMENT_WAIT = java.time.Duration.ofSeconds(10);
+
+    /**
      * Moves the container's monitor into its monitor cgroups once it exists ({@code lxc.monitor.<name>}); init
      * was placed in the payload by the plan. A failure is logged: the container runs either way.
      */
@@ -282,6 +361,9 @@ public final class CgroupSetup {
 
     /** Removes {@code records} in reverse order of making. */
     void remove(List<CgroupRecord> records, boolean killLeftovers) {
+        if (!records.isEmpty()) {
+            awaitPlacement(records);
+        }
         for (int i = records.size() - 1; i >= 0; i--) {
             CgroupRecord r = records.get(i);
             Optional<CgroupBackend> b = backends.get().stream().filter(x -> x.type().equals(r.type())).findFirst();

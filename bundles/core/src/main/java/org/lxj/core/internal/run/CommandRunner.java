@@ -154,6 +154,15 @@ public final class CommandRunner {
 
     /** The exit of the command, or empty when its monitor died or this thread was interrupted. */
     private Optional<ExitStatus> awaitExit(MonitorLink link, RunState s) {
+        // a short command has often exited by now: its exit record saves a connection and a round trip to the monitor
+        try {
+            Optional<ExitStatus> recorded = link.exitStatus();
+            if (recorded.isPresent()) {
+                return recorded;
+            }
+        } catch (IOException e) {
+            LOG.debug("{}: exit record unreadable, asking its monitor: {}", s.name(), e.toString());
+        }
         while (true) {
             if (Thread.currentThread().isInterrupted()) {
                 return Optional.empty();

@@ -276,10 +276,6 @@ public final class ContainerStarter {
                     CgroupSetup.Made made = cgroups.create(name, config, host);
                     undo.push(() -> cgroups.remove(made.records(), true));
                     LOG.debug("{}: cgroups made in {} us", name, (System.nanoTime() - t0) / 1000);
-                    // the kernel's migration barrier opens while the plan is built and the launcher spawned, so
-                    // init's and the monitor's moves find it open (MigrationWarmer); started only now, because a
-                    // mkdir waits for the cgroup mutex that the first move holds for a whole RCU grace period
-                    warm = MigrationWarmer.start(name, host.cgroups());
                     cgroupRecord = CgroupRecord.encode(made.records());
                     cgroupsMade = made.records();
                     contributing = with(installed, new CgroupContributor(made.placement()));
@@ -290,6 +286,12 @@ public final class ContainerStarter {
                 network.record(ctx, runDir, nics);
                 long prepareNanos = System.nanoTime() - n0;
                 LaunchPlan plan = PlanAssembler.assemble(ctx, request, contributing);
+                if (movesInitByPid(plan)) {
+                    // the monitor moves init by pid: the kernel's migration barrier opens while the launcher is
+                    // spawned, so that move finds it open (MigrationWarmer); started after the mkdirs, because a
+                    // mkdir waits for the cgroup mutex that the first move holds for a whole RCU grace period
+                    warm = MigrationWarmer.start(name, host.cgroups());
+                }
                 writeAttachPolicy(plan);
                 for (LaunchContributor c : contributing) {
                     if (c instanceof LsmContributor lsm) {
@@ -302,8 +304,9 @@ public final class ContainerStarter {
                 PreparedLaunch prepared = launcher.prepare(plan, runDir, stdio,
                         new LaunchOptions(name, execute, pdeathSignal()));
                 undo.push(prepared::abort);
-                cgroups.placeMonitor(name, cgroupsMade, prepared.monitorPid());
-                warm.close(); // the last cgroup move of the start is done
+                warm.close(); // init is in its cgroups
+                // the monitor's move by pid would wait for the barrier here: it goes on while init starts
+                cgroups.placeMonitorLater(name, cgroupsMade, prepared.monitorPid());
                 log.notice("conf", "The container \"" + name + "\" is set up");
                 long startTime = new HostProcesses().startTime(prepared.initPid()).orElseThrow(() -> new LxjException(
                         "Failed to start \"" + name + "\": its init " + prepared.initPid() + " vanished"));
@@ -391,8 +394,15 @@ public final class ContainerStarter {
                     RunRegistry.removeRunDir(runDir);
                 }
                 // the monitor's socket is in it: only root may reach it
-                Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                        "rwx------")));
+                try {
+                    Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // another runtime's RunLeftovers removed the empty lxcpath-id directory in between: once more
+                    Files.createDirectories(runDir.getParent());
+                    Files.createDirectory(runDir, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                }
             } catch (IOException e) {
                 throw new LxjException("Failed to create run directory \"" + runDir + "\": " + e.getMessage(), e);
             }
@@ -458,6 +468,23 @@ public final class ContainerStarter {
             }
             registry.reap(launched.state(), false);
         }
+    }
+
+    /**
+     * Whether the monitor moves init into a cgroup by pid (a write to {@code cgroup.procs}, under the kernel's
+     * migration barrier), as the launcher does with a user namespace, with namespace joins, and for a cgroup2
+     * {@code cgroup.procs} file; otherwise init moves itself into each cgroup v1 by writing {@code 0} to the
+     * {@code tasks} file beside it, which skips the barrier (launcher.h, {@code cgroup_self_move}).
+     */
+    static boolean movesInitByPid(LaunchPlan plan) {
+        List<Path> procs = plan.cgroup().procsFiles();
+        if (procs.isEmpty()) {
+            return false;
+        }
+        if (plan.cloneNamespaces().contains(org.lxj.spi.launch.Namespace.USER) || !plan.joins().isEmpty()) {
+            return true;
+        }
+        return procs.stream().anyMatch(f -> !Files.isWritable(f.resolveSibling("tasks")));
     }
 
     private static List<LaunchContributor> with(List<LaunchContributor> installed, LaunchContributor more) {

@@ -25,12 +25,16 @@ import org.slf4j.LoggerFactory;
  * the kernel's global {@code cgroup_threadgroup_rwsem} for writing, and the first writer after a quiet period waits
  * for a full grace period (5-20 ms measured here); writers that follow within about one grace period of the last one
  * pass at once (about 30 us). A v1 hierarchy has no {@code CLONE_INTO_CGROUP}, so the monitor must move init into
- * each v1 payload cgroup, and the monitor itself is moved into {@code lxc.monitor.<name>}: that wait used to be
- * the largest single cost of {@code lxc-execute}. This warmer moves one thread of its own into the cgroup it is
- * already in (a migration that changes nothing) as soon as the start's cgroups are made, while the runtime builds
- * the plan and spawns the launcher, and again every {@link #INTERVAL_NANOS} until the caller closes it after the
- * monitor's placement. ({@code lxc-attach} does without: its launcher joins the cgroups about 2 ms after the
- * spawn, too soon for a warmer to help; measured, attach was no faster with one.)
+ * each v1 payload cgroup: that wait used to be the largest single cost of {@code lxc-execute}. Now init moves
+ * itself into each v1 cgroup by writing {@code 0} to its {@code tasks} file, which skips the barrier, and the
+ * monitor's own move into {@code lxc.monitor.<name>} runs off the start's path
+ * ({@link CgroupSetup#placeMonitorLater}); the monitor still moves init by pid with a user namespace, namespace
+ * joins or a cgroup2 {@code cgroup.procs} file ({@link ContainerStarter#movesInitByPid}), and only then does a
+ * start use this warmer. It moves one thread of its own into the cgroup it is already in (a migration that
+ * changes nothing) once the plan is built, while the runtime spawns the launcher, and again every
+ * {@link #INTERVAL_NANOS} until the caller closes it when init is placed. ({@code lxc-attach} does without: its
+ * launcher joins the cgroups about 2 ms after the spawn, too soon for a warmer to help; measured, attach was no
+ * faster with one.)
  * Not earlier: the first move holds the kernel's cgroup mutex for the whole grace period, and a {@code mkdir} of a
  * cgroup waits for that mutex. It only ever writes its own thread id to its own cgroup; a write that fails stops it.
  */

@@ -35,6 +35,7 @@ import org.lxj.core.internal.run.ContainerStopper;
 import org.lxj.core.internal.run.HostProcesses;
 import org.lxj.core.internal.run.MonitorLink;
 import org.lxj.core.internal.run.RunLayout;
+import org.lxj.core.internal.run.RunLeftovers;
 import org.lxj.core.internal.run.RunRegistry;
 import org.lxj.core.internal.run.ConsoleAccess;
 import org.lxj.core.internal.run.RunState;
@@ -203,12 +204,14 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         ConfigParser parser = new ConfigParser();
         this.events = new EventDispatcher(() -> List.copyOf(listeners));
         this.runLayout = run;
-        this.waiter = new StateWaiter(new EventJournal(run, events));
+        ContainerLocks locks = new ContainerLocks(run);
+        RunLeftovers leftovers = new RunLeftovers(run, locks);
+        this.waiter = new StateWaiter(new EventJournal(run, leftovers.afterDestroy(events)));
         HostProcesses procs = new HostProcesses();
         CgroupSetup cgroups = new CgroupSetup(() -> List.copyOf(cgroupBackends), system);
         this.cgroups = cgroups;
         this.network = new NetworkSetup(() -> List.copyOf(networkBackends), sys);
-        this.runs = new RunRegistry(run, new ContainerLocks(run), MonitorLink.Factory.launcher(), procs,
+        this.runs = new RunRegistry(run, locks, MonitorLink.Factory.launcher(), procs,
                 s -> release(s, sys, cgroups), waiter,
                 (lxcpath, name) -> lifecycle().destroy(lxcpath, name, new DestroyOptions(true, true)));
         this.control = new CgroupControl(() -> List.copyOf(cgroupBackends), runs);
@@ -223,6 +226,7 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         LOG.info("runtime ready: lxcpath \"{}\"{}, run directory \"{}\"", system.lxcpath(),
                 system.source().map(s -> ", system configuration \"" + s + "\"").orElse(""), run.root());
         List<RunState> running = runs.reconcile(sys::kill, this::canRelease);
+        leftovers.sweep();   // lock files and journals of containers whose lxcpath vanished
         if (!running.isEmpty()) {
             LOG.info("{} container(s) found running", running.size());
         }
@@ -283,6 +287,7 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
 
     @Deactivate
     void deactivate() {
+        cgroups.awaitPlacements();   // a monitor's move into lxc.monitor.<name> still under way ends first
         runs.close();
         events.close();
     }

@@ -52,8 +52,10 @@ class EventJournalTest {
         Path file = EventJournal.file(layout, LXCPATH);
         assertEquals(root.resolve(RunLayout.lxcpathId(LXCPATH)).resolve("events"), file);
         long pid = ProcessHandle.current().pid();
-        assertEquals(List.of("1700000000123 " + pid + " STATE STARTING - c1", "1700000000123 " + pid
-                + " STATE RUNNING - c1"), Files.readAllLines(file));
+        assertEquals(List.of("#lxcpath /var/lib/lxc", "1700000000123 " + pid + " STATE STARTING - c1",
+                "1700000000123 " + pid + " STATE RUNNING - c1"), Files.readAllLines(file));
+        assertEquals(java.util.Optional.of(LXCPATH), EventJournal.lxcpath(file));
+        assertTrue(EventJournal.parse(LXCPATH, EventJournal.header(LXCPATH)).isEmpty());
         assertEquals(2, delivered.size());
     }
 
@@ -80,11 +82,11 @@ class EventJournalTest {
         Path file = root.resolve("events");
         LinkedBlockingQueue<ContainerEvent> got = new LinkedBlockingQueue<>();
         try (JournalFollower f = JournalFollower.start(LXCPATH, file, 100, got::add)) {
-            EventJournal.append(file, EventJournal.line(state("mine", ContainerState.RUNNING), 100));
-            EventJournal.append(file, EventJournal.line(state("other", ContainerState.RUNNING), 200));
+            EventJournal.append(file, LXCPATH, EventJournal.line(state("mine", ContainerState.RUNNING), 100));
+            EventJournal.append(file, LXCPATH, EventJournal.line(state("other", ContainerState.RUNNING), 200));
             ContainerEvent e = got.poll(30, TimeUnit.SECONDS);
             assertEquals("other", e.name());
-            EventJournal.append(file, EventJournal.line(state("other", ContainerState.STOPPED), 200));
+            EventJournal.append(file, LXCPATH, EventJournal.line(state("other", ContainerState.STOPPED), 200));
             assertEquals(ContainerState.STOPPED, got.poll(30, TimeUnit.SECONDS).state());
             assertTrue(got.isEmpty(), "own events are not delivered: " + got);
         }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -39,17 +41,14 @@ import org.lxj.api.StartOptions;
 import org.lxj.api.Stdio;
 import org.lxj.api.StopOptions;
 import org.lxj.api.UnsupportedFeatureException;
-import org.lxj.api.config.SystemConfig;
 import org.lxj.cgroup.v1.internal.V1CgroupBackend;
 import org.lxj.cgroup.v2.internal.V2CgroupBackend;
 import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
 import org.lxj.spi.backend.ContainerContext;
 import org.lxj.spi.launch.LaunchContributor;
 import org.lxj.spi.launch.LaunchPlan;
 import org.lxj.spi.launch.Namespace;
 import org.lxj.linux.Syscalls;
-import org.lxj.linux.internal.JnaSyscalls;
 import org.lxj.spi.cgroup.CgroupBackend;
 import org.lxj.spi.cgroup.CgroupHandle;
 import org.lxj.spi.cgroup.CgroupRequest;
@@ -64,12 +63,14 @@ import org.lxj.spi.host.HostFacts;
  * its own containers and any cgroup named after them, even on failure.
  */
 class CgroupRootTest {
-    static final Duration BOUND = Duration.ofSeconds(30);
+    static final Duration BOUND = RootRuns.BOUND;
+    static RootRuns.Host machine;
     static Path base;
     static Path rootfs;
     static Syscalls sys;
     static HostFacts host;
 
+    RootRuns runs;
     Path lxcpath;
     Path runRoot;
     RuntimeComponent runtime;
@@ -79,16 +80,14 @@ class CgroupRootTest {
 
     @BeforeAll
     static void rootBusyboxAndCgroups() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
-        Path busybox = Path.of("/bin/busybox");
-        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
+        machine = RootRuns.Host.open("lxj-cgroup-root-");
+        base = machine.base();
+        rootfs = machine.rootfs();
+        sys = machine.sys();
         host = hostFacts();
         assumeTrue(host.cgroups().stream().anyMatch(h -> h.version() == 1 && h.controllers().contains("memory"))
                 && host.cgroups().stream().anyMatch(h -> h.version() == 1 && h.controllers().contains("pids")),
                 "needs v1 memory and pids hierarchies (a legacy or hybrid host)");
-        sys = new JnaSyscalls();
-        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-cgroup-root-");
-        rootfs = BusyboxRootfs.make(base.resolve("rootfs"), busybox);
     }
 
     /** The host's cgroup mounts, read from mountinfo as the linux bundle does. */
@@ -122,21 +121,18 @@ class CgroupRootTest {
 
     @AfterAll
     static void removeBase() throws IOException {
-        if (base != null) {
-            Cleanup.detachMountsUnder(sys, base);
-            Cleanup.deleteTree(base);
+        if (machine != null) {
+            machine.close();
+            machine = null;
         }
     }
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-cgtest-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new BindStorage(sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(host);
+        runs = new RootRuns(machine, "lxj-cgtest-", host);
+        lxcpath = runs.lxcpath;
+        runRoot = runs.runRoot;
+        runtime = runs.newRuntime();
         v1 = new V1CgroupBackend(sys, host);
         v2 = new V2CgroupBackend(sys, host);
         runtime.addCgroupBackend(v1);
@@ -146,33 +142,11 @@ class CgroupRootTest {
     @AfterEach
     void tearDown() throws IOException {
         try {
-            for (String name : names) {
-                if (!Files.isDirectory(lxcpath.resolve(name))) {
-                    continue;
-                }
-                try {
-                    if (runtime.get(lxcpath, name).state().isActive()) {
-                        runtime.stop(lxcpath, name, new StopOptions(false, true, false, false, BOUND));
-                    }
-                } catch (LxjException e) {
-                    System.err.println("teardown: " + name + ": " + e.getMessage());
-                }
-            }
-            // execute returns when the command exits; the watcher's cleanup emits STOPPED last
-            for (String name : names) {
-                if (Files.isDirectory(lxcpath.resolve(name))) {
-                    runtime.waitFor(lxcpath, name, Set.of(ContainerState.STOPPED), BOUND);
-                }
-            }
+            runs.close();
         } finally {
-            runtime.close();
             for (String name : names) {
                 removeCgroupsOf(name);
             }
-            Cleanup.detachMountsUnder(sys, runRoot);
-            Cleanup.detachMountsUnder(sys, lxcpath);
-            Cleanup.deleteTree(runRoot);
-            Cleanup.deleteTree(lxcpath);
         }
     }
 
@@ -287,9 +261,16 @@ class CgroupRootTest {
         // init's parent, the monitor, sits in lxc.monitor.NAME of every hierarchy
         String monitor = Files.readString(Path.of("/proc", Long.toString(init), "status")).lines()
                 .filter(l -> l.startsWith("PPid:")).map(l -> l.substring(5).trim()).findFirst().orElseThrow();
-        String mcg = new String(Files.newInputStream(Path.of("/proc", monitor, "cgroup")).readAllBytes(),
-                StandardCharsets.UTF_8);
-        assertEquals(host.cgroups().size(), mcg.lines().filter(l -> l.endsWith(":/lxc.monitor." + name)).count(), mcg);
+        // the monitor's move runs off the start's path (CgroupSetup.placeMonitorLater): it ends soon after
+        Supplier<String> mcg = () -> {
+            try (InputStream in = Files.newInputStream(Path.of("/proc", monitor, "cgroup"))) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        };
+        assertTrue(await(() -> mcg.get().lines().filter(l -> l.endsWith(":/lxc.monitor." + name)).count()
+                == host.cgroups().size()), mcg.get());
         ContainerStats st = runtime.stats(lxcpath, name).orElseThrow();
         assertTrue(st.memoryBytes().orElseThrow() > 0, st.toString());
         assertTrue(st.cpuNanos().orElseThrow() > 0, st.toString());
@@ -454,10 +435,7 @@ class CgroupRootTest {
         assumeTrue(unified.isPresent(), "needs a cgroup2 hierarchy");
         // a runtime with only the v2 backend: lxc-freeze has no v1 freezer to prefer
         runtime.close();
-        runtime = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new BindStorage(sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(host);
+        runtime = runs.newRuntime();
         runtime.addCgroupBackend(v2);
         String name = define("cgv", "lxc.init.cmd = /bin/sh -c 'sleep 1000 & while :; do sleep 1; done'\n");
         runtime.start(lxcpath, name, StartOptions.DEFAULT);

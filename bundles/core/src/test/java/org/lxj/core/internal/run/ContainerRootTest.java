@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,22 +14,18 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.lxj.api.AttachOptions;
 import org.lxj.api.ContainerBusyException;
 import org.lxj.api.ContainerNotRunningException;
 import org.lxj.api.ContainerState;
@@ -39,13 +34,8 @@ import org.lxj.api.LxjException;
 import org.lxj.api.StartOptions;
 import org.lxj.api.Stdio;
 import org.lxj.api.StopOptions;
-import org.lxj.api.config.SystemConfig;
+import org.lxj.core.internal.run.RootRuns.Result;
 import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
-import org.lxj.linux.Syscalls;
-import org.lxj.linux.internal.JnaSyscalls;
-import org.lxj.spi.host.CgroupLayout;
-import org.lxj.spi.host.HostFacts;
 
 /**
  * Real containers (root, real kernel) through the runtime's verbs with the real launcher, on a busybox rootfs made
@@ -53,112 +43,60 @@ import org.lxj.spi.host.HostFacts;
  * cleans up after itself: containers killed, mounts detached, run and temp directories removed.
  */
 class ContainerRootTest {
-    static final Duration BOUND = Duration.ofSeconds(30);
-    static Path base;
+    static final Duration BOUND = RootRuns.BOUND;
+    static RootRuns.Host host;
     static Path rootfs;
-    static Syscalls sys;
 
+    RootRuns runs;
     Path lxcpath;
     Path runRoot;
     RuntimeComponent runtime;
-    final List<RuntimeComponent> runtimes = new ArrayList<>();
 
     @BeforeAll
     static void rootAndBusybox() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
-        Path busybox = Path.of("/bin/busybox");
-        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
-        sys = new JnaSyscalls();
-        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-core-root-");
-        rootfs = BusyboxRootfs.make(base.resolve("rootfs"), busybox);
+        host = RootRuns.Host.open("lxj-core-root-");
+        rootfs = host.rootfs();
     }
 
     @AfterAll
     static void removeBase() throws IOException {
-        if (base != null) {
-            Cleanup.detachMountsUnder(sys, base);
-            Cleanup.deleteTree(base);
+        if (host != null) {
+            host.close();
         }
     }
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-test-" + id);
+        runs = new RootRuns(host, "lxj-test-", RootRuns.NO_CGROUPS);
+        lxcpath = runs.lxcpath;
+        runRoot = runs.runRoot;
         runtime = newRuntime();
     }
 
     RuntimeComponent newRuntime() {
-        RuntimeComponent r = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
-        r.addStorageBackend(new BindStorage(sys), 0);
-        r.setLauncher(new NativeLauncher());
-        r.setHostFacts(new HostFacts("test", "x86_64", Set.of(), List.of(), CgroupLayout.NONE, List.of(), false,
-                Set.of(), 0));
-        runtimes.add(r);
-        return r;
+        return runs.newRuntime();
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        try {
-            for (String name : names()) {
-                try {
-                    if (runtime.get(lxcpath, name).state().isActive()) {
-                        runtime.stop(lxcpath, name, new StopOptions(false, true, false, false, BOUND));
-                    }
-                } catch (LxjException e) {
-                    System.err.println("teardown: " + name + ": " + e.getMessage());
-                }
-            }
-        } finally {
-            runtimes.forEach(RuntimeComponent::close);
-            Cleanup.detachMountsUnder(sys, runRoot);
-            Cleanup.detachMountsUnder(sys, lxcpath);
-            Cleanup.deleteTree(runRoot);
-            Cleanup.deleteTree(lxcpath);
-        }
-    }
-
-    List<String> names() throws IOException {
-        try (Stream<Path> s = Files.list(lxcpath)) {
-            return s.map(p -> p.getFileName().toString()).toList();
-        }
+        runs.close();
     }
 
     /** Defines a container on the shared busybox rootfs with a base config plus {@code extra} lines. */
     void define(String name, String extra) throws IOException {
-        Path dir = Files.createDirectories(lxcpath.resolve(name));
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
-                + "lxc.uts.name = " + name + "-host\n"
-                + "lxc.net.0.type = empty\n"
-                + "lxc.mount.auto = proc:mixed sys:ro\n"
-                + extra);
+        runs.define(name, "lxc.uts.name = " + name + "-host\n" + extra);
     }
 
     static String sleeper() {
         return "lxc.init.cmd = /bin/sh -c 'trap \"\" PWR; while :; do sleep 1; done'\n";
     }
 
-    record Result(int status, String out, String err) {
-    }
-
     Result attach(String name, String script) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = runtime.attach(lxcpath, name, new AttachOptions(List.of("/bin/sh", "-c", script), Set.of(),
-                Set.of(), false, false, List.of(), List.of(), OptionalInt.empty(), OptionalInt.empty()),
-                new Stdio(new ByteArrayInputStream(new byte[0]), out, err));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return runs.attach(runtime, name, script);
     }
 
     Result execute(String name, String script, Map<String, String> overrides) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c", script), overrides,
-                OptionalInt.empty(), OptionalInt.empty(), false),
-                new Stdio(new ByteArrayInputStream(new byte[0]), out, err));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return runs.execute(runtime, name, script, overrides);
     }
 
     void start(String name) {

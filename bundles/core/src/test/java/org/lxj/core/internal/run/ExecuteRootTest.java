@@ -3,7 +3,6 @@ package org.lxj.core.internal.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,14 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.lxj.api.ContainerState;
 import org.lxj.api.ExecuteOptions;
 import org.lxj.api.Stdio;
-import org.lxj.api.StopOptions;
-import org.lxj.api.config.SystemConfig;
 import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
-import org.lxj.linux.Syscalls;
-import org.lxj.linux.internal.JnaSyscalls;
-import org.lxj.spi.host.CgroupLayout;
-import org.lxj.spi.host.HostFacts;
 
 /**
  * {@code lxc-execute} on real containers (root, real kernel, busybox rootfs): an interrupted caller does not hang
@@ -42,68 +34,43 @@ import org.lxj.spi.host.HostFacts;
  * ({@code lxc.log.file}/{@code lxc.log.level}) gets the run's lines in LXC's format. Cleans up after itself.
  */
 class ExecuteRootTest {
-    static final Duration BOUND = Duration.ofSeconds(30);
+    static final Duration BOUND = RootRuns.BOUND;
+    static RootRuns.Host host;
     static Path base;
-    static Path rootfs;
-    static Syscalls sys;
 
+    RootRuns runs;
     Path lxcpath;
     Path runRoot;
     RuntimeComponent runtime;
 
     @BeforeAll
     static void rootAndBusybox() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
-        Path busybox = Path.of("/bin/busybox");
-        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
-        sys = new JnaSyscalls();
-        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-exec-root-");
-        rootfs = BusyboxRootfs.make(base.resolve("rootfs"), busybox);
+        host = RootRuns.Host.open("lxj-exec-root-");
+        base = host.base();
     }
 
     @AfterAll
     static void removeBase() throws IOException {
-        if (base != null) {
-            Cleanup.detachMountsUnder(sys, base);
-            Cleanup.deleteTree(base);
+        if (host != null) {
+            host.close();
         }
     }
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-test-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new BindStorage(sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(new HostFacts("test", "x86_64", Set.of(), List.of(), CgroupLayout.NONE, List.of(), false,
-                Set.of(), 0));
+        runs = new RootRuns(host, "lxj-test-", RootRuns.NO_CGROUPS);
+        lxcpath = runs.lxcpath;
+        runRoot = runs.runRoot;
+        runtime = runs.newRuntime();
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        try {
-            for (String name : List.of("intr", "env", "logged")) {
-                if (Files.isDirectory(lxcpath.resolve(name)) && runtime.get(lxcpath, name).state().isActive()) {
-                    runtime.stop(lxcpath, name, new StopOptions(false, true, false, false, BOUND));
-                }
-            }
-        } finally {
-            runtime.close();
-            Cleanup.detachMountsUnder(sys, runRoot);
-            Cleanup.detachMountsUnder(sys, lxcpath);
-            Cleanup.deleteTree(runRoot);
-            Cleanup.deleteTree(lxcpath);
-        }
+        runs.close();
     }
 
     void define(String name, String extra) throws IOException {
-        Path dir = Files.createDirectories(lxcpath.resolve(name));
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
-                + "lxc.net.0.type = empty\n"
-                + "lxc.mount.auto = proc:mixed sys:ro\n"
-                + extra);
+        runs.define(name, extra);
     }
 
     int execute(String name, String script, Map<String, String> overrides, ByteArrayOutputStream out) {

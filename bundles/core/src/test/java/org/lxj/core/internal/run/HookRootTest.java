@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -25,13 +23,7 @@ import org.lxj.api.ContainerState;
 import org.lxj.api.LxjException;
 import org.lxj.api.StartOptions;
 import org.lxj.api.StopOptions;
-import org.lxj.api.config.SystemConfig;
 import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
-import org.lxj.linux.Syscalls;
-import org.lxj.linux.internal.JnaSyscalls;
-import org.lxj.spi.host.CgroupLayout;
-import org.lxj.spi.host.HostFacts;
 
 /**
  * {@code lxc.hook.*} on real containers (root): every hook writes a line with its type, its mount namespace and its
@@ -39,24 +31,22 @@ import org.lxj.spi.host.HostFacts;
  * the test reads which hooks ran, in which namespace and in which order.
  */
 class HookRootTest {
-    static final Duration BOUND = Duration.ofSeconds(30);
+    static final Duration BOUND = RootRuns.BOUND;
+    static RootRuns.Host host;
     static Path base;
     static Path rootfs;
     static Path hook;
-    static Syscalls sys;
 
+    RootRuns runs;
     Path lxcpath;
     Path runRoot;
     RuntimeComponent runtime;
 
     @BeforeAll
     static void rootAndBusybox() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
-        Path busybox = Path.of("/bin/busybox");
-        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
-        sys = new JnaSyscalls();
-        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-hook-root-");
-        rootfs = BusyboxRootfs.make(base.resolve("rootfs"), busybox);
+        host = RootRuns.Host.open("lxj-hook-root-");
+        base = host.base();
+        rootfs = host.rootfs();
         // one script for the hooks that see host paths; the start hook gets the same one inside the rootfs
         String script = "#!/bin/sh\n"
                 + "log=\"$1\"; shift\n"
@@ -73,49 +63,31 @@ class HookRootTest {
 
     @AfterAll
     static void removeBase() throws IOException {
-        if (base != null) {
-            Cleanup.detachMountsUnder(sys, base);
-            Cleanup.deleteTree(base);
+        if (host != null) {
+            host.close();
         }
     }
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-hooktest-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new BindStorage(sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(new HostFacts("test", "x86_64", Set.of(), List.of(), CgroupLayout.NONE, List.of(), false,
-                Set.of(), 0));
+        runs = new RootRuns(host, "lxj-hooktest-", RootRuns.NO_CGROUPS);
+        lxcpath = runs.lxcpath;
+        runRoot = runs.runRoot;
+        runtime = runs.newRuntime();
         Files.deleteIfExists(rootfs.resolve("hooklog"));
     }
 
     @AfterEach
     void tearDown() throws IOException {
         try {
-            for (String name : List.of("hk", "hk0", "bad", "badmount")) {
-                if (Files.exists(lxcpath.resolve(name)) && runtime.get(lxcpath, name).state().isActive()) {
-                    runtime.stop(lxcpath, name, new StopOptions(false, true, false, false, BOUND));
-                }
-            }
+            runs.close();
         } finally {
-            runtime.close();
-            Cleanup.detachMountsUnder(sys, runRoot);
-            Cleanup.detachMountsUnder(sys, lxcpath);
-            Cleanup.deleteTree(runRoot);
-            Cleanup.deleteTree(lxcpath);
             Files.deleteIfExists(rootfs.resolve("hooklog"));
         }
     }
 
     void define(String name, String extra) throws IOException {
-        Path dir = Files.createDirectories(lxcpath.resolve(name));
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
-                + "lxc.uts.name = " + name + "\n"
-                + "lxc.net.0.type = empty\n"
-                + "lxc.mount.auto = proc:mixed sys:ro\n"
+        runs.define(name, "lxc.uts.name = " + name + "\n"
                 + "lxc.init.cmd = /bin/sh -c 'trap \"exit 0\" PWR TERM; while :; do sleep 1; done'\n"
                 + extra);
     }

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -29,20 +25,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.lxj.api.AttachOptions;
 import org.lxj.api.ContainerNotRunningException;
 import org.lxj.api.ContainerState;
 import org.lxj.api.LxjException;
 import org.lxj.api.StartOptions;
-import org.lxj.api.Stdio;
 import org.lxj.api.StopOptions;
-import org.lxj.api.config.SystemConfig;
+import org.lxj.core.internal.run.RootRuns.Result;
 import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
 import org.lxj.linux.Syscalls;
-import org.lxj.linux.internal.JnaSyscalls;
-import org.lxj.spi.host.CgroupLayout;
-import org.lxj.spi.host.HostFacts;
 
 /**
  * The judged facts of issue 3 that {@link ContainerRootTest} leaves open or checks only in part, read inside real
@@ -53,73 +43,47 @@ import org.lxj.spi.host.HostFacts;
  * signal and carries on. Containers are named {@code f-*}; each test removes what it made, even on failure.
  */
 class RunJudgedRootTest {
-    static final Duration BOUND = Duration.ofSeconds(30);
+    static final Duration BOUND = RootRuns.BOUND;
+    static RootRuns.Host host;
     static Path base;
     static Path rootfs;
     static Syscalls sys;
 
+    RootRuns runs;
     Path lxcpath;
     Path runRoot;
     RuntimeComponent runtime;
 
     @BeforeAll
     static void rootAndBusybox() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
-        Path busybox = Path.of("/bin/busybox");
-        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
-        sys = new JnaSyscalls();
-        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-f-judged-");
-        rootfs = BusyboxRootfs.make(base.resolve("rootfs"), busybox);
+        host = RootRuns.Host.open("lxj-f-judged-");
+        base = host.base();
+        rootfs = host.rootfs();
+        sys = host.sys();
     }
 
     @AfterAll
     static void removeBase() throws IOException {
-        if (base != null) {
-            Cleanup.detachMountsUnder(sys, base);
-            Cleanup.deleteTree(base);
+        if (host != null) {
+            host.close();
         }
     }
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-test-f-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new BindStorage(sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(new HostFacts("test", "x86_64", Set.of(), List.of(), CgroupLayout.NONE, List.of(), false,
-                Set.of(), 0));
+        runs = new RootRuns(host, "lxj-test-f-", RootRuns.NO_CGROUPS);
+        lxcpath = runs.lxcpath;
+        runRoot = runs.runRoot;
+        runtime = runs.newRuntime();
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        try (Stream<Path> s = Files.list(lxcpath)) {
-            for (String name : s.map(p -> p.getFileName().toString()).toList()) {
-                try {
-                    if (runtime.get(lxcpath, name).state().isActive()) {
-                        runtime.stop(lxcpath, name, new StopOptions(false, true, false, false, BOUND));
-                    }
-                } catch (LxjException e) {
-                    System.err.println("teardown: " + name + ": " + e.getMessage());
-                }
-            }
-        } finally {
-            runtime.close();
-            Cleanup.detachMountsUnder(sys, runRoot);
-            Cleanup.detachMountsUnder(sys, lxcpath);
-            Cleanup.deleteTree(runRoot);
-            Cleanup.deleteTree(lxcpath);
-        }
+        runs.close();
     }
 
     void define(String name, String extra) throws IOException {
-        Path dir = Files.createDirectories(lxcpath.resolve(name));
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
-                + "lxc.uts.name = " + name + "\n"
-                + "lxc.net.0.type = empty\n"
-                + "lxc.mount.auto = proc:mixed sys:ro\n"
-                + extra);
+        runs.define(name, "lxc.uts.name = " + name + "\n" + extra);
     }
 
     /** An init whose PID namespace holds exactly two tasks that never change: PID 1 and PID 2, both sleep. */
@@ -133,16 +97,8 @@ class RunJudgedRootTest {
         return runtime.get(lxcpath, name).initPid().orElseThrow();
     }
 
-    record Result(int status, String out, String err) {
-    }
-
     Result attach(String name, String script) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = runtime.attach(lxcpath, name, new AttachOptions(List.of("/bin/sh", "-c", script), Set.of(),
-                Set.of(), false, false, List.of(), List.of(), OptionalInt.empty(), OptionalInt.empty()),
-                new Stdio(new ByteArrayInputStream(new byte[0]), out, err));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return runs.attach(runtime, name, script);
     }
 
     String sh(String name, String script) {

@@ -2,15 +2,11 @@ package org.lxj.core.internal.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,16 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lxj.api.ContainerState;
-import org.lxj.api.LxjException;
 import org.lxj.api.StartOptions;
-import org.lxj.api.StopOptions;
-import org.lxj.api.config.SystemConfig;
 import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
-import org.lxj.linux.Syscalls;
-import org.lxj.linux.internal.JnaSyscalls;
-import org.lxj.spi.host.CgroupLayout;
-import org.lxj.spi.host.HostFacts;
 
 /**
  * A start whose thread is interrupted (the daemon's client hung up during {@code lxc-start}) never leaves a
@@ -35,32 +23,21 @@ import org.lxj.spi.host.HostFacts;
  * honour. Root, real kernel, real launcher; everything removed afterwards.
  */
 class StartInterruptRootTest {
-    private static final Duration BOUND = Duration.ofSeconds(30);
+    private static final Duration BOUND = RootRuns.BOUND;
 
-    private Syscalls sys;
-    private Path base;
+    private RootRuns.Host host;
+    private RootRuns runs;
     private Path lxcpath;
-    private Path runRoot;
     private RuntimeComponent runtime;
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
-        Path busybox = Path.of("/bin/busybox");
-        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
-        sys = new JnaSyscalls();
-        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-start-interrupt-");
-        Path rootfs = BusyboxRootfs.make(base.resolve("rootfs"), busybox);
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(base.resolve("lxc"));
-        runRoot = Path.of("/run/lxj-test-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new BindStorage(sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(new HostFacts("test", "x86_64", Set.of(), List.of(), CgroupLayout.NONE, List.of(), false,
-                Set.of(), 0));
+        host = RootRuns.Host.open("lxj-start-interrupt-");
+        runs = new RootRuns(host, "lxj-test-", RootRuns.NO_CGROUPS);
+        lxcpath = runs.lxcpath;
+        runtime = runs.newRuntime();
         Path dir = Files.createDirectories(lxcpath.resolve("c1"));
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
+        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + host.rootfs() + "\n"
                 + "lxc.uts.name = c1\n"
                 + "lxc.net.0.type = empty\n"
                 + "lxc.mount.auto = proc:mixed\n"
@@ -70,22 +47,12 @@ class StartInterruptRootTest {
     @AfterEach
     void tearDown() throws IOException {
         try {
-            if (runtime != null && runtime.get(lxcpath, "c1").state().isActive()) {
-                runtime.stop(lxcpath, "c1", new StopOptions(false, true, false, false, BOUND));
+            if (runs != null) {
+                runs.close();
             }
-        } catch (LxjException e) {
-            System.err.println("teardown: " + e.getMessage());
         } finally {
-            if (runtime != null) {
-                runtime.close();
-            }
-            if (runRoot != null) {
-                Cleanup.detachMountsUnder(sys, runRoot);
-                Cleanup.deleteTree(runRoot);
-            }
-            if (base != null) {                                // also when setUp failed half way
-                Cleanup.detachMountsUnder(sys, base);
-                Cleanup.deleteTree(base);
+            if (host != null) {                                // also when setUp failed half way
+                host.close();
             }
         }
     }

@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalInt;
-import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -21,17 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.lxj.api.ExecuteOptions;
-import org.lxj.api.Stdio;
-import org.lxj.api.config.SystemConfig;
-import org.lxj.core.internal.run.RunLayout;
-import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
-import org.lxj.linux.Syscalls;
-import org.lxj.linux.internal.JnaSyscalls;
-import org.lxj.spi.host.CgroupLayout;
-import org.lxj.spi.host.HostFacts;
-import org.lxj.storage.dir.internal.DirStorageBackend;
+import org.lxj.security.landlock.internal.LandlockRootFixture.Result;
 
 /**
  * Landlock in real containers (root, the real launcher, core's execute with the contributor installed, a busybox
@@ -41,73 +25,41 @@ import org.lxj.storage.dir.internal.DirStorageBackend;
  */
 class LandlockJudgedRootTest {
 
-    static Path base;
+    static LandlockRootFixture.Host host;
     static Path rootfs;
-    static Syscalls sys;
     static int abi;
 
-    Path lxcpath;
-    Path runRoot;
-    RuntimeComponent runtime;
+    LandlockRootFixture fixture;
 
     @BeforeAll
     static void rootBusyboxAndLandlock() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
-        Path busybox = Path.of("/bin/busybox");
-        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
-        sys = new JnaSyscalls();
-        abi = sys.landlockAbiVersion();
-        assumeTrue(abi >= 1, "the kernel has no Landlock");
-        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-E-landlock-root-");
-        rootfs = LandlockRootTest.busyboxRootfs(base.resolve("rootfs"), busybox);
+        host = LandlockRootFixture.Host.open("lxj-E-landlock-root-");
+        rootfs = host.rootfs();
+        abi = host.abi();
         Files.writeString(rootfs.resolve("root/secret"), "secret\n");
     }
 
     @AfterAll
     static void removeBase() throws IOException {
-        LandlockRootTest.deleteTree(base);
+        if (host != null) {
+            host.close();
+        }
     }
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-E-landlock-test-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new DirStorageBackend(sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(new HostFacts("test", "x86_64", Set.of(), List.of("landlock"), CgroupLayout.NONE,
-                List.of(), false, Set.of(), abi));
-        runtime.addContributor(new LandlockContributor());
+        fixture = new LandlockRootFixture(host, "lxj-E-landlock-test-");
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        try {
-            if (runtime != null) {
-                runtime.close();
-            }
-        } finally {
-            LandlockRootTest.deleteTree(runRoot);
-            LandlockRootTest.deleteTree(lxcpath);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
-    record Result(int status, String out, String err) {
-    }
-
     Result execute(String name, String landlock, String script) throws IOException {
-        Path dir = Files.createDirectories(lxcpath.resolve(name));
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
-                + "lxc.uts.name = " + name + "\n"
-                + "lxc.net.0.type = empty\n"
-                + landlock);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c", script), Map.of(),
-                OptionalInt.empty(), OptionalInt.empty(), false),
-                new Stdio(new ByteArrayInputStream(new byte[0]), out, err));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return fixture.execute(name, landlock, script);
     }
 
     @Test

@@ -4,40 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalInt;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.lxj.api.ExecuteOptions;
-import org.lxj.api.Stdio;
-import org.lxj.api.config.SystemConfig;
-import org.lxj.core.internal.run.RunLayout;
-import org.lxj.core.internal.runtime.RuntimeComponent;
-import org.lxj.launcher.internal.NativeLauncher;
-import org.lxj.linux.Syscalls;
-import org.lxj.linux.internal.JnaSyscalls;
-import org.lxj.spi.host.CgroupLayout;
-import org.lxj.spi.host.HostFacts;
-import org.lxj.storage.dir.internal.DirStorageBackend;
+import org.lxj.security.landlock.internal.LandlockRootFixture.Result;
 
 /**
  * Real containers (root, the real launcher, core's execute with this contributor installed) on a busybox
@@ -45,73 +23,40 @@ import org.lxj.storage.dir.internal.DirStorageBackend;
  */
 class LandlockRootTest {
 
-    static Path base;
+    static LandlockRootFixture.Host host;
     static Path rootfs;
-    static Syscalls sys;
     static int abi;
 
-    Path lxcpath;
-    Path runRoot;
-    RuntimeComponent runtime;
+    LandlockRootFixture fixture;
 
     @BeforeAll
     static void rootBusyboxAndLandlock() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: containers are privileged");
-        Path busybox = Path.of("/bin/busybox");
-        assumeTrue(Files.isRegularFile(busybox), "needs /bin/busybox (Debian busybox-static)");
-        sys = new JnaSyscalls();
-        abi = sys.landlockAbiVersion();
-        assumeTrue(abi >= 1, "the kernel has no Landlock");
-        base = Files.createTempDirectory(Path.of("/tmp"), "lxj-landlock-root-");
-        rootfs = busyboxRootfs(base.resolve("rootfs"), busybox);
+        host = LandlockRootFixture.Host.open("lxj-landlock-root-");
+        rootfs = host.rootfs();
+        abi = host.abi();
     }
 
     @AfterAll
     static void removeBase() throws IOException {
-        deleteTree(base);
+        if (host != null) {
+            host.close();
+        }
     }
 
     @BeforeEach
     void setUp() throws IOException {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        lxcpath = Files.createDirectories(base.resolve("lxc-" + id));
-        runRoot = Path.of("/run/lxj-landlock-test-" + id);
-        runtime = new RuntimeComponent(SystemConfig.defaults(), sys, new RunLayout(runRoot));
-        runtime.addStorageBackend(new DirStorageBackend(sys), 0);
-        runtime.setLauncher(new NativeLauncher());
-        runtime.setHostFacts(new HostFacts("test", "x86_64", Set.of(), List.of("landlock"), CgroupLayout.NONE,
-                List.of(), false, Set.of(), abi));
-        runtime.addContributor(new LandlockContributor());
+        fixture = new LandlockRootFixture(host, "lxj-landlock-test-");
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        try {
-            if (runtime != null) {
-                runtime.close();
-            }
-        } finally {
-            deleteTree(runRoot);
-            deleteTree(lxcpath);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
-    record Result(int status, String out, String err) {
-    }
-
     Result execute(String name, String landlock, String script) throws IOException {
-        Path dir = Files.createDirectories(lxcpath.resolve(name));
-        Files.writeString(dir.resolve("config"), "lxc.rootfs.path = dir:" + rootfs + "\n"
-                + "lxc.uts.name = " + name + "\n"
-                + "lxc.net.0.type = empty\n"
-                + "lxc.autodev = 0\n"
-                + landlock);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = runtime.execute(lxcpath, name, new ExecuteOptions(List.of("/bin/sh", "-c", script), Map.of(),
-                OptionalInt.empty(), OptionalInt.empty(), false),
-                new Stdio(new ByteArrayInputStream(new byte[0]), out, err));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return fixture.execute(name, "lxc.autodev = 0\n" + landlock, script);
     }
 
     @Test
@@ -145,51 +90,5 @@ class LandlockRootTest {
         Result r = execute("free", "", "touch /root/" + file + "; echo root=$?");
         assertEquals("root=0\n", r.out(), r.err());
         Files.delete(rootfs.resolve("root/" + file));
-    }
-
-    static Path busyboxRootfs(Path root, Path busybox) throws IOException {
-        for (String d : List.of("bin", "etc", "proc", "sys", "dev", "tmp", "root", "mnt")) {
-            Files.createDirectories(root.resolve(d));
-        }
-        Files.setPosixFilePermissions(root.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
-        Files.copy(busybox, root.resolve("bin/busybox"), StandardCopyOption.REPLACE_EXISTING);
-        Files.setPosixFilePermissions(root.resolve("bin/busybox"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        Process p = new ProcessBuilder(busybox.toString(), "--list").redirectErrorStream(true).start();
-        List<String> applets = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-                .map(String::trim).filter(s -> !s.isEmpty() && !s.contains("/") && !s.equals("busybox")).toList();
-        try {
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException(busybox + " --list failed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        for (String applet : applets) {
-            Files.createSymbolicLink(root.resolve("bin").resolve(applet), Path.of("busybox"));
-        }
-        Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
-        Files.writeString(root.resolve("etc/group"), "root:x:0:\n");
-        return root;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            if (Path.of(line.split(" ")[4].replace("\\040", " ")).startsWith(dir)) {
-                System.err.println("teardown: not deleting " + dir + ", a mount remains: " + line);
-                return;
-            }
-        }
-        List<Path> all = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(all::add);
-        }
-        for (Path p : all) {
-            Files.deleteIfExists(p);
-        }
     }
 }

@@ -68,8 +68,7 @@ class LxcDefaultsRootTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        containers = fixture.containers("lxj-defaults-test-", new CapsContributor(),
-                new SeccompContributor(() -> 0, List.of(new LibseccompCompiler(fixture.sys, fixture.lib))));
+        containers = fixture.containers("lxj-defaults-test-", new CapsContributor(), fixture.seccomp());
     }
 
     @AfterEach

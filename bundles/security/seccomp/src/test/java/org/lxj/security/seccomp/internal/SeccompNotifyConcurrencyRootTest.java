@@ -3,7 +3,6 @@ package org.lxj.security.seccomp.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -81,8 +80,7 @@ class SeccompNotifyConcurrencyRootTest {
     @BeforeAll
     static void rootBusyboxAndLibseccomp() throws IOException {
         Path busybox = SecurityProbeFixture.assumeRootBusyboxX86("the syscall numbers below are x86_64's");
-        assumeTrue(new String(Files.newInputStream(Path.of("/proc/sys/kernel/seccomp/actions_avail"))
-                .readAllBytes(), StandardCharsets.US_ASCII).contains("user_notif"), "needs seccomp user_notif");
+        SecurityProbeFixture.assumeUserNotif();
         fixture = SecurityProbeFixture.open(busybox, "lxj-b-notifyc-");
         sys = fixture.sys;
     }
@@ -96,8 +94,7 @@ class SeccompNotifyConcurrencyRootTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        containers = fixture.containers("lxj-b-notifyc-",
-                new SeccompContributor(() -> 0, List.of(new LibseccompCompiler(sys, fixture.lib))));
+        containers = fixture.containers("lxj-b-notifyc-", fixture.seccomp());
         socket = fixture.base.resolve("proxy-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
     }
 

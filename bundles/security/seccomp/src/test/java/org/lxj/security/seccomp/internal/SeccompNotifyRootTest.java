@@ -2,7 +2,6 @@ package org.lxj.security.seccomp.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -49,8 +48,7 @@ class SeccompNotifyRootTest {
     @BeforeAll
     static void rootBusyboxAndLibseccomp() throws IOException {
         Path busybox = SecurityProbeFixture.assumeRootBusyboxX86("the syscall numbers below are x86_64's");
-        assumeTrue(new String(Files.newInputStream(Path.of("/proc/sys/kernel/seccomp/actions_avail"))
-                .readAllBytes(), StandardCharsets.US_ASCII).contains("user_notif"), "needs seccomp user_notif");
+        SecurityProbeFixture.assumeUserNotif();
         fixture = SecurityProbeFixture.open(busybox, "lxj-w1-notify-");
         sys = fixture.sys;
     }
@@ -64,8 +62,7 @@ class SeccompNotifyRootTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        containers = fixture.containers("lxj-w1-notify-",
-                new SeccompContributor(() -> 0, List.of(new LibseccompCompiler(sys, fixture.lib))));
+        containers = fixture.containers("lxj-w1-notify-", fixture.seccomp());
     }
 
     @AfterEach

@@ -41,8 +41,7 @@ class SeccompRootTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        containers = fixture.containers("lxj-seccomp-test-",
-                new SeccompContributor(() -> 0, List.of(new LibseccompCompiler(fixture.sys, fixture.lib))));
+        containers = fixture.containers("lxj-seccomp-test-", fixture.seccomp());
     }
 
     @AfterEach

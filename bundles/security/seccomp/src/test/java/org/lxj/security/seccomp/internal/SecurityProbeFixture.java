@@ -83,6 +83,19 @@ final class SecurityProbeFixture {
         return new SecurityProbeFixture(sys, lib, base, busyboxRootfs(base.resolve("rootfs"), busybox));
     }
 
+    /** Skips the class unless the kernel offers seccomp user notification. */
+    static void assumeUserNotif() throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/sys/kernel/seccomp/actions_avail"))) {
+            assumeTrue(new String(in.readAllBytes(), StandardCharsets.US_ASCII).contains("user_notif"),
+                    "needs seccomp user_notif");
+        }
+    }
+
+    /** The seccomp contributor the tests install: this bundle's, compiling with the loaded libseccomp. */
+    SeccompContributor seccomp() {
+        return new SeccompContributor(() -> 0, List.of(new LibseccompCompiler(sys, lib)));
+    }
+
     /** Removes the class's tree once nothing is mounted below it. */
     void close() throws IOException {
         detachMountsUnder(base);
