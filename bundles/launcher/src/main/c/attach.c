@@ -1,8 +1,8 @@
 /*
  * attach.c - attach mode (lxc-attach): the launcher stays the JVM's child. It checks that the target
- * pid still is the container's init (start time), becomes non-dumpable, moves into the container's
- * cgroup, joins the requested namespaces through init's pidfd, forks the command (so it is inside the
- * pid namespace), reports ATTACHED, relays SIGNAL requests and reports EXITED{status}.
+ * pid still is the container's init (start time), becomes non-dumpable, opens the container's payload
+ * cgroups, joins the requested namespaces through init's pidfd, forks the command (so it is inside the
+ * pid namespace) into those cgroups, reports ATTACHED, relays SIGNAL requests and reports EXITED{status}.
  *
  * With ATTACH_PTY (lxc-attach when a std fd of the caller is a terminal) the command gets a new pty of the
  * container's devpts as its controlling terminal and as each std fd the plan names; the launcher keeps the
@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/magic.h>
+#include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -521,6 +522,101 @@ int attach_send_listener(int monitor_fd, int listener, char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * The command's payload cgroups. A move by pid (cgroup.procs) takes the kernel's global threadgroup rwsem, whose
+ * first writer after a quiet period waits a whole RCU grace period (5-20 ms); so the command is born into the
+ * cgroup2 one (clone3 with CLONE_INTO_CGROUP: no migration at all) and moves itself into each v1 one as its first
+ * step ("0" to "tasks" moves only the calling thread of a single-threaded process, and skips that lock). It runs
+ * nothing of the container before. With a user namespace joined, clone3 would check the cgroup2 move with the
+ * container's credentials: the command then writes "0" to the cgroup2 cgroup.procs opened on the host, as it does
+ * when clone3 cannot place it. Joining a frozen cgroup freezes the command there until the container is thawed,
+ * and the launcher waits for it, as lxc-attach blocks.
+ */
+struct attach_cgroups {
+	size_t n;
+	int fd[PLAN_MAX_ATTACH_CGROUPS];	  /* a v1 "tasks" or the cgroup2 "cgroup.procs" file, opened for writing */
+	const char *dir[PLAN_MAX_ATTACH_CGROUPS]; /* its cgroup, for errors */
+	int dir2;				  /* the cgroup2 directory, or -1 */
+	int procs2;				  /* the index of its cgroup.procs in fd, or -1 */
+	int placed2;				  /* the command was born there */
+};
+
+static void attach_cgroups_close(struct attach_cgroups *cg)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		close(cg->fd[i]);
+	cg->n = 0;
+	if (cg->dir2 >= 0)
+		close(cg->dir2);
+	cg->dir2 = -1;
+}
+
+static int attach_cgroups_open(const struct plan *p, struct attach_cgroups *cg, char *err, size_t errlen)
+{
+	cg->n = 0;
+	cg->dir2 = cg->procs2 = -1;
+	cg->placed2 = 0;
+	for (size_t i = 0; i < p->n_attach_cgroups; i++) {
+		const char *dir = p->attach_cgroups[i];
+		struct statfs sf;
+		int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int v2 = d >= 0 && fstatfs(d, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
+		int fd = d < 0 ? -1 : openat(d, v2 ? "cgroup.procs" : "tasks", O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			int e = errno;
+			if (d >= 0)
+				close(d);
+			attach_cgroups_close(cg);
+			snprintf(err, errlen, "Failed to join the cgroup \"%s\": %s", dir, errno_name(e));
+			errno = e;
+			return -1;
+		}
+		if (v2 && cg->dir2 < 0) {
+			cg->dir2 = d;
+			cg->procs2 = (int)cg->n;
+		} else {
+			close(d);
+		}
+		cg->dir[cg->n] = dir;
+		cg->fd[cg->n++] = fd;
+	}
+	return 0;
+}
+
+/* fork(), or clone3 into the cgroup2 payload cgroup when allowed (a plain fork when clone3 refuses it). */
+static pid_t fork_into(struct attach_cgroups *cg, int into)
+{
+	if (into && cg->dir2 >= 0) {
+		struct clone_args ca;
+		memset(&ca, 0, sizeof(ca));
+		ca.flags = CLONE_INTO_CGROUP;
+		ca.exit_signal = SIGCHLD;
+		ca.cgroup = (uint64_t)cg->dir2;
+		pid_t c = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+		if (c >= 0) {
+			if (c == 0)
+				cg->placed2 = 1;
+			return c;
+		}
+	}
+	return fork();
+}
+
+/* In the command, first of all: into every payload cgroup it was not born in; failures go to sync. */
+static void attach_cgroups_join(struct attach_cgroups *cg, int sync)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		if (cg->placed2 && (int)i == cg->procs2)
+			continue;
+		if (write(cg->fd[i], "0", 1) != 1) {
+			int e = errno;
+			send_error(sync, LXJ_STEP_CGROUP, e, "Failed to join the cgroup \"%s\": %s", cg->dir[i], errno_name(e));
+			_exit(LXJ_EXIT_SETUP);
+		}
+	}
+	attach_cgroups_close(cg);
+}
+
 static int wait_status(pid_t c)
 {
 	int st;
@@ -570,21 +666,13 @@ int attach_main(int ctl)
 	if (p->has_attach_pty && pty_open_caller(p, procfd, &pty, err, sizeof(err)) < 0)
 		return fail(ctl, LXJ_STEP_PTY, errno ? errno : EIO, "%s", err);
 	/*
-	 * Every hierarchy's payload cgroup, before any namespace change (the host paths stay valid). Joining a
-	 * frozen cgroup freezes the launcher here until the container is thawed, as lxc-attach blocks.
+	 * Every hierarchy's payload cgroup, opened before any namespace change (the host paths stay valid, and the
+	 * kernel checks a cgroup file's writes with the credentials and cgroup namespace of its opener). The
+	 * launcher stays where it is; the command is born into them (see struct attach_cgroups).
 	 */
-	for (size_t i = 0; i < p->n_attach_cgroups; i++) {
-		char path[4200];
-		snprintf(path, sizeof(path), "%s/cgroup.procs", p->attach_cgroups[i]);
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0", 1) != 1) {
-			int e = errno;
-			if (fd >= 0)
-				close(fd);
-			return fail(ctl, LXJ_STEP_CGROUP, e, "Failed to join the cgroup \"%s\": %s", p->attach_cgroups[i]);
-		}
-		close(fd);
-	}
+	struct attach_cgroups cg;
+	if (attach_cgroups_open(p, &cg, err, sizeof(err)) < 0)
+		return fail(ctl, LXJ_STEP_CGROUP, errno, "%s", err);
 	/* A notifying filter's listener goes to the monitor: connect while its socket's path is the host's. */
 	int monitor_fd = -1;
 	if (p->attach_monitor_sock && (monitor_fd = connect_monitor(p->attach_monitor_sock)) < 0)
@@ -618,7 +706,8 @@ int attach_main(int ctl)
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return fail(ctl, LXJ_STEP_CLONE, errno, "Failed to create the sync socket%s: %s", "");
-	pid_t c = fork();
+	/* Without a user namespace joined, the cgroup2 one is entered at birth; the credentials are the host's. */
+	pid_t c = fork_into(&cg, !(ns & CLONE_NEWUSER));
 	if (c < 0)
 		return fail(ctl, LXJ_STEP_CLONE, errno, "Failed to fork the command in %s: %s", num);
 	if (c == 0) {
@@ -626,6 +715,7 @@ int attach_main(int ctl)
 		close(ctl);
 		close(pidfd);
 		close(procfd);
+		attach_cgroups_join(&cg, sv[1]);
 		if (p->has_attach_pty && pty_child(p, &pty) < 0) {
 			send_error(sv[1], LXJ_STEP_PTY, errno, "Failed to make the pty the command's terminal: %s",
 				   errno_name(errno));
@@ -634,6 +724,7 @@ int attach_main(int ctl)
 		attach_finish(p, sv[1], monitor_fd);
 	}
 	close(sv[1]);
+	attach_cgroups_close(&cg);
 	if (monitor_fd >= 0)
 		close(monitor_fd);
 	close(procfd);

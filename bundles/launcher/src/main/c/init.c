@@ -29,8 +29,11 @@ void init_main(const struct plan *p, int sync)
 			sigdelset(&all, s);
 	/* Blocked signals are queued even for a namespace init, so none is lost before sigwaitinfo. */
 	sigprocmask(SIG_BLOCK, &all, &old);
-	int execed[2];
-	if (pipe2(execed, O_CLOEXEC) < 0) {
+	/* The command execs only once init holds nothing but 0-2: init drops every other fd first and then
+	 * closes the last one, the write end of "go", whose EOF releases the command. A command that ran before
+	 * that could reach init's fds (the sync socket) through /proc/1/fd with CAP_SYS_PTRACE. */
+	int go[2];
+	if (pipe2(go, O_CLOEXEC) < 0) {
 		send_error(sync, LXJ_STEP_INIT, errno, "Failed to create the init pipe: %s", errno_name(errno));
 		_exit(LXJ_EXIT_SETUP);
 	}
@@ -40,15 +43,16 @@ void init_main(const struct plan *p, int sync)
 		_exit(LXJ_EXIT_SETUP);
 	}
 	if (child == 0) {
-		close(execed[0]);
+		char c;
+		close(go[1]);
+		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+			;
 		exec_command(p, sync);
 	}
-	close(execed[1]);
-	char c;
-	while (read(execed[0], &c, 1) < 0 && errno == EINTR)
-		;
-	/* The command has exec'd or failed: init keeps nothing but 0-2, and no longer needs the plan. */
-	close_range(3, ~0U, 0);
+	if (go[1] > 3)
+		close_range(3, (unsigned)go[1] - 1, 0);
+	close_range((unsigned)go[1] + 1, ~0U, 0);
+	close(go[1]);
 	/* Under the container's filter (installed before init without no_new_privs) init makes no call the
 	 * policy may not allow; otherwise the plan's pages go back. */
 	if (p->seccomp_len == 0 || p->no_new_privs)

@@ -736,6 +736,54 @@ class LauncherRootTest {
     }
 
     @Test
+    void theAttachedCommandIsBornIntoThePayloadCgroupsTheLauncherStaysOutside() throws Exception {
+        commandInPayloadCgroups(false);
+    }
+
+    /** With a user namespace joined the command still enters every payload cgroup (by files opened on the host). */
+    @Test
+    void theAttachedCommandJoinsThePayloadCgroupsFromAUserNamespace() throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/self/ns/user")), "needs user namespaces");
+        commandInPayloadCgroups(true);
+    }
+
+    private void commandInPayloadCgroups(boolean userns) throws Exception {
+        String name = "lxc.payload.lxjt-attachcg-" + ProcessHandle.current().pid();
+        List<Path> dirs = payloadCgroups(name);
+        try {
+            assumeTrue(!dirs.isEmpty(), "needs cgroup hierarchies under /sys/fs/cgroup");
+            LaunchPlan.Builder b = plan("sleep", "1000").cgroup(new CgroupPlacement(Optional.empty(),
+                    dirs.stream().map(d -> d.resolve("cgroup.procs")).toList()));
+            if (userns) {
+                b = b.cloneNamespace(Namespace.USER)
+                        .idMapping(new IdMapping(IdMapping.Kind.UID, 0, 100000, 65536))
+                        .idMapping(new IdMapping(IdMapping.Kind.GID, 0, 100000, 65536));
+            }
+            PreparedLaunch target = runningContainer(b);
+            AttachedProcess a = launcher.attach(attachInto(target, dirs, "sleep", "1000"), LaunchStdio.NULL);
+            attached.add(a);
+            // ATTACHED comes once the command has exec'd: it is in its cgroups by then
+            assertInEveryHierarchy(procCgroup(a.pid()), name, dirs.size());
+            String launcherCgroups = procCgroup(a.launcherPid());
+            assertTrue(launcherCgroups.lines().noneMatch(l -> l.endsWith(":/" + name)),
+                    "the launcher joined a payload cgroup:\n" + launcherCgroups);
+            assertTrue(a.kill(9));
+            assertEquals(128 + 9, a.waitFor());
+            a.close();
+            ProcessHandle.of(target.initPid()).ifPresent(ProcessHandle::destroyForcibly);
+            fixture.awaitGone(target.monitorPid());
+        } finally {
+            removeCgroups(dirs);
+        }
+    }
+
+    private static String procCgroup(int pid) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/" + pid + "/cgroup"))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void attachToAFrozenContainerWaitsUntilItIsThawed() throws Exception {
         String name = "lxc.payload.lxjt-frozen-" + ProcessHandle.current().pid();
         List<Path> dirs = payloadCgroups(name);
@@ -747,11 +795,11 @@ class LauncherRootTest {
             Files.writeString(freezer.resolve("freezer.state"), "FROZEN");
             java.util.concurrent.Future<AttachedProcess> attaching = pool.submit(
                     () -> launcher.attach(attachInto(target, dirs, "cat", "/proc/self/cgroup"), toOut()));
-            // the attach launcher shows up in the frozen cgroup; it is frozen there with the container
+            // the attached command shows up in the frozen cgroup before it runs; it is frozen there with the container
             String init = Integer.toString(target.initPid());
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (Files.readAllLines(freezer.resolve("cgroup.procs")).stream().allMatch(init::equals)) {
-                assertTrue(System.nanoTime() < deadline, "the attach launcher never joined the freezer cgroup");
+                assertTrue(System.nanoTime() < deadline, "the attached command never joined the freezer cgroup");
                 assertFalse(attaching.isDone(), "the attach ended before it joined the frozen cgroup");
                 Thread.sleep(5);
             }
@@ -762,7 +810,7 @@ class LauncherRootTest {
             Files.writeString(freezer.resolve("freezer.state"), "THAWED");
             AttachedProcess a = attaching.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             attached.add(a);
-            assertEquals(Integer.parseInt(joined), a.launcherPid());
+            assertEquals(Integer.parseInt(joined), a.pid());
             assertEquals(0, a.waitFor(), output());
             assertInEveryHierarchy(output(), name, dirs.size());
             a.close();

@@ -1,14 +1,13 @@
 package org.lxj.control.internal;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.lxj.linux.Errno;
+import org.lxj.api.command.DirectCommand;
 import org.lxj.linux.SyscallException;
 import org.lxj.linux.Syscalls;
 import org.osgi.framework.BundleContext;
@@ -19,6 +18,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@value #DAEMON_PROPERTY} = true), and only once the daemon launcher has registered the OSGi condition
  * {@value #READY_CONDITION} (the component's satisfying condition) (every bundle started, so a client never meets a half-started runtime); any other
  * runtime (the interactive shell, one-command mode) listens on nothing. The socket is {@value #DEFAULT_SOCKET} unless the framework property {@value #SOCKET_PROPERTY}
- * names another. Each connection gets its own platform thread ({@link Connection}). When the socket cannot
+ * names another. Each connection runs on the thread that accepted it ({@link Acceptors}, {@link Connection}):
+ * {@value #SPARE_ACCEPTORS} threads wait, so no thread starts on a client's path. When the socket cannot
  * be set up the daemon has no purpose: the error is logged and the framework stopped.
  */
 @Component(immediate = true)
@@ -40,14 +42,17 @@ public final class ControlServer {
     static final String READY_CONDITION = "lxj.daemon";
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
     private static final long JOIN_MILLIS = TimeUnit.SECONDS.toMillis(10);
+    /** How many threads wait in accept when no client is connected (two: a client's path never starts one). */
+    static final int SPARE_ACCEPTORS = 2;
 
     private final BundleContext context;
     private final Syscalls sys;
     private final ControlSocket socket;
-    private final Thread acceptor;
     private final SessionRunner runner;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger ids = new AtomicInteger();
+    private final Acceptors acceptors;
+    /** The shell's commands that run without a Gogo session, by the name a client types. */
+    private final Map<String, DirectCommand> direct = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     @Activate
@@ -55,11 +60,12 @@ public final class ControlServer {
         this.context = context;
         this.sys = sys;
         String home = context.getProperty("gosh.home");
-        this.runner = new SessionRunner(context, processor, home == null ? null : Path.of(home, "etc", "gosh_profile"));
+        this.runner = new SessionRunner(context, processor, home == null ? null : Path.of(home, "etc", "gosh_profile"),
+                direct);
         if (!Boolean.parseBoolean(context.getProperty(DAEMON_PROPERTY))) {
             LOG.debug("Not a daemon: no control socket");
             socket = null;
-            acceptor = null;
+            acceptors = null;
             return;
         }
         String configured = context.getProperty(SOCKET_PROPERTY);
@@ -70,14 +76,13 @@ public final class ControlServer {
         } catch (ControlException | SyscallException e) {
             LOG.error("{}: stopping the runtime", e.getMessage());
             socket = null;
-            acceptor = null;
+            acceptors = null;
             stopFramework();
             return;
         }
         socket = s;
-        acceptor = new Thread(this::acceptLoop, "lxj-control");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        acceptors = new Acceptors(s, SPARE_ACCEPTORS, this::serve, "lxj-control-");
+        acceptors.start();
         // the first forwarded command then finds a session with the profile sourced
         Thread warm = new Thread(() -> runner.prewarm(w -> LOG.warn("{}", w)), "lxj-control-prewarm");
         warm.setDaemon(true);
@@ -85,33 +90,29 @@ public final class ControlServer {
         LOG.info("Listening on {}", path);
     }
 
-    private void acceptLoop() {
-        while (!closing) {
-            int fd;
-            try {
-                fd = socket.accept();
-            } catch (SyscallException e) {
-                if (closing) {
-                    return;
-                }
-                if (!e.is(Errno.EINTR) && !e.is(Errno.ECONNABORTED)) {
-                    // out of fds or memory: let connections finish rather than spin
-                    LOG.warn("{}", e.getMessage());
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-                }
-                continue;
-            }
-            Connection c = new Connection(sys, fd, runner, this::stopFramework);
-            connections.add(c);
-            Thread t = new Thread(() -> {
-                try {
-                    c.run();
-                } finally {
-                    connections.remove(c);
-                }
-            }, "lxj-control-" + ids.incrementAndGet());
-            t.setDaemon(true);
-            t.start();
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(" + DirectCommand.NAME_PROPERTY + "=*)")
+    void bindDirect(DirectCommand command, Map<String, Object> properties) {
+        String name = String.valueOf(properties.get(DirectCommand.NAME_PROPERTY));
+        direct.put(name, command);
+        LOG.debug("{} runs without a Gogo session", name);
+    }
+
+    void unbindDirect(DirectCommand command, Map<String, Object> properties) {
+        direct.remove(String.valueOf(properties.get(DirectCommand.NAME_PROPERTY)), command);
+    }
+
+    /** Runs one connection on the thread that accepted it ({@link Acceptors}). */
+    private void serve(int fd) {
+        Connection c = new Connection(sys, fd, runner, this::stopFramework);
+        connections.add(c);
+        if (closing) {
+            c.abort();                                    // the runtime stopped meanwhile: the client sees a hang-up
+        }
+        try {
+            c.run();
+        } finally {
+            connections.remove(c);
         }
     }
 
@@ -133,12 +134,7 @@ public final class ControlServer {
             return;
         }
         closing = true;
-        socket.shutdown();
-        try {
-            acceptor.join(JOIN_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        acceptors.close(JOIN_MILLIS);                     // wakes every thread waiting in accept
         for (Connection c : connections) {
             c.abort();
         }

@@ -13,6 +13,8 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.apache.felix.service.command.Job;
+import org.lxj.api.Stdio;
+import org.lxj.api.command.DirectCommand;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -23,6 +25,9 @@ import org.osgi.framework.BundleContext;
  * never reach Gogo's parser. The exit status follows the same convention: the Integer a command left in
  * {@value #EXIT_VARIABLE}, else the failure's {@code exitStatus()}, else 1 for a failure and 0 otherwise;
  * a failure is printed to the client's stderr as {@code <command>: <message>}.
+ * <p>
+ * A command registered as a {@link DirectCommand} (such as {@code lxc-execute}) skips Gogo: it runs on the
+ * connection's thread with the same conventions, which costs no session, job thread or pipe threads.
  */
 final class SessionRunner {
     static final String EXIT_VARIABLE = "lxj.exit";
@@ -57,15 +62,29 @@ final class SessionRunner {
     }
 
     private final SessionPool pool;
+    /** The commands run without a session, by the name a client types; looked up at each request. */
+    private final java.util.Map<String, DirectCommand> direct;
 
     SessionRunner(BundleContext context, CommandProcessor processor, Path profile) {
+        this(context, processor, profile, java.util.Map.of());
+    }
+
+    /** @param direct the commands run without a Gogo session, by name (a live map: services come and go) */
+    SessionRunner(BundleContext context, CommandProcessor processor, Path profile,
+            java.util.Map<String, DirectCommand> direct) {
         this.pool = new SessionPool(processor, profile,
                 context == null ? java.util.Map.of() : java.util.Map.of(CONTEXT_VARIABLE, context));
+        this.direct = direct;
     }
 
     /** Sources the profile into a first session ahead of any request; warnings go to {@code warn}. */
     void prewarm(java.util.function.Consumer<String> warn) {
         pool.prewarm(warn);
+    }
+
+    /** How many Gogo sessions were made so far (for tests). */
+    int sessionsMade() {
+        return pool.created();
     }
 
     /** Closes the idle sessions. */
@@ -93,6 +112,10 @@ final class SessionRunner {
             err.println("lxj: \"" + name + "\" is not a command name");
             err.flush();
             return 1;
+        }
+        DirectCommand command = direct.get(name);
+        if (command != null) {
+            return runDirect(command, request, in, out, err, fds, started, exited);
         }
         SessionPool.Pooled pooled = pool.borrow(in, out, err);
         CommandSession session = pooled.session();
@@ -149,6 +172,38 @@ final class SessionRunner {
             err.flush();
             // a job of an interrupted command may still run in the session: never hand that session on
             pool.giveBack(pooled, !interrupted.get() && !caller.isInterrupted());
+        }
+    }
+
+    /**
+     * Runs a {@link DirectCommand} on this thread: no session, no job or pipe threads. The status, output and
+     * failures are those of the Gogo path, as the command object is the same; an interrupt (the client hung up)
+     * interrupts this thread, where the command runs.
+     */
+    private static int runDirect(DirectCommand command, Request request, InputStream in, PrintStream out,
+            PrintStream err, int[] fds, java.util.function.Consumer<Running> started, IntConsumer exited) {
+        Thread caller = Thread.currentThread();
+        started.accept(new Running() {
+            @Override
+            public void interrupt() {
+                caller.interrupt();
+            }
+
+            @Override
+            public boolean resize() {
+                return false;
+            }
+        });
+        Path cwd = request.cwd().flatMap(SessionRunner::directory).orElseGet(() -> Path.of("").toAbsolutePath());
+        int width = request.stdoutIsTerminal() ? request.width() : 0;
+        try {
+            return command.run(new DirectCommand.Invocation(request.arguments(), in, out, err,
+                    new Stdio.Fds(fds[0], fds[1], fds[2]), cwd, width, exited));
+        } catch (RuntimeException e) {
+            return failed(request.command(), e, out, err);
+        } finally {
+            out.flush();
+            err.flush();
         }
     }
 

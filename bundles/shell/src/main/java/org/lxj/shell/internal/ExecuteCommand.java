@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.IntConsumer;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -13,6 +14,7 @@ import org.lxj.api.ConfigException;
 import org.lxj.api.ContainerRuntime;
 import org.lxj.api.ExecuteOptions;
 import org.lxj.api.LxjException;
+import org.lxj.api.command.DirectCommand;
 import org.lxj.shell.internal.cli.BadArgumentException;
 import org.lxj.shell.internal.cli.Option;
 import org.lxj.shell.internal.cli.ParsedArgs;
@@ -29,10 +31,12 @@ import org.osgi.service.component.annotations.Reference;
  * interactive terminal), relayed by the runtime; when the one-command launcher ({@code bin/lxj lxc-execute ...})
  * has set the session variable {@value CommandIo#INHERIT_VARIABLE} to {@code true}, the session's streams are the
  * process's own fds 0–2 and the command gets them directly ({@link org.lxj.api.Stdio#INHERIT}), terminal
- * included.
+ * included. The daemon runs it without a Gogo session ({@link DirectCommand}), handing over the client's fds and
+ * the hook that answers the client as soon as the status is known.
  */
-@Component(service = Function.class, property = { "osgi.command.scope=lxc", "osgi.command.function=execute" })
-public final class ExecuteCommand extends OptionCommand {
+@Component(service = { Function.class, DirectCommand.class }, property = { "osgi.command.scope=lxc",
+        "osgi.command.function=execute", DirectCommand.NAME_PROPERTY + "=lxc-execute" })
+public final class ExecuteCommand extends OptionCommand implements DirectCommand {
 
     static final String HELP = """
             Usage: lxc-execute --name=NAME -- COMMAND
@@ -91,6 +95,12 @@ public final class ExecuteCommand extends OptionCommand {
 
     @Override
     int run(CommandIo io, ParsedArgs args) throws BadArgumentException {
+        return run(io, args, null);
+    }
+
+    /** {@code early} null: the hook of the Gogo session running this command, if it has one. */
+    @Override
+    int run(CommandIo io, ParsedArgs args, IntConsumer early) throws BadArgumentException {
         Map<String, String> overrides = Defines.withLog(Defines.parse(args.all("define")),
                 args.last("logfile").map(io::resolve), args.last("logpriority"));
         OptionalInt uid = id(args, "uid");
@@ -117,7 +127,7 @@ public final class ExecuteCommand extends OptionCommand {
         }
         ExecuteOptions options = new ExecuteOptions(command, overrides, uid, gid, args.has("daemon"), rcfile);
         try {
-            java.util.function.IntConsumer exited = exitedHook();
+            IntConsumer exited = early != null ? early : exitedHook();
             return exited == null ? runtime.execute(lxcpath, n, options, io.stdio())
                     : runtime.execute(lxcpath, n, options, io.stdio(), exited);
         } catch (ConfigException e) {

@@ -14,6 +14,7 @@ import org.lxj.api.ContainerRuntime;
 import org.lxj.api.ContainerState;
 import org.lxj.api.ContainerNetwork;
 import org.lxj.api.ContainerStats;
+import org.lxj.api.command.DirectCommand;
 import org.lxj.api.config.ContainerConfig;
 import org.lxj.shell.internal.cli.Option;
 import org.lxj.shell.internal.cli.ParsedArgs;
@@ -30,8 +31,9 @@ import org.osgi.service.component.annotations.Reference;
  * {@code Memory use}, {@code KMem use}) when a cgroup backend made its cgroups. Addresses come from a later
  * runtime API; until then {@code -i} prints nothing, as LXC does for a stopped container.
  */
-@Component(service = Function.class, property = { "osgi.command.scope=lxc", "osgi.command.function=info" })
-public final class InfoCommand extends OptionCommand {
+@Component(service = { Function.class, DirectCommand.class }, property = { "osgi.command.scope=lxc",
+        "osgi.command.function=info", DirectCommand.NAME_PROPERTY + "=lxc-info" })
+public final class InfoCommand extends OptionCommand implements DirectCommand {
 
     static final String HELP = """
             Usage: lxc-info --name=NAME

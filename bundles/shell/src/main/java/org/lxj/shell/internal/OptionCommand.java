@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.IntConsumer;
 
 import org.lxj.api.ContainerRuntime;
 import org.lxj.api.LxjException;
+import org.lxj.api.command.DirectCommand;
 import org.lxj.shell.internal.cli.BadArgumentException;
 import org.lxj.shell.internal.cli.GetOpt;
 import org.lxj.shell.internal.cli.Option;
@@ -78,6 +80,25 @@ abstract class OptionCommand extends LxcCommand {
 
     @Override
     public final int run(CommandIo io, List<String> args) {
+        return run(io, args, null);
+    }
+
+    /**
+     * The daemon's path without a Gogo session ({@link DirectCommand}, for the subclasses registered as one): the
+     * same parser, output and status as the Gogo command, on the caller's thread, with the client's fds behind the
+     * streams (handed to a container's process) and its terminal width.
+     */
+    public final int run(DirectCommand.Invocation invocation) {
+        CommandIo io = new CommandIo(invocation.out(), invocation.err(), invocation.width() > 0, invocation.width(),
+                invocation.cwd(), invocation.in(), Optional.of(invocation.fds()));
+        return run(io, invocation.args(), invocation.exited());
+    }
+
+    /**
+     * Parses and runs the command; {@code exited}, when not null, is told the exit status as soon as the command
+     * knows it (see {@link #run(CommandIo, ParsedArgs, IntConsumer)}).
+     */
+    final int run(CommandIo io, List<String> args, IntConsumer exited) {
         ParsedArgs parsed;
         try {
             parsed = getopt.parse(args);
@@ -98,7 +119,7 @@ abstract class OptionCommand extends LxcCommand {
             return 0;
         }
         try {
-            return run(io, parsed);
+            return run(io, parsed, exited);
         } catch (BadArgumentException e) {
             LOG.debug("{}: {}", tool(), e.getMessage());
             error(io, "could not parse command line");
@@ -115,6 +136,14 @@ abstract class OptionCommand extends LxcCommand {
      * @throws BadArgumentException when an option's argument is malformed, which LXC reports without help
      */
     abstract int run(CommandIo io, ParsedArgs args) throws BadArgumentException;
+
+    /**
+     * As {@link #run(CommandIo, ParsedArgs)}, with a hook told the exit status early (a command that cleans up
+     * after it knows its status, such as {@code lxc-execute}, overrides this); others ignore the hook.
+     */
+    int run(CommandIo io, ParsedArgs args, IntConsumer exited) throws BadArgumentException {
+        return run(io, args);
+    }
 
     /** {@code -P}, resolved against the current directory, or the system's lxcpath. */
     final Path lxcpath(CommandIo io, ParsedArgs args) {

@@ -11,6 +11,7 @@ import org.apache.felix.service.command.Function;
 import org.lxj.api.ContainerRuntime;
 import org.lxj.api.LxjException;
 import org.lxj.api.StopOptions;
+import org.lxj.api.command.DirectCommand;
 import org.lxj.shell.internal.cli.BadArgumentException;
 import org.lxj.shell.internal.cli.Option;
 import org.lxj.shell.internal.cli.ParsedArgs;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * ({@code -k}). Exit status 0 when stopped, 1 on an error, 2 when the container is not running, as in LXC.
  * {@code --nolock} is accepted with {@code -k} and changes nothing: LXJ's locks never hang on a dead holder.
  */
-@Component(service = Function.class, property = { "osgi.command.scope=lxc", "osgi.command.function=stop" })
-public final class StopCommand extends OptionCommand {
+@Component(service = { Function.class, DirectCommand.class }, property = { "osgi.command.scope=lxc",
+        "osgi.command.function=stop", DirectCommand.NAME_PROPERTY + "=lxc-stop" })
+public final class StopCommand extends OptionCommand implements DirectCommand {
 
     static final String HELP = """
             Usage: lxc-stop --name=NAME

@@ -102,7 +102,7 @@ class AttachCgroupRootTest {
         Set<String> before = Set.copyOf(Files.readAllLines(procs));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CompletableFuture<String> attaching = CompletableFuture.supplyAsync(() -> attachCatCgroup(out));
-        // the attach launcher joins the frozen cgroup and is frozen there with the container
+        // the attached command joins the frozen cgroup before it runs and is frozen there with the container
         assertTrue(CgroupRootTest.await(() -> {
             try {
                 return attaching.isDone() || !before.containsAll(Files.readAllLines(procs));
