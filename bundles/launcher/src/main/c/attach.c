@@ -473,19 +473,8 @@ static int connect_monitor(const char *path)
 int attach_send_listener(int monitor_fd, int listener, char *err, size_t errlen)
 {
 	static const char req[] = "seccomp-listener\n";
-	char ctl[CMSG_SPACE(sizeof(int))];
-	memset(ctl, 0, sizeof(ctl));
 	struct iovec iov = { .iov_base = (void *)req, .iov_len = sizeof(req) - 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &listener, sizeof(int));
-	ssize_t w;
-	do
-		w = sendmsg(monitor_fd, &mh, MSG_NOSIGNAL);
-	while (w < 0 && errno == EINTR);
+	ssize_t w = send_fds(monitor_fd, &iov, 1, &listener, 1, MSG_NOSIGNAL);
 	if (w != (ssize_t)iov.iov_len) {
 		if (w >= 0)
 			errno = EIO;

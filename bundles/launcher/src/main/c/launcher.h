@@ -14,6 +14,7 @@
 
 /* Frames on SOCK_SEQPACKET sockets (one frame per message). */
 int send_frame(int fd, uint16_t type, const void *payload, uint32_t len);
+ssize_t send_fds(int sock, struct iovec *iov, size_t iovlen, const int *fds, size_t nfds, int flags);
 /* Receives one frame into buf; returns the payload length, 0 on EOF (type set to 0), -1 on error. */
 ssize_t recv_frame(int fd, uint8_t *buf, size_t cap, uint16_t *type);
 /* like recv_frame, and *passed gets an fd that came with the frame (SCM_RIGHTS), else -1 */

@@ -39,20 +39,8 @@ int notify_send_listener(int sync, int listener)
 {
 	uint8_t frame[16];
 	size_t n = tlv_put(frame, sizeof(frame), 0, LXJ_MSG_SECCOMP_LISTENER, 0, NULL, 0);
-	char ctl[CMSG_SPACE(sizeof(int))];
-	memset(ctl, 0, sizeof(ctl));
 	struct iovec iov = { .iov_base = frame, .iov_len = n };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &listener, sizeof(int));
-	ssize_t w;
-	do
-		w = sendmsg(sync, &mh, MSG_NOSIGNAL);
-	while (w < 0 && errno == EINTR);
-	return w == (ssize_t)n ? 0 : -1;
+	return send_fds(sync, &iov, 1, &listener, 1, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -1;
 }
 
 static int64_t now_ms(void)
@@ -183,19 +171,7 @@ static void proxy_give_back(struct notifier *n, int fd)
 /* LXC's three descriptors: the task's /proc/<pid> directory, its memory, and the listener (for ADDFD) */
 static ssize_t proxy_send(int conn, struct iovec *iov, size_t iovlen, const int fds[3])
 {
-	char ctl[CMSG_SPACE(3 * sizeof(int))];
-	memset(ctl, 0, sizeof(ctl));
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = iovlen, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(3 * sizeof(int));
-	memcpy(CMSG_DATA(c), fds, 3 * sizeof(int));
-	ssize_t w;
-	do
-		w = sendmsg(conn, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
-	while (w < 0 && errno == EINTR);
-	return w;
+	return send_fds(conn, iov, iovlen, fds, 3, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 /* Sends the notification in n->req to the proxy; returns the connection that carries it, or -1. */

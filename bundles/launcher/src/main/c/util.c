@@ -25,6 +25,32 @@ int send_frame(int fd, uint16_t type, const void *payload, uint32_t len)
 	return w == (ssize_t)n ? 0 : -1;
 }
 
+/* Sends iov with nfds (1..4) descriptors as SCM_RIGHTS in one sendmsg, again on EINTR; returns what sendmsg did. */
+ssize_t send_fds(int sock, struct iovec *iov, size_t iovlen, const int *fds, size_t nfds, int flags)
+{
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	if (nfds == 0 || nfds > 4) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&ctl, 0, sizeof(ctl));
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = iovlen, .msg_control = ctl.buf,
+			     .msg_controllen = CMSG_SPACE(nfds * sizeof(int)) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+	ssize_t w;
+	do
+		w = sendmsg(sock, &mh, flags);
+	while (w < 0 && errno == EINTR);
+	return w;
+}
+
 ssize_t recv_frame_fd(int fd, uint8_t *buf, size_t cap, uint16_t *type, int *passed)
 {
 	char ctl[CMSG_SPACE(sizeof(int))];
