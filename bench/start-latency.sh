@@ -3,12 +3,14 @@
 #   bench/start-latency.sh [N]      N rounds per timed case (default 10); run as root from anywhere
 # Environment: LXJ (the command to time, default ./lxj of this checkout), BENCH_DIR (scratch parent,
 # default /var/tmp), BENCH_DENSITY (containers for the density case, default 50), BENCH_QUICK=1 (only the
-# execute case: LXJ, LXC and crun interleaved, nothing detached).
+# execute case: LXJ, LXC and crun interleaved, nothing detached), BENCH_WARMUP (untimed rounds of each
+# first, default 20; 1 shows a daemon just started).
 # Prints medians and ratios only, never single runs. Everything it makes is removed on exit.
 set -u
 
 N=${1:-10}
 DENSITY=${BENCH_DENSITY:-50}
+WARMUP=${BENCH_WARMUP:-20}
 QUICK=${BENCH_QUICK:-}
 [ -n "$QUICK" ] && DENSITY=0
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -18,6 +20,7 @@ DIST="$ROOT/runtime-dist/target/lxj"
 die() { echo "start-latency: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (containers are started for real)"
 case $N in '' | *[!0-9]* | 0) die "N must be a positive number, not \"$N\"" ;; esac
+case $WARMUP in '' | *[!0-9]*) die "BENCH_WARMUP must be a number, not \"$WARMUP\"" ;; esac
 command -v lxc-execute >/dev/null || die "Debian's lxc is not installed (apt-get install lxc)"
 [ -n "${EPOCHREALTIME:-}" ] || die "needs bash 5 (EPOCHREALTIME)"
 
@@ -188,10 +191,14 @@ else
 fi
 echo "LXJ: $MODE" >&2
 
-# Warm-up: one of each, not counted (page cache, JIT of a daemon, LXC's cgroup setup).
-timed warm "$LXJ" lxc-execute -n b -P "$LXJ_P" -- /bin/true
-timed warm lxc-execute -n b -P "$LXC_P" -- /bin/true
-[ -n "$CRUN" ] && timed warm "${CRUN_CMD[@]}" run -b "$CRUN_B/true" warm
+# Warm-up, not counted: WARMUP rounds of each, interleaved (page cache, LXC's cgroup setup, and the JIT of a
+# daemon: its C1 compiles a method after 10 calls, and a start runs most of its code once, so a daemon that
+# has started fewer than about 20 containers still interprets part of the path; a daemon in service has not).
+for i in $(seq 1 "$WARMUP"); do
+    timed warm "$LXJ" lxc-execute -n b -P "$LXJ_P" -- /bin/true
+    timed warm lxc-execute -n b -P "$LXC_P" -- /bin/true
+    [ -n "$CRUN" ] && timed warm "${CRUN_CMD[@]}" run -b "$CRUN_B/true" warm
+done
 
 # ---- 1 and 2: execute /bin/true, and a detached start→stop cycle, interleaved ---------------------------
 echo "Timing $N interleaved rounds …" >&2
@@ -258,7 +265,7 @@ mk() { [ -s "$WORK/$1" ] && median_kb "$WORK/$1" || echo "-"; }
 total() { [ -s "$WORK/$1" ] && awk '{ printf "%.1f", $1 / 1000 }' "$WORK/$1" || echo "-"; }
 
 echo
-echo "LXJ start latency, $N interleaved rounds, medians ($(uname -r), $(nproc) CPUs)"
+echo "LXJ start latency, $N interleaved rounds after $WARMUP untimed ones, medians ($(uname -r), $(nproc) CPUs)"
 echo "LXJ: $MODE"
 [ -n "$CRUN_NOTE" ] && echo "$CRUN_NOTE"
 echo "LXC $(lxc-execute --version)${CRUN:+, $("$CRUN" --version | head -n 1)}; rootfs: busybox from LXJ's template, empty network"

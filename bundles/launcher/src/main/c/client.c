@@ -419,3 +419,65 @@ int client_main(int argc, char **argv)
 	}
 	return await_reply(fd, &terms);
 }
+
+int lxj_is_entry_name(const char *argv0)
+{
+	if (!argv0)
+		return 0;
+	const char *slash = strrchr(argv0, '/');
+	const char *base = slash ? slash + 1 : argv0;
+	return strncmp(base, "lxj-launcher", strlen("lxj-launcher")) != 0;
+}
+
+int lxj_wants_script(int argc, char *const *argv, const char *no_daemon)
+{
+	static const char *const own[] = { "", "-c", "-h", "--help", "--version", "--daemon", "daemon", "shutdown" };
+	if (argc < 2 || (no_daemon && *no_daemon))
+		return 1;
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (strcmp(argv[1], own[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int lxj_script_path(const char *exe, char *out, size_t cap)
+{
+	const char *slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	int n = snprintf(out, cap, "%.*s/../libexec/lxj.sh", (int)(slash - exe), exe);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+int lxj_main(int argc, char **argv)
+{
+	static char exe[PATH_MAX], script[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0) {
+		fprintf(stderr, "lxj: Failed to read /proc/self/exe to find libexec/lxj.sh: %s\n", strerror(errno));
+		return LXJ_EXIT_NOT_FOUND;
+	}
+	exe[n] = '\0';
+	if (lxj_script_path(exe, script, sizeof(script)) < 0) {
+		fprintf(stderr, "lxj: \"%s\" has no directory to find libexec/lxj.sh in\n", exe);
+		return LXJ_EXIT_NOT_FOUND;
+	}
+	if (lxj_wants_script(argc, argv, getenv("LXJ_NO_DAEMON"))) {
+		argv[0] = script;
+		execv(script, argv);
+		fprintf(stderr, "lxj: Failed to run \"%s\": %s\n", script, strerror(errno));
+		return LXJ_EXIT_NOT_FOUND;
+	}
+	/* "client --fallback SCRIPT -- ARGS...": argv[1..argc) and the NULL after them */
+	char **args = calloc((size_t)argc + 4, sizeof(char *));
+	if (!args) {
+		fprintf(stderr, "lxj: out of memory\n");
+		return LXJ_EXIT_INTERNAL;
+	}
+	args[0] = "client";
+	args[1] = "--fallback";
+	args[2] = script;
+	args[3] = "--";
+	memcpy(args + 4, argv + 1, (size_t)(argc - 1) * sizeof(char *));
+	return client_main(argc + 3, args);
+}

@@ -57,4 +57,29 @@ void client_restore_terminals(const struct client_terminals *t, const int *fds, 
 /* The client: argv[0] is "client". Returns the exit code (the command's status). */
 int client_main(int argc, char **argv);
 
+/*
+ * Whether argv0 names the command line's entry (bin/lxj, or a link to it by any name): 1 unless its last component
+ * starts with "lxj-launcher", the name the runtime spawns the launcher under, or argv0 is NULL.
+ */
+int lxj_is_entry_name(const char *argv0);
+
+/*
+ * "lxj" mode (the distribution's bin/lxj is this binary): whether the command line is one the JVM runtime's script
+ * runs itself (no arguments, -c, -h, --help, --version, --daemon, daemon, shutdown) or LXJ_NO_DAEMON is set
+ * (no_daemon: its value, NULL when unset). Returns 1 for the script, 0 for the client.
+ */
+int lxj_wants_script(int argc, char *const *argv, const char *no_daemon);
+
+/*
+ * The JVM runtime's script for the binary at exe (an absolute path): "<exe's directory>/../libexec/lxj.sh".
+ * Returns 0, or -1 when exe has no directory or the result does not fit in cap.
+ */
+int lxj_script_path(const char *exe, char *out, size_t cap);
+
+/*
+ * bin/lxj: a command goes to the daemon through the client, which runs the script (with LXJ_NO_DAEMON=1) when no
+ * daemon listens; the script's own commands go straight to it. Returns only on failure, with the exit code.
+ */
+int lxj_main(int argc, char **argv);
+
 #endif

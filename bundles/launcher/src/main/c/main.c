@@ -147,12 +147,16 @@ static int is_control_socket(int fd)
 
 int main(int argc, char **argv)
 {
+	/* the distribution's bin/lxj is a copy of this binary: under any name but lxj-launcher*, it is the command line */
+	if (lxj_is_entry_name(argc > 0 ? argv[0] : NULL))
+		return lxj_main(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
 		printf("lxj-launcher protocol %d\n", LXJ_PROTOCOL_VERSION);
 		return LXJ_EXIT_OK;
 	}
 	if (argc > 1 && strcmp(argv[1], "client") == 0)
 		return client_main(argc - 1, argv + 1);
+
 	int attach = argc == 2 && strcmp(argv[1], "attach") == 0;
 	int spare = argc == 2 && strcmp(argv[1], "spare") == 0;
 	if ((argc > 1 && !attach && !spare) || !is_control_socket(CONTROL_FD)) {

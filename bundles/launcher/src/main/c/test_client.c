@@ -354,9 +354,48 @@ static void test_client_restores(int how)
 	fake_finish(&f);
 }
 
+static void test_lxj_dispatch(void)
+{
+	char *none[] = { "lxj", NULL };
+	char *ls[] = { "lxj", "lxc-ls", "-f", NULL };
+	char *daemon[] = { "lxj", "daemon", NULL };
+	char *shutdown[] = { "lxj", "shutdown", NULL };
+	char *script[] = { "lxj", "-c", "lxc-ls", NULL };
+	char *version[] = { "lxj", "--version", NULL };
+	char *help[] = { "lxj", "--help", NULL };
+	char *empty[] = { "lxj", "", NULL };
+	CHECK(lxj_wants_script(1, none, NULL) == 1);
+	CHECK(lxj_wants_script(3, ls, NULL) == 0);
+	CHECK(lxj_wants_script(3, ls, "") == 0);
+	CHECK(lxj_wants_script(3, ls, "1") == 1);
+	CHECK(lxj_wants_script(2, daemon, NULL) == 1);
+	CHECK(lxj_wants_script(2, shutdown, NULL) == 1);
+	CHECK(lxj_wants_script(3, script, NULL) == 1);
+	CHECK(lxj_wants_script(2, version, NULL) == 1);
+	CHECK(lxj_wants_script(2, help, NULL) == 1);
+	CHECK(lxj_wants_script(2, empty, NULL) == 1);
+
+	CHECK(lxj_is_entry_name("lxj") == 1);
+	CHECK(lxj_is_entry_name("/opt/lxj/bin/lxj") == 1);
+	CHECK(lxj_is_entry_name("/usr/local/bin/lxj-1.0") == 1);
+	CHECK(lxj_is_entry_name("lxj-launcher") == 0);
+	CHECK(lxj_is_entry_name("/opt/lxj/libexec/lxj-launcher") == 0);
+	CHECK(lxj_is_entry_name("/var/lib/lxj/libexec/lxj-launcher-0123456789abcdef") == 0);
+	CHECK(lxj_is_entry_name(NULL) == 0);
+
+	char out[64];
+	CHECK(lxj_script_path("/opt/lxj/bin/lxj", out, sizeof(out)) == 0);
+	CHECK(strcmp(out, "/opt/lxj/bin/../libexec/lxj.sh") == 0);
+	CHECK(lxj_script_path("/lxj", out, sizeof(out)) == 0);
+	CHECK(strcmp(out, "/../libexec/lxj.sh") == 0);
+	CHECK(lxj_script_path("lxj", out, sizeof(out)) == -1);
+	CHECK(lxj_script_path("/a/very/long/directory/name/that/does/not/fit/bin/lxj", out, sizeof(out)) == -1);
+}
+
 int main(void)
 {
 	test_parse_args();
+	test_lxj_dispatch();
 	test_encode_round_trip();
 	test_encode_limits();
 	test_decode_reply();

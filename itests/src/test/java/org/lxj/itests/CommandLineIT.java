@@ -1,5 +1,6 @@
 package org.lxj.itests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -124,7 +126,7 @@ class CommandLineIT {
         for (int i = 0; i < 2; i++) {
             Path out = scratch.resolve("out" + i);
             Path err = scratch.resolve("err" + i);
-            processes.add(command("lxc-create", "-n", "same", "-t", "none", "-P", p)
+            processes.add(command(DIST.resolve("bin/lxj"), "lxc-create", "-n", "same", "-t", "none", "-P", p)
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start());
             outputs.add(new Path[] {out, err});
         }
@@ -143,18 +145,46 @@ class CommandLineIT {
         assertTrue(Files.isRegularFile(lxcpath.resolve("same/config")));
     }
 
-    private static ProcessBuilder command(String... args) {
+    @Test
+    void binLxjIsTheNativeEntryUnderAnyName() throws Exception {
+        byte[] head = new byte[4];
+        try (var in = Files.newInputStream(DIST.resolve("bin/lxj"))) {
+            assertEquals(4, in.readNBytes(head, 0, 4));
+        }
+        assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, head, "bin/lxj is the launcher binary, not a script");
+        assertTrue(Files.isExecutable(DIST.resolve("libexec/lxj.sh")), "the JVM runtime's script is executable");
+        Path link = scratch.resolve("my-lxj");
+        Files.createSymbolicLink(link, DIST.resolve("bin/lxj"));
+        Map<String, String> noDaemon = Map.of("LXJ_CONTROL_SOCKET", scratch.resolve("nobody.sock").toString());
+
+        Result version = run(link, noDaemon, "--version");
+        version.assertSuccess();
+        assertTrue(version.out.startsWith("LXJ "), "the script answers --version, not the launcher: " + version);
+
+        // no daemon on that socket: the client runs libexec/lxj.sh, which boots a runtime for the command
+        Result ls = run(link, noDaemon, "lxc-ls", "-1", "-P", lxcpath.toString());
+        ls.assertSuccess();
+        assertEquals("", ls.out, "an empty lxcpath lists nothing: " + ls);
+    }
+
+    private static ProcessBuilder command(Path exe, String... args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(DIST.resolve("bin/lxj").toString());
+        cmd.add(exe.toString());
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
     }
 
     private Result lxj(String... args) throws IOException, InterruptedException {
+        return run(DIST.resolve("bin/lxj"), Map.of(), args);
+    }
+
+    private Result run(Path exe, Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(scratch, "out", ".txt");
         Path err = Files.createTempFile(scratch, "err", ".txt");
         long start = System.nanoTime();
-        Process proc = command(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = command(exe, args);
+        pb.environment().putAll(env);
+        Process proc = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         proc.getOutputStream().close();
         if (!proc.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             proc.destroyForcibly();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
+import org.lxj.api.ContainerBusyException;
 import org.lxj.spi.backend.BackendException;
 
 /**
@@ -181,6 +182,39 @@ public final class CgroupFs {
             throw new BackendException("Failed to list cgroup \"" + dir + "\": " + e.getMessage(), e);
         }
         out.add(dir);
+    }
+
+    /**
+     * Whether {@code dir} exists to be used again: false when it does not exist, true when it exists and holds no
+     * process.
+     *
+     * @throws ContainerBusyException when it holds processes (another container's, named by {@code name})
+     * @since 1.8
+     */
+    public boolean existsEmpty(Path dir, String name) {
+        if (!isDirectory(dir)) {
+            return false;
+        }
+        if (!pids(dir).isEmpty()) {
+            throw new ContainerBusyException("Cgroup \"" + dir + "\" of \"" + name + "\" still holds processes");
+        }
+        return true;
+    }
+
+    /**
+     * Removes the cgroups a failed create made, newest first; a removal that fails as well is added to
+     * {@code failure} as a suppressed exception.
+     *
+     * @since 1.8
+     */
+    public void removeMade(List<Path> made, RuntimeException failure) {
+        for (int i = made.size() - 1; i >= 0; i--) {
+            try {
+                rmdir(made.get(i));
+            } catch (RuntimeException suppressed) {
+                failure.addSuppressed(suppressed);
+            }
+        }
     }
 
     /** The pids in {@code cgroup.procs} of {@code dir} and every cgroup below it, sorted. */

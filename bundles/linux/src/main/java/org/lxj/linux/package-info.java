@@ -1,6 +1,6 @@
 /** Typed Linux syscalls with errno captured at the call: the only way LXJ's Java code talks to the kernel. */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package org.lxj.linux;
 
 import org.osgi.annotation.bundle.Export;

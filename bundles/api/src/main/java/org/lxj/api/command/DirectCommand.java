@@ -29,6 +29,17 @@ public interface DirectCommand {
     int run(Invocation invocation);
 
     /**
+     * Whether this command line (the arguments after the command's name) runs here; when not, the daemon runs it as
+     * a shell command, as it runs a command with no direct service. For options that need the shell session's
+     * services, such as a console that follows the client's window ({@code lxc-start -F}). The default takes all.
+     *
+     * @since 1.1
+     */
+    default boolean accepts(List<String> args) {
+        return true;
+    }
+
+    /**
      * One run of a direct command.
      *
      * @param args   the arguments after the command's name

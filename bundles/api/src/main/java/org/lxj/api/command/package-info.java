@@ -1,6 +1,6 @@
 /** Commands the runtime daemon runs for its clients without a shell session. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.lxj.api.command;
 
 import org.osgi.annotation.bundle.Export;

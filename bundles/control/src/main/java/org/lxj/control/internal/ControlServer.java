@@ -4,7 +4,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.lxj.api.command.DirectCommand;
@@ -51,6 +55,17 @@ public final class ControlServer {
     private final SessionRunner runner;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Acceptors acceptors;
+    /** The threads that watch a client while its command runs (Connection), kept for the next request. */
+    private final ExecutorService watchers = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "lxj-control-watch-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
     /** The shell's commands that run without a Gogo session, by the name a client types. */
     private final Map<String, DirectCommand> direct = new ConcurrentHashMap<>();
     private volatile boolean closing;
@@ -104,7 +119,7 @@ public final class ControlServer {
 
     /** Runs one connection on the thread that accepted it ({@link Acceptors}). */
     private void serve(int fd) {
-        Connection c = new Connection(sys, fd, runner, this::stopFramework);
+        Connection c = new Connection(sys, fd, runner, this::stopFramework, watchers);
         connections.add(c);
         if (closing) {
             c.abort();                                    // the runtime stopped meanwhile: the client sees a hang-up
@@ -138,6 +153,7 @@ public final class ControlServer {
         for (Connection c : connections) {
             c.abort();
         }
+        watchers.shutdown();                              // idle ones end now, busy ones with their connection
         socket.close();
         runner.close();
         LOG.info("Closed {}", socket.path());

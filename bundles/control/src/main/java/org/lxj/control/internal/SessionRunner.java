@@ -114,7 +114,7 @@ final class SessionRunner {
             return 1;
         }
         DirectCommand command = direct.get(name);
-        if (command != null) {
+        if (command != null && command.accepts(request.arguments())) {
             return runDirect(command, request, in, out, err, fds, started, exited);
         }
         SessionPool.Pooled pooled = pool.borrow(in, out, err);

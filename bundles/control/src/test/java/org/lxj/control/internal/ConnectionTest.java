@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
@@ -41,6 +43,8 @@ class ConnectionTest {
     private CommandProcessorImpl processor;
     private SessionRunner runner;
     private final Readers readers = new Readers();
+    /** Where the connections run their watchers, as ControlServer's pool. */
+    private final ThreadPoolExecutor watchers = (ThreadPoolExecutor) Executors.newCachedThreadPool();
 
     /** Commands that read their standard input. */
     public static final class Readers {
@@ -153,6 +157,7 @@ class ConnectionTest {
 
     @AfterEach
     void tearDown() {
+        watchers.shutdownNow();
         runner.close();
         processor.stop();
         threadIo.stop();
@@ -163,6 +168,15 @@ class ConnectionTest {
                 // closed by the connection already
             }
         }
+    }
+
+    /** The watchers running a task once there are {@code n} of them, or when the hang bound is up. */
+    private int awaitActiveWatchers(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_SECONDS);
+        while (watchers.getActiveCount() != n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return watchers.getActiveCount();
     }
 
     private int[] pair(int type) {
@@ -190,7 +204,7 @@ class ConnectionTest {
         int[] stdin = pair(SocketFlags.SOCK_STREAM);      // stdin[1] stays open and silent: no end of file
         int[] out = pair(SocketFlags.SOCK_STREAM);
         fds.remove(Integer.valueOf(control[0]));          // the connection closes its end
-        Connection c = new Connection(sys, control[0], runner, () -> { });
+        Connection c = new Connection(sys, control[0], runner, () -> { }, watchers);
         Thread t = new Thread(c, "connection");
         t.start();
         byte[] req = request(args);
@@ -265,12 +279,10 @@ class ConnectionTest {
         assertEquals(Protocol.MSG_STATUS, f.type(), "the status came back while the command still runs");
         assertEquals(7, f.payload().getInt(Protocol.TLV_HEADER_SIZE), "the early status");
         assertTrue(t.isAlive(), "the request still runs (its cleanup)");
-        Thread watcher = Thread.getAllStackTraces().keySet().stream()
-                .filter(w -> w.getName().equals("lxj-control-watch-" + control[0])).findFirst().orElseThrow();
+        assertEquals(1, awaitActiveWatchers(1), "a watcher reads the connection");
         sys.close(control[1]);                            // the client exits with its status
         fds.remove(Integer.valueOf(control[1]));
-        watcher.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
-        assertFalse(watcher.isAlive(), "the watcher saw the hang-up");
+        assertEquals(0, awaitActiveWatchers(0), "the watcher saw the hang-up and went back to its pool");
         readers.cleanupRelease.countDown();
         assertFalse(readers.interruptedInCleanup.get(HANG_SECONDS, TimeUnit.SECONDS),
                 "the hang-up after the answer did not interrupt the cleanup");

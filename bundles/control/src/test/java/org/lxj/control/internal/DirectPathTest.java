@@ -35,14 +35,16 @@ import org.lxj.api.ContainerBusyException;
 import org.lxj.api.ContainerRuntime;
 import org.lxj.api.ContainerState;
 import org.lxj.api.ExecuteOptions;
+import org.lxj.api.StartOptions;
 import org.lxj.api.Stdio;
 import org.lxj.api.command.DirectCommand;
 import org.lxj.shell.internal.ExecuteCommand;
 import org.lxj.shell.internal.InfoCommand;
+import org.lxj.shell.internal.StartCommand;
 import org.lxj.shell.internal.StopCommand;
 
 /**
- * The shell's real {@code lxc-execute} (and {@code lxc-info}, {@code lxc-stop}) run through the daemon's two paths, a Gogo session with the distribution's
+ * The shell's real {@code lxc-execute} (and {@code lxc-info}, {@code lxc-stop}, {@code lxc-start}) run through the daemon's two paths, a Gogo session with the distribution's
  * alias and the direct call without a session: status, stdout, stderr, the early exit hook and what reaches the
  * runtime are the same for every invocation of the table. No root needed: the runtime is a fake.
  */
@@ -70,14 +72,16 @@ class DirectPathTest {
         ExecuteCommand execute = new ExecuteCommand(runtime, "0.1.0");
         InfoCommand info = new InfoCommand(runtime, "0.1.0");
         StopCommand stop = new StopCommand(runtime, "0.1.0");
+        StartCommand start = new StartCommand(runtime, "0.1.0");
         processor.addCommand("lxc", execute, "execute");
         processor.addCommand("lxc", info, "info");
         processor.addCommand("lxc", stop, "stop");
+        processor.addCommand("lxc", start, "start");
         Path profile = Files.writeString(dir.resolve("gosh_profile"),
-                aliasLine("lxc-execute") + aliasLine("lxc-info") + aliasLine("lxc-stop"));
+                aliasLine("lxc-execute") + aliasLine("lxc-info") + aliasLine("lxc-stop") + aliasLine("lxc-start"));
         gogo = new SessionRunner(null, processor, profile);
         direct = new SessionRunner(null, processor, profile, Map.of("lxc-execute", (DirectCommand) execute,
-                "lxc-info", (DirectCommand) info, "lxc-stop", (DirectCommand) stop));
+                "lxc-info", (DirectCommand) info, "lxc-stop", (DirectCommand) stop, "lxc-start", (DirectCommand) start));
     }
 
     @AfterEach
@@ -133,7 +137,33 @@ class DirectPathTest {
                 List.of("lxc-stop", "-P", "/srv/lxc", "-n", "nope"),
                 List.of("lxc-stop", "-P", "/srv/lxc", "-n", "c1", "-k"),
                 List.of("lxc-stop", "-P", "/srv/lxc", "-n", "c1", "-t", "x"),
-                List.of("lxc-stop", "--usage"));
+                List.of("lxc-stop", "--usage"),
+                List.of("lxc-start", "-P", "/srv/lxc", "-n", "s1"),
+                List.of("lxc-start", "-P", "/srv/lxc", "-n", "s1", "-d", "-s", "lxc.uts.name=u2", "--", "/bin/sh"),
+                List.of("lxc-start", "-P", "/srv/lxc", "-n", "c1"),
+                List.of("lxc-start", "-P", "/srv/lxc", "-n", "nope"),
+                List.of("lxc-start", "-P", "/srv/lxc", "-n", "crash"),
+                List.of("lxc-start", "-P", "/srv/lxc", "-n", "s1", "-p", "x.pid", "-s", "bad"),
+                List.of("lxc-start", "-Z"),
+                List.of("lxc-start", "--help"));
+    }
+
+    /**
+     * {@code lxc-start} runs directly unless it is to relay the console ({@code -F}, the last of {@code -d}/{@code -F}
+     * deciding): that one keeps the session, whose resize hook the console follows.
+     */
+    @Test
+    void aDetachedStartRunsDirectlyAndAForegroundOneInASession() {
+        Outcome detached = run(direct, "lxc-start", List.of("-P", "/srv/lxc", "-n", "s1", "-d"));
+        assertEquals(0, detached.status(), detached.toString());
+        assertEquals(List.of("start /srv/lxc s1 foreground=false"), detached.calls());
+        assertEquals(0, direct.sessionsMade(), "no session for a detached start");
+        // an unknown container: the command ends before any console, on whichever path it took
+        Outcome foreground = run(direct, "lxc-start", List.of("-P", "/srv/lxc", "-n", "nope", "-d", "-F"));
+        assertEquals(1, foreground.status(), foreground.toString());
+        assertEquals(1, direct.sessionsMade(), "-F after -d: a session");
+        run(direct, "lxc-start", List.of("-P", "/srv/lxc", "-n", "nope", "-F", "-d"));
+        assertEquals(1, direct.sessionsMade(), "-d after -F: detached, no new session");
     }
 
     @Test
@@ -196,26 +226,26 @@ class DirectPathTest {
         return tool + " = { lxc:" + tool.substring("lxc-".length()) + " $args }\n";
     }
 
-    /** A runtime that knows c1, busy and crash; execute answers the status an {@code exit N} argument asks for. */
+    /**
+     * A runtime that knows c1, busy and crash (running) and s1 (stopped); execute answers the status an
+     * {@code exit N} argument asks for.
+     */
     private ContainerRuntime fakeRuntime() {
-        Container container = (Container) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {Container.class}, (p, m, a) -> {
-                    if (m.getName().equals("state")) {
-                        return ContainerState.RUNNING;
-                    }
-                    if (m.getName().equals("name")) {
-                        return "c1";
-                    }
-                    throw new UnsupportedOperationException(m.getName());
-                });
+        Container container = container("c1", ContainerState.RUNNING);
+        Container stopped = container("s1", ContainerState.STOPPED);
         InvocationHandler h = (p, m, a) -> {
             switch (m.getName()) {
             case "find":
+                if (a[1].equals("s1")) {
+                    return Optional.of(stopped);
+                }
                 return List.of("c1", "busy", "crash").contains((String) a[1]) ? Optional.of(container)
                         : Optional.empty();
             case "stop":
                 calls.add("stop " + a[0] + " " + a[1] + " " + a[2]);
                 return null;
+            case "start":
+                return start((Path) a[0], (String) a[1], (StartOptions) a[2]);
             case "execute":
                 return execute((Path) a[0], (String) a[1], (ExecuteOptions) a[2], (Stdio) a[3],
                         a.length > 4 ? (IntConsumer) a[4] : null);
@@ -225,6 +255,30 @@ class DirectPathTest {
         };
         return (ContainerRuntime) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ContainerRuntime.class}, h);
+    }
+
+    /** A container that answers its name and state only. */
+    private Container container(String name, ContainerState state) {
+        return (Container) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Container.class},
+                (p, m, a) -> {
+                    if (m.getName().equals("state")) {
+                        return state;
+                    }
+                    if (m.getName().equals("name")) {
+                        return name;
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+    }
+
+    private Object start(Path lxcpath, String name, StartOptions options) {
+        calls.add("start " + lxcpath + " " + name + " foreground=" + options.foreground()
+                + (options.overrides().isEmpty() ? "" : " " + options.overrides())
+                + (options.command().isEmpty() ? "" : " " + options.command()));
+        if (name.equals("crash")) {
+            throw new IllegalStateException("Something broke");
+        }
+        return null;
     }
 
     private int execute(Path lxcpath, String name, ExecuteOptions options, Stdio stdio, IntConsumer exited) {

@@ -94,6 +94,15 @@ abstract class OptionCommand extends LxcCommand {
         return run(io, invocation.args(), invocation.exited());
     }
 
+    /** The command line parsed as {@link #run(CommandIo, List, IntConsumer)} parses it; empty when that fails. */
+    final Optional<ParsedArgs> parse(List<String> args) {
+        try {
+            return Optional.of(getopt.parse(args));
+        } catch (UsageException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * Parses and runs the command; {@code exited}, when not null, is told the exit status as soon as the command
      * knows it (see {@link #run(CommandIo, ParsedArgs, IntConsumer)}).

@@ -19,6 +19,7 @@ import org.lxj.api.ContainerRuntime;
 import org.lxj.api.ContainerState;
 import org.lxj.api.LxjException;
 import org.lxj.api.StartOptions;
+import org.lxj.api.command.DirectCommand;
 import org.lxj.linux.Syscalls;
 import org.lxj.shell.internal.cli.BadArgumentException;
 import org.lxj.shell.internal.cli.Option;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * stopped again. {@code -L FILE} sets {@code lxc.console.logfile}, {@code -c FILE} sets {@code lxc.console.path}
  * (which LXJ honours only as {@code none}: its console is always a pty).
  */
-@Component(service = Function.class, property = { "osgi.command.scope=lxc", "osgi.command.function=start" })
-public final class StartCommand extends OptionCommand {
+@Component(service = { Function.class, DirectCommand.class }, property = { "osgi.command.scope=lxc",
+        "osgi.command.function=start", DirectCommand.NAME_PROPERTY + "=lxc-start" })
+public final class StartCommand extends OptionCommand implements DirectCommand {
 
     static final String HELP = """
             Usage: lxc-start --name=NAME -- COMMAND
@@ -107,6 +109,19 @@ public final class StartCommand extends OptionCommand {
         return execute(session, List.of((Object[]) args));
     }
 
+    /**
+     * The daemon runs a detached start without a shell session ({@link DirectCommand}); {@code -F} relays the console,
+     * which follows the client's window through the session's resize hook, so it keeps the session.
+     */
+    @Override
+    public boolean accepts(List<String> args) {
+        return parse(args).map(p -> !foreground(p)).orElse(true);
+    }
+
+    private static boolean foreground(ParsedArgs args) {
+        return args.lastOf("daemon", "foreground").filter("foreground"::equals).isPresent();
+    }
+
     @Override
     int run(CommandIo io, ParsedArgs args) throws BadArgumentException {
         Map<String, String> overrides = new LinkedHashMap<>(Defines.withLog(Defines.parse(args.all("define")),
@@ -134,7 +149,7 @@ public final class StartCommand extends OptionCommand {
             error(io, n, "Container is already running");
             return 0;
         }
-        boolean foreground = args.lastOf("daemon", "foreground").filter("foreground"::equals).isPresent();
+        boolean foreground = foreground(args);
         StartOptions options = new StartOptions(rcfile, overrides, args.last("pidfile").map(io::resolve),
                 args.has("close-all-fds"), share(args), command(args), foreground);
         return start(io, lxcpath, n, options);

@@ -38,6 +38,28 @@ public interface CgroupBackend extends Backend {
     CgroupHandle create(CgroupRequest request);
 
     /**
+     * Creates the payload cgroups only, as {@link #create} does, for a start that creates the monitor's later with
+     * {@link #createMonitor}, off its path: the monitor moves in after init runs. The handle names the monitor's
+     * directories all the same, and {@link #destroy} removes whichever of them exist. The default creates both.
+     *
+     * @since 1.2
+     */
+    default CgroupHandle createPayload(CgroupRequest request) {
+        return create(request);
+    }
+
+    /**
+     * Creates the monitor cgroups of a handle from {@link #createPayload}, before {@link #attachMonitor}. One that
+     * exists empty (left by a crash) is kept; one that holds processes is an error
+     * ({@link org.lxj.api.ContainerBusyException}). A failure removes what this call made. The default does nothing
+     * (the default {@link #createPayload} made them).
+     *
+     * @since 1.2
+     */
+    default void createMonitor(CgroupHandle handle) {
+    }
+
+    /**
      * Recreates the handle of cgroups an earlier run created, from the paths stored in {@code state.json}.
      * Creates nothing; a payload that no longer exists is not an error (the handle then refers to nothing and
      * {@link #destroy} is a no-op).

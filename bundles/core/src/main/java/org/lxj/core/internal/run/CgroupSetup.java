@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -50,6 +51,8 @@ public final class CgroupSetup {
     private final SystemConfig system;
     /** Monitor moves of {@link #placeMonitorLater} under way, by the encoded records of their cgroups. */
     private final Map<String, CompletableFuture<Void>> placing = new ConcurrentHashMap<>();
+    /** The threads those moves run on ({@link Workers}). */
+    private final ThreadPoolExecutor movers = Workers.idleEnding("lxj-cgroup-monitor-move");
 
     public CgroupSetup(Supplier<List<CgroupBackend>> backends, SystemConfig system) {
         this.backends = backends;
@@ -190,7 +193,8 @@ public final class CgroupSetup {
         List<java.nio.file.Path> procs = new ArrayList<>();
         try {
             for (CgroupBackend b : serving(host)) {
-                CgroupHandle h = b.create(request);
+                // the monitor's cgroups follow with its move, off the start's path (placeMonitorLater)
+                CgroupHandle h = b.createPayload(request);
                 made.add(new CgroupRecord(b.type(), h));
                 b.apply(h, settings);
                 CgroupPlacement p = b.placement(h);
@@ -210,9 +214,10 @@ public final class CgroupSetup {
     }
 
     /**
-     * Moves the container's monitor into its monitor cgroups on a thread of its own, off the start's path: a move by
-     * pid takes the kernel's global {@code cgroup_threadgroup_rwsem}, whose first writer after a quiet period waits
-     * a whole RCU grace period (5-20 ms here). The removal of these cgroups ({@link #release}, {@link #remove})
+     * Creates the container's monitor cgroups and moves its monitor into them on a thread of its own, off the start's
+     * path: a move by pid takes the kernel's global {@code cgroup_threadgroup_rwsem}, whose first writer after a quiet
+     * period waits a whole RCU grace period (5-20 ms here), and the monitor's mkdirs (one per v1 hierarchy, about
+     * 0.4 ms on a hybrid host) are needed by nothing before. The removal of these cgroups ({@link #release}, {@link #remove})
      * waits for the move first, so it never races a monitor on its way in. A failure is logged, as by
      * {@link #placeMonitor}.
      */
@@ -223,16 +228,14 @@ public final class CgroupSetup {
         String key = CgroupRecord.encode(records);
         CompletableFuture<Void> done = new CompletableFuture<>();
         placing.put(key, done);
-        Thread t = new Thread(() -> {
-            try {
-                placeMonitor(name, records, monitorPid);
-            } finally {
-                done.complete(null);
-            }
-        }, "lxj-cgroup-monitor-" + name);
-        t.setDaemon(true);
         try {
-            t.start();
+            movers.execute(() -> {
+                try {
+                    placeMonitor(name, records, monitorPid);
+                } finally {
+                    done.complete(null);
+                }
+            });
         } catch (RuntimeException | OutOfMemoryError e) {
             placing.remove(key, done);
             done.complete(null);
@@ -281,13 +284,14 @@ public final class CgroupSetup {
     static final java.time.Duration PLACEMENT_WAIT = java.time.Duration.ofSeconds(10);
 
     /**
-     * Moves the container's monitor into its monitor cgroups once it exists ({@code lxc.monitor.<name>}); init
-     * was placed in the payload by the plan. A failure is logged: the container runs either way.
+     * Creates the container's monitor cgroups ({@code lxc.monitor.<name>}) and moves its monitor into them once it
+     * exists; init was placed in the payload by the plan. A failure is logged: the container runs either way.
      */
     public void placeMonitor(String name, List<CgroupRecord> records, int monitorPid) {
         for (CgroupRecord r : records) {
             backends.get().stream().filter(b -> b.type().equals(r.type())).findFirst().ifPresent(b -> {
                 try {
+                    b.createMonitor(r.handle());
                     b.attachMonitor(r.handle(), monitorPid);
                 } catch (LxjException e) {
                     LOG.warn("{}: failed to move its monitor {} into {}: {}", name, monitorPid,

@@ -257,7 +257,8 @@ class CgroupRootTest {
                     "init not in lxc.payload." + name + " of " + h.mountPoint() + ":\n" + cg);
         }
         assertTrue(Files.readString(v1Dir("memory", name).resolve("cgroup.procs")).contains(Long.toString(init)));
-        assertTrue(Files.isDirectory(v1Dir("memory", name).resolveSibling("lxc.monitor." + name)));
+        // the monitor's cgroups are made with its move, off the start's path (CgroupSetup.placeMonitorLater)
+        assertTrue(await(() -> Files.isDirectory(v1Dir("memory", name).resolveSibling("lxc.monitor." + name))));
         // init's parent, the monitor, sits in lxc.monitor.NAME of every hierarchy
         String monitor = Files.readString(Path.of("/proc", Long.toString(init), "status")).lines()
                 .filter(l -> l.startsWith("PPid:")).map(l -> l.substring(5).trim()).findFirst().orElseThrow();

@@ -4,6 +4,7 @@ import org.lxj.linux.CgroupFs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +121,15 @@ public final class V1CgroupBackend implements CgroupBackend {
 
     @Override
     public CgroupHandle create(CgroupRequest request) {
+        return create(request, true);
+    }
+
+    @Override
+    public CgroupHandle createPayload(CgroupRequest request) {
+        return create(request, false);
+    }
+
+    private CgroupHandle create(CgroupRequest request, boolean withMonitor) {
         String payload = CgroupPaths.clean(request.payloadPath());
         String monitor = CgroupPaths.clean(request.monitorPath());
         List<Path> payloadDirs = new ArrayList<>();
@@ -136,22 +146,43 @@ public final class V1CgroupBackend implements CgroupBackend {
                 Path m = h.mountPoint().resolve(monitorRel);
                 Map<Path, List<String>> cpus = new HashMap<>();
                 makeFresh(h, p, false, request.containerName(), made, cpus);
-                makeFresh(h, m, true, request.containerName(), made, cpus);
+                if (withMonitor) {
+                    makeFresh(h, m, true, request.containerName(), made, cpus);
+                }
                 payloadDirs.add(p);
                 monitorDirs.add(m);
             }
         } catch (RuntimeException e) {
-            for (int i = made.size() - 1; i >= 0; i--) {
-                try {
-                    files.rmdir(made.get(i));
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            files.removeMade(made, e);
             throw e;
         }
         LOG.debug("{}: cgroup v1 payload {} monitor {}", request.containerName(), payloadDirs, monitorDirs);
         return new CgroupHandle(request.containerName(), payloadRel, monitorRel, payloadDirs, monitorDirs);
+    }
+
+    @Override
+    public void createMonitor(CgroupHandle handle) {
+        List<Path> made = new ArrayList<>();
+        Map<Path, List<String>> cpus = new HashMap<>();
+        try {
+            for (Path m : handle.monitorDirectories()) {
+                CgroupHierarchy h = hierarchyOf(m);
+                if (files.existsEmpty(m, handle.containerName())) {
+                    continue;                             // an empty leftover serves as well as a new one
+                }
+                makeFresh(h, m, true, handle.containerName(), made, cpus);
+            }
+        } catch (RuntimeException e) {
+            files.removeMade(made, e);
+            throw e;
+        }
+    }
+
+    /** The hierarchy whose mount point holds {@code dir} (the longest such mount point). */
+    private CgroupHierarchy hierarchyOf(Path dir) {
+        return hierarchies().stream().filter(h -> dir.startsWith(h.mountPoint()))
+                .max(Comparator.comparingInt(h -> h.mountPoint().getNameCount()))
+                .orElseThrow(() -> new BackendException("Cgroup \"" + dir + "\" is in no cgroup v1 hierarchy"));
     }
 
     /**

@@ -214,6 +214,57 @@ class V1CgroupBackendTest {
     }
 
     @Test
+    void createPayloadLeavesTheMonitorsToCreateMonitorWhichTheMonitorThenJoins() throws IOException {
+        CgroupHandle h = backend.createPayload(request("c20"));
+        List<Path> all = List.of(memory, cpuset, freezer, pids, systemd);
+        for (Path m : all) {
+            assertTrue(Files.isDirectory(m.resolve("lxc.payload.c20")), m.toString());
+            assertFalse(Files.exists(m.resolve("lxc.monitor.c20")), "no monitor cgroup yet in " + m);
+        }
+        assertEquals(all.stream().map(m -> m.resolve("lxc.monitor.c20")).toList(), h.monitorDirectories(),
+                "the handle names the monitor's directories all the same");
+        backend.createMonitor(h);
+        for (Path m : all) {
+            assertTrue(Files.isDirectory(m.resolve("lxc.monitor.c20")), m.toString());
+        }
+        assertEquals("0-1", Files.readString(cpuset.resolve("lxc.monitor.c20/cpuset.cpus")),
+                "the monitor's cpuset gets its parent's cpus, so the monitor can join");
+        backend.attachMonitor(h, 99);
+        assertEquals("99", Files.readString(memory.resolve("lxc.monitor.c20/cgroup.procs")).trim());
+        assertThrows(ContainerBusyException.class, () -> backend.createMonitor(h),
+                "monitor cgroups that hold processes are another's");
+        for (Path d : h.monitorDirectories()) {
+            Files.writeString(d.resolve("cgroup.procs"), "");
+        }
+        backend.createMonitor(h);                         // empty leftovers are kept
+        backend.destroy(h);
+        for (Path m : all) {
+            assertFalse(Files.exists(m.resolve("lxc.payload.c20")), m.toString());
+            assertFalse(Files.exists(m.resolve("lxc.monitor.c20")), m.toString());
+        }
+    }
+
+    @Test
+    void destroyOfAPayloadWhoseMonitorWasNeverCreatedRemovesThePayload() {
+        CgroupHandle h = backend.createPayload(request("c21"));
+        backend.destroy(h);
+        for (Path m : List.of(memory, cpuset, freezer, pids, systemd)) {
+            assertFalse(Files.exists(m.resolve("lxc.payload.c21")), m.toString());
+        }
+    }
+
+    @Test
+    void aFailedCreateMonitorRemovesWhatItMade() throws IOException {
+        CgroupHandle h = backend.createPayload(request("c22"));
+        Files.createDirectories(pids.resolve("lxc.monitor.c22"));
+        Files.writeString(pids.resolve("lxc.monitor.c22/cgroup.procs"), "4242\n");
+        assertThrows(ContainerBusyException.class, () -> backend.createMonitor(h));
+        assertFalse(Files.exists(memory.resolve("lxc.monitor.c22")), "made before the busy one, removed");
+        assertFalse(Files.exists(cpuset.resolve("lxc.monitor.c22")));
+        assertTrue(Files.isDirectory(memory.resolve("lxc.payload.c22")), "the payload stays");
+    }
+
+    @Test
     void aFailedCreateRemovesWhatItMade() throws IOException {
         Files.delete(pids.resolve("cgroup.procs"));
         Files.delete(pids.resolve("cgroup.clone_children"));

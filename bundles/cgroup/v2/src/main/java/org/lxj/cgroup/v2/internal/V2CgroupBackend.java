@@ -121,6 +121,32 @@ public final class V2CgroupBackend implements CgroupBackend {
 
     @Override
     public CgroupHandle create(CgroupRequest request) {
+        return create(request, true);
+    }
+
+    @Override
+    public CgroupHandle createPayload(CgroupRequest request) {
+        return create(request, false);
+    }
+
+    @Override
+    public void createMonitor(CgroupHandle handle) {
+        CgroupHierarchy h = required();
+        List<Path> made = new ArrayList<>();
+        try {
+            for (Path m : handle.monitorDirectories()) {
+                if (files.existsEmpty(m, handle.containerName())) {
+                    continue;                             // an empty leftover serves as well as a new one
+                }
+                makeFresh(h, m, handle.containerName(), made);
+            }
+        } catch (RuntimeException e) {
+            files.removeMade(made, e);
+            throw e;
+        }
+    }
+
+    private CgroupHandle create(CgroupRequest request, boolean withMonitor) {
         CgroupHierarchy h = required();
         String base = request.relative() ? CgroupPaths.ownCgroup(files, selfCgroup) : "";
         String payload = CgroupPaths.join(base, CgroupPaths.clean(request.payloadPath()));
@@ -130,20 +156,16 @@ public final class V2CgroupBackend implements CgroupBackend {
         List<Path> made = new ArrayList<>();
         try {
             makeFresh(h, p, request.containerName(), made);
-            makeFresh(h, m, request.containerName(), made);
+            if (withMonitor) {
+                makeFresh(h, m, request.containerName(), made);
+            }
             for (String c : request.controllers().stream().sorted().toList()) {
                 if (h.controllers().contains(c)) {
                     enable(h, p, c, "lxc.cgroup.use");
                 }
             }
         } catch (RuntimeException e) {
-            for (int i = made.size() - 1; i >= 0; i--) {
-                try {
-                    files.rmdir(made.get(i));
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            files.removeMade(made, e);
             throw e;
         }
         LOG.debug("{}: cgroup2 payload {} monitor {}", request.containerName(), p, m);

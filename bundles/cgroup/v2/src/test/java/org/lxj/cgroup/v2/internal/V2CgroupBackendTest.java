@@ -89,6 +89,27 @@ class V2CgroupBackendTest {
     }
 
     @Test
+    void createPayloadLeavesTheMonitorToCreateMonitor() throws IOException {
+        CgroupHandle h = backend.createPayload(request("c30"));
+        assertTrue(Files.isDirectory(root.resolve("lxc.payload.c30")));
+        assertFalse(Files.exists(root.resolve("lxc.monitor.c30")), "no monitor cgroup yet");
+        assertEquals(List.of(root.resolve("lxc.monitor.c30")), h.monitorDirectories());
+        backend.createMonitor(h);
+        assertTrue(Files.isDirectory(root.resolve("lxc.monitor.c30")));
+        backend.attachMonitor(h, 99);
+        assertThrows(ContainerBusyException.class, () -> backend.createMonitor(h),
+                "a monitor cgroup that holds processes is another's");
+        Files.writeString(root.resolve("lxc.monitor.c30/cgroup.procs"), "");
+        backend.createMonitor(h);                         // an empty leftover is kept
+        backend.destroy(h);
+        assertFalse(Files.exists(root.resolve("lxc.payload.c30")));
+        assertFalse(Files.exists(root.resolve("lxc.monitor.c30")));
+        CgroupHandle never = backend.createPayload(request("c31"));
+        backend.destroy(never);
+        assertFalse(Files.exists(root.resolve("lxc.payload.c31")), "destroy without a monitor cgroup");
+    }
+
+    @Test
     void withoutClone3TheMonitorWritesCgroupProcs() {
         V2CgroupBackend old = new V2CgroupBackend(fake.sys(), host("5.4.0"), self, Drain.ONCE);
         CgroupHandle h = old.create(request("c2"));

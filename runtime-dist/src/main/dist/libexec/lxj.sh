@@ -1,5 +1,5 @@
 #!/bin/sh
-# LXJ: start the runtime with its shell, run one command, or run the runtime as a daemon.
+# libexec/lxj.sh, what bin/lxj runs for the JVM runtime. LXJ: start the runtime with its shell, run one command, or run the runtime as a daemon.
 #   lxj                       interactive shell (prompt lxj> )
 #   lxj lxc-ls -f             one command; exits with its status, stdout carries only its output. With a
 #                             daemon up, the native client hands it over (milliseconds); else a runtime boots
@@ -12,27 +12,8 @@
 # daemon's socket, default /run/lxj/control.sock), LXJ_NO_DAEMON=1 (never use the daemon), LXJ_PID_FILE,
 # LXJ_DAEMON_TIMEOUT (seconds `lxj daemon` and `lxj shutdown` wait, default 120).
 
-# A command goes to the daemon when one listens; the client runs this script again with LXJ_NO_DAEMON=1
-# (a runtime of our own) when none does. No JVM starts on this path, and no subshell: the launcher is found
-# relative to the script itself, after following the script's own symlinks (a readlink each), as
-# "<dir>/../libexec", which the kernel resolves physically, through a symlinked directory too.
-case "${1:-}" in
-    "" | -c | -h | --help | --version | --daemon | daemon | shutdown) ;;
-    *)
-        if [ -z "${LXJ_NO_DAEMON:-}" ]; then
-            f=$0
-            while [ -L "$f" ]; do
-                l=$(readlink "$f")
-                case $l in /*) f=$l ;; *) case $f in */*) f=${f%/*}/$l ;; *) f=$l ;; esac ;; esac
-            done
-            case $f in */*) CLIENT=${f%/*} ;; *) CLIENT=. ;; esac
-            CLIENT=${CLIENT:-/}/../libexec/lxj-launcher
-            if [ -x "$CLIENT" ]; then
-                exec "$CLIENT" client --fallback "$f" -- "$@"
-            fi
-        fi
-        ;;
-esac
+# bin/lxj is the launcher binary (multicall, called "lxj"): it hands a command to the daemon when one listens, with
+# no shell and no JVM on the path, and runs this script for everything else (no daemon: with LXJ_NO_DAEMON=1).
 
 resolve() {
     # the real location of this script, through symlinks
@@ -132,11 +113,13 @@ if [ -n "$JAVA_HOME" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
 
 # A one-command run is short: C1 alone starts faster. So does the daemon: each command runs mostly code seen a
 # few times, and C2 kept recompiling it (a third of the daemon's CPU after 100 lxc-execute, about 30% slower
-# executes on a loaded 2-core host, bench/README.md). The interactive runtime keeps the full JIT.
+# executes on a loaded 2-core host, bench/README.md). A start runs most of its code once, so the daemon's C1
+# compiles a method after 10 calls instead of 200: lxc-execute after 40 others, 12.4 ms instead of 15.5 (median).
+# The interactive runtime keeps the full JIT.
 if [ "${1:-}" = --daemon ]; then MODE=--daemon; fi
 if [ -n "${MODE:-}" ]; then
     set -- "$MODE"
-    MODE_OPTS="-XX:TieredStopAtLevel=1"
+    MODE_OPTS="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.05"
 elif [ $# -gt 0 ]; then
     MODE_OPTS="-XX:TieredStopAtLevel=1"
 else
