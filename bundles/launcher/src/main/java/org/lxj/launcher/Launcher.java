@@ -51,4 +51,15 @@ public interface Launcher {
      * @throws LaunchException with the failed step (e.g. {@code attach-join}), errno and message
      */
     AttachedProcess attach(AttachPlan plan, LaunchStdio stdio) throws LaunchException;
+
+    /**
+     * Readies in the background what the first start would otherwise do on its path: the binary installed and
+     * verified, its sealed image made, a spare launcher spawned where this launcher keeps one. For a runtime that
+     * expects starts (the daemon), called once, off any start's path; failures are left for that start to report.
+     * The default does nothing.
+     *
+     * @since 1.8
+     */
+    default void warmUp() {
+    }
 }

@@ -134,6 +134,16 @@ class SpareLauncherRootTest {
     }
 
     @Test
+    void warmUpSpawnsASpareThatTheFirstStartTakes() throws Exception {
+        assertEquals(Optional.empty(), spares.awaitSpare(Duration.ZERO), "no spare before warmUp");
+        spares.warmUp();
+        String socket = spares.awaitSpare(TIMEOUT).orElseThrow(() -> new AssertionError("no spare after warmUp"));
+        int spare = holderOf(socket);
+        int monitor = run("run1", "true");
+        assertEquals(spare, monitor, "the first start's monitor is the spare warmUp spawned");
+    }
+
+    @Test
     void theNextStartTakesTheSpareSpawnedAfterTheFirst() throws Exception {
         assertEquals(Optional.empty(), spares.awaitSpare(Duration.ZERO), "no spare before the first start");
         run("run1", "true");

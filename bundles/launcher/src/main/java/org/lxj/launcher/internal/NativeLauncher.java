@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The runtime's component (the DS constructor) keeps one spare launcher: after each start, a launcher is spawned
  * in the background ({@code lxj-launcher spare}, stdio on /dev/null) that waits for the next start's plan, which
- * then comes with the container's stdio attached. None is spawned before the first start; a spare that died or
- * was spawned from another launcher image is retired, never used; deactivation retires it.
+ * then comes with the container's stdio attached. None is spawned before the first start unless the runtime asks
+ * for it ({@link #warmUp}, the daemon); a spare that died or was spawned from another launcher image is retired,
+ * never used; deactivation retires it.
  */
 @Component(service = Launcher.class)
 public final class NativeLauncher implements Launcher {
@@ -185,6 +186,26 @@ public final class NativeLauncher implements Launcher {
     }
 
     /** Spawns a spare in the background unless one waits or is being spawned. */
+    /** The binary installed and its image sealed now, and with spares the first one spawned, in the background. */
+    @Override
+    public void warmUp() {
+        synchronized (this) {
+            if (spares) {
+                replenish();                              // the spawner installs and seals on its way
+                return;
+            }
+        }
+        try {
+            synchronized (this) {
+                if (!closed) {
+                    current();
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("The launcher binary is not ready ahead of the first start: {}", e.getMessage());
+        }
+    }
+
     private synchronized void replenish() {
         if (!spares || closed || spare != null || spawning) {
             return;

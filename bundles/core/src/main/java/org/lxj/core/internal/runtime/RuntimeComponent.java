@@ -182,11 +182,16 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
 
     /**
      * In a daemon only: plans {@value #REHEARSAL_ROUNDS} starts of no container in the background, a second after
-     * activation (once the contributors are bound), so that the first real starts run compiled code.
+     * activation (once the contributors are bound), so that the first real starts run compiled code, and has the
+     * launcher install its binary and spawn a spare (the first start after a daemon's start took 160 ms without).
      */
     private void rehearseStarts() {
         Thread t = new Thread(() -> {
             java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+            Launcher l = launcher;
+            if (l != null) {
+                l.warmUp();
+            }
             long t0 = System.nanoTime();
             int done = starter.rehearse(REHEARSAL_ROUNDS);
             LOG.debug("Start path rehearsed {} time(s) in {} ms", done, (System.nanoTime() - t0) / 1_000_000);
