@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -49,10 +50,58 @@ public final class CgroupSetup {
 
     private final Supplier<List<CgroupBackend>> backends;
     private final SystemConfig system;
-    /** Monitor moves of {@link #placeMonitorLater} under way, by the encoded records of their cgroups. */
-    private final Map<String, CompletableFuture<Void>> placing = new ConcurrentHashMap<>();
-    /** The threads those moves run on ({@link Workers}). */
-    private final ThreadPoolExecutor movers = Workers.idleEnding("lxj-cgroup-monitor-move");
+    /** Monitor moves of {@link #placeMonitorLater}, pending or under way, by the encoded records of their cgroups. */
+    private final Map<String, Placement> placing = new ConcurrentHashMap<>();
+    /** Runs those moves, {@link #MONITOR_MOVE_DELAY} after the start asked; its thread ends after 30 s idle. */
+    private final ScheduledThreadPoolExecutor movers = movers();
+
+    /**
+     * How long a start's monitor waits before it is moved: a container that is gone by then (an {@code lxc-execute}
+     * of a short command) gets no monitor cgroups at all, and its cleanup does not wait for a move by pid, which
+     * after a quiet period waits a whole RCU grace period (5-20 ms here).
+     */
+    static final long MONITOR_MOVE_DELAY_MS = 50;
+
+    /** One monitor move: whoever claims it first, the mover or a removal (which then drops it), decides. */
+    private final class Placement {
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** Set before the monitor cgroups are made: from then on they are this container's to remove. */
+        private volatile boolean made;
+        private final String name;
+        private final List<CgroupRecord> records;
+        /** Known once the launcher made the monitor ({@link #placeMonitorLater}). */
+        private volatile int monitorPid;
+
+        Placement(String name, List<CgroupRecord> records) {
+            this.name = name;
+            this.records = records;
+        }
+
+        /** Makes the monitor cgroups and moves the monitor in, unless it is gone or this move was dropped. */
+        void run() {
+            if (!claimed.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                if (!HostProcesses.exited(monitorPid)) {
+                    made = true;
+                    placeMonitor(name, records, monitorPid);
+                }
+            } finally {
+                done.complete(null);
+            }
+        }
+
+        /** Drops the move if it has not started: true when it never will run. */
+        boolean drop() {
+            if (!claimed.compareAndSet(false, true)) {
+                return false;
+            }
+            done.complete(null);
+            return true;
+        }
+    }
 
     public CgroupSetup(Supplier<List<CgroupBackend>> backends, SystemConfig system) {
         this.backends = backends;
@@ -210,74 +259,96 @@ public final class CgroupSetup {
             remove(made, false);
             throw e;
         }
-        return new Made(List.copyOf(made), new CgroupPlacement(cloneInto, procs));
+        List<CgroupRecord> records = List.copyOf(made);
+        // the monitor's cgroups are not made yet: a removal before its move leaves them alone (awaitPlacement)
+        if (!records.isEmpty()) {
+            placing.put(CgroupRecord.encode(records), new Placement(name, records));
+        }
+        return new Made(records, new CgroupPlacement(cloneInto, procs));
     }
 
     /**
-     * Creates the container's monitor cgroups and moves its monitor into them on a thread of its own, off the start's
-     * path: a move by pid takes the kernel's global {@code cgroup_threadgroup_rwsem}, whose first writer after a quiet
-     * period waits a whole RCU grace period (5-20 ms here), and the monitor's mkdirs (one per v1 hierarchy, about
-     * 0.4 ms on a hybrid host) are needed by nothing before. The removal of these cgroups ({@link #release}, {@link #remove})
-     * waits for the move first, so it never races a monitor on its way in. A failure is logged, as by
-     * {@link #placeMonitor}.
+     * Creates the container's monitor cgroups and moves its monitor into them on a thread of its own,
+     * {@value #MONITOR_MOVE_DELAY_MS} ms later, off the start's path: a move by pid takes the kernel's global
+     * {@code cgroup_threadgroup_rwsem}, whose first writer after a quiet period waits a whole RCU grace period (5-20 ms
+     * here), and the monitor's mkdirs (one per v1 hierarchy, about 0.4 ms on a hybrid host) are needed by nothing
+     * before. A monitor gone by then is not moved. The removal of these cgroups ({@link #release}, {@link #remove})
+     * drops a move not started yet and waits for one under way, so it never races a monitor on its way in. A failure
+     * is logged, as by {@link #placeMonitor}.
      */
     public void placeMonitorLater(String name, List<CgroupRecord> records, int monitorPid) {
         if (records.isEmpty()) {
             return;
         }
-        String key = CgroupRecord.encode(records);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        placing.put(key, done);
+        Placement p = placing.computeIfAbsent(CgroupRecord.encode(records), k -> new Placement(name, records));
+        p.monitorPid = monitorPid;
         try {
-            movers.execute(() -> {
-                try {
-                    placeMonitor(name, records, monitorPid);
-                } finally {
-                    done.complete(null);
-                }
-            });
+            movers.schedule(p::run, MONITOR_MOVE_DELAY_MS, TimeUnit.MILLISECONDS);
         } catch (RuntimeException | OutOfMemoryError e) {
-            placing.remove(key, done);
-            done.complete(null);
-            placeMonitor(name, records, monitorPid);
+            p.run();
         }
     }
 
-    /** Waits for a monitor move of {@link #placeMonitorLater} into {@code records}' cgroups, if one is under way. */
-    private void awaitPlacement(List<CgroupRecord> records) {
+    /**
+     * Before the removal of {@code records}' cgroups: a monitor move still pending is dropped (it would make the
+     * monitor cgroups again), one under way is waited for, so a removal never races a monitor on its way in.
+     *
+     * @return whether the monitor cgroups may be this container's: false when this runtime never made them (its move
+     *         was dropped, or found the monitor gone), so that the removal leaves alone a cgroup of that name another
+     *         container (another lxcpath's, or LXC's) made since; true when they were made, or this runtime did not
+     *         start the container (another runtime's start made them)
+     */
+    private boolean awaitPlacement(List<CgroupRecord> records) {
         String key = CgroupRecord.encode(records);
-        CompletableFuture<Void> done = placing.get(key);
-        if (done == null) {
-            return;
+        Placement p = placing.get(key);
+        if (p == null) {
+            return true;
         }
         try {
-            done.get(PLACEMENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (p.drop()) {
+                return false;                             // not started: it never will
+            }
+            p.done.get(PLACEMENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return p.made;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("{}: its monitor's cgroup move did not end within {}: removing its cgroups anyway", records.get(0)
                     .handle().containerName(), PLACEMENT_WAIT);
         } finally {
-            placing.remove(key, done);
+            placing.remove(key, p);
         }
+        return true;
     }
 
     /**
-     * Waits for every monitor move still under way, for a runtime that stops (a one-command run ends right after its
-     * start, and its moving thread would end with it).
+     * Carries out every monitor move not run yet and waits for those under way, for a runtime that stops (a
+     * one-command run ends right after its start, and its moving thread would end with it).
      */
     public void awaitPlacements() {
-        for (Map.Entry<String, CompletableFuture<Void>> e : placing.entrySet()) {
+        for (Map.Entry<String, Placement> e : placing.entrySet()) {
+            e.getValue().run();                           // not run yet: now, on this thread
             try {
-                e.getValue().get(PLACEMENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                e.getValue().done.get(PLACEMENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (ExecutionException | TimeoutException te) {
                 LOG.warn("A monitor's cgroup move did not end within {}", PLACEMENT_WAIT);
             }
-            placing.remove(e.getKey(), e.getValue());
+            // kept: a removal after this still learns whether the monitor cgroups were made
         }
+    }
+
+    private static ScheduledThreadPoolExecutor movers() {
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "lxj-cgroup-monitor-move");
+            t.setDaemon(true);
+            return t;
+        });
+        ex.setKeepAliveTime(30, TimeUnit.SECONDS);
+        ex.allowCoreThreadTimeOut(true);
+        return ex;
     }
 
     /** How long a removal waits for a monitor move still under way. */
@@ -365,26 +436,26 @@ public final class CgroupSetup {
 
     /** Removes {@code records} in reverse order of making. */
     void remove(List<CgroupRecord> records, boolean killLeftovers) {
-        if (!records.isEmpty()) {
-            awaitPlacement(records);
-        }
+        boolean monitors = records.isEmpty() || awaitPlacement(records);
         for (int i = records.size() - 1; i >= 0; i--) {
             CgroupRecord r = records.get(i);
+            CgroupHandle handle = monitors ? r.handle() : new CgroupHandle(r.handle().containerName(),
+                    r.handle().payload(), r.handle().monitor(), r.handle().payloadDirectories(), List.of());
             Optional<CgroupBackend> b = backends.get().stream().filter(x -> x.type().equals(r.type())).findFirst();
             if (b.isEmpty()) {
-                LOG.warn("{}: no cgroup backend \"{}\" is installed to remove {} and {}", r.handle().containerName(),
-                        r.type(), r.handle().payloadDirectories(), r.handle().monitorDirectories());
+                LOG.warn("{}: no cgroup backend \"{}\" is installed to remove {} and {}", handle.containerName(),
+                        r.type(), handle.payloadDirectories(), handle.monitorDirectories());
                 continue;
             }
             try {
-                if (killLeftovers && !b.get().pids(r.handle()).isEmpty()) {
-                    LOG.warn("{}: killing processes left in its cgroups: {}", r.handle().containerName(),
-                            b.get().pids(r.handle()));
-                    b.get().kill(r.handle(), SIGKILL);
+                if (killLeftovers && !b.get().pids(handle).isEmpty()) {
+                    LOG.warn("{}: killing processes left in its cgroups: {}", handle.containerName(),
+                            b.get().pids(handle));
+                    b.get().kill(handle, SIGKILL);
                 }
-                b.get().destroy(r.handle());
+                b.get().destroy(handle);
             } catch (LxjException | IllegalArgumentException e) {
-                LOG.warn("{}: failed to remove its cgroups: {}", r.handle().containerName(), e.getMessage());
+                LOG.warn("{}: failed to remove its cgroups: {}", handle.containerName(), e.getMessage());
             }
         }
     }

@@ -2,6 +2,7 @@ package org.lxj.core.internal.run;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -57,6 +58,18 @@ public class HostProcesses {
     }
 
     /** Whether {@code pid} is the process that started at {@code startTime}. */
+    /** Whether process {@code pid} is gone or a zombie (its exit is done; only its reaping may be left). */
+    static boolean exited(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            int close = stat.lastIndexOf(')');
+            char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : 'X';
+            return state == 'Z' || state == 'X';
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     public boolean isAlive(int pid, long startTime) {
         OptionalLong t = startTime(pid);
         return t.isPresent() && t.getAsLong() == startTime;

@@ -5,7 +5,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Threads for work a start hands off its path (a file written while the launcher works, the monitor's cgroups):
+ * Threads for work a start hands off its path (the attach policy, written while the launcher works):
  * a new thread cost a start about 0.2 ms, so they are kept for the next start, and end after 30 s idle, so an idle
  * or stopped runtime keeps none.
  */

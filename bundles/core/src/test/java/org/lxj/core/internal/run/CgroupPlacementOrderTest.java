@@ -29,20 +29,26 @@ import org.lxj.spi.launch.Namespace;
 import org.lxj.spi.launch.ProcessSpec;
 
 /**
- * The start's cgroup moves off its path: the monitor's move runs on a thread of its own and the removal of the
- * cgroups waits for it; which plans still have the monitor move init by pid (and so want the warmer).
+ * The start's cgroup moves off its path: the monitor's move runs later on a thread of its own, the removal of the
+ * cgroups drops it when it has not begun and waits for it when it has; which plans still have the monitor move init
+ * by pid (and so want the warmer).
  */
 class CgroupPlacementOrderTest {
     final RecordingSyscalls sys = new RecordingSyscalls();
     final V1CgroupBackend v1 = new V1CgroupBackend(sys, CgroupSetupTest.HYBRID);
     final List<String> events = new CopyOnWriteArrayList<>();
     final CountDownLatch release = new CountDownLatch(1);
+    /** Counted down when a monitor move reaches the backend. */
+    final CountDownLatch moving = new CountDownLatch(1);
+    /** A monitor that lives through the test: this JVM. */
+    static final int ALIVE = (int) ProcessHandle.current().pid();
 
     /** The v1 backend, with a monitor move that waits for {@link #release} and a removal that is only recorded. */
     final CgroupBackend slow = (CgroupBackend) Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[] {CgroupBackend.class}, (proxy, method, args) -> {
                 switch (method.getName()) {
                     case "attachMonitor" -> {
+                        moving.countDown();
                         if (!release.await(30, TimeUnit.SECONDS)) {
                             throw new IllegalStateException("never released");
                         }
@@ -50,7 +56,8 @@ class CgroupPlacementOrderTest {
                         return null;
                     }
                     case "destroy" -> {
-                        events.add("destroy " + ((CgroupHandle) args[0]).payload());
+                        CgroupHandle h = (CgroupHandle) args[0];
+                        events.add("destroy " + h.payload() + (h.monitorDirectories().isEmpty() ? "" : " and monitor"));
                         return null;
                     }
                     case "pids" -> {
@@ -76,8 +83,9 @@ class CgroupPlacementOrderTest {
     @Test
     void theRemovalWaitsForTheMonitorMoveUnderWay() throws Exception {
         List<CgroupRecord> made = records("t1a");
-        setup.placeMonitorLater("t1a", made, 4242);
-        RunState state = new RunState("t1a", Path.of("/var/lib/lxj"), RunState.RUNNING, 42, 7L, 4242, "",
+        setup.placeMonitorLater("t1a", made, ALIVE);
+        assertTrue(moving.await(30, TimeUnit.SECONDS), "the move began after its delay");
+        RunState state = new RunState("t1a", Path.of("/var/lib/lxj"), RunState.RUNNING, 42, 7L, ALIVE, "",
                 Path.of("/"), Path.of("/r"), false, 0, 2, 9, false, false).withCgroups(CgroupRecord.encode(made));
         Thread remover = new Thread(() -> setup.release(state), "t1-remover");
         remover.start();
@@ -89,22 +97,44 @@ class CgroupPlacementOrderTest {
         release.countDown();
         remover.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(remover.isAlive());
-        assertEquals(List.of("monitor 4242", "destroy lxc.payload.t1a"), events);
+        assertEquals(List.of("monitor " + ALIVE, "destroy lxc.payload.t1a and monitor"), events);
     }
 
     @Test
-    void aStoppingRuntimeWaitsForTheMovesUnderWay() throws Exception {
-        setup.placeMonitorLater("t1c", records("t1c"), 4244);
+    void aRemovalBeforeTheMoveDropsItAndLeavesTheMonitorCgroupsAlone() throws Exception {
+        release.countDown();
+        List<CgroupRecord> made = records("t1d");
+        setup.placeMonitorLater("t1d", made, ALIVE);
+        setup.release(new CgroupSetup.Made(made, CgroupPlacement.NONE));
+        // a cgroup named lxc.monitor.t1d now may be another container's: this one never made it
+        assertEquals(List.of("destroy lxc.payload.t1d"), events);
+        Thread.sleep(CgroupSetup.MONITOR_MOVE_DELAY_MS * 3);    // past the move's time: it stays dropped
+        assertEquals(List.of("destroy lxc.payload.t1d"), events);
+    }
+
+    @Test
+    void aMonitorGoneByTheMovesTimeIsNotMovedAndGetsNoCgroups() throws Exception {
+        release.countDown();
+        Process gone = new ProcessBuilder("true").start();
+        assertEquals(0, gone.waitFor());
+        List<CgroupRecord> made = records("t1e");
+        setup.placeMonitorLater("t1e", made, (int) gone.pid());
+        setup.awaitPlacements();                           // carries the move out now
+        setup.release(new CgroupSetup.Made(made, CgroupPlacement.NONE));
+        assertEquals(List.of("destroy lxc.payload.t1e"), events);
+    }
+
+    @Test
+    void aStoppingRuntimeCarriesOutThePendingMovesAndWaitsForThem() throws Exception {
+        setup.placeMonitorLater("t1c", records("t1c"), ALIVE);
         Thread stopper = new Thread(setup::awaitPlacements, "t1-stopper");
         stopper.start();
-        while (stopper.getState() != Thread.State.TIMED_WAITING && stopper.isAlive()) {
-            Thread.onSpinWait();
-        }
+        assertTrue(moving.await(30, TimeUnit.SECONDS), "the stopping runtime moved the monitor");
         assertTrue(events.isEmpty(), events.toString());
         release.countDown();
         stopper.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(stopper.isAlive());
-        assertEquals(List.of("monitor 4244"), events);
+        assertEquals(List.of("monitor " + ALIVE), events);
     }
 
     @Test
@@ -112,7 +142,8 @@ class CgroupPlacementOrderTest {
         release.countDown();
         setup.placeMonitorLater("t1b", List.of(), 4243);    // no cgroups: nothing to move
         setup.release(new CgroupSetup.Made(records("t1b"), CgroupPlacement.NONE));
-        assertEquals(List.of("destroy lxc.payload.t1b"), events);
+        // cgroups this runtime knows no move of (another runtime started the container): the monitor's go too
+        assertEquals(List.of("destroy lxc.payload.t1b and monitor"), events);
     }
 
     static LaunchPlan plan(CgroupPlacement placement, Namespace... extra) {
