@@ -55,20 +55,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # timed
 pause() { sleep "$(awk -v m="$IDLE_MS" 'BEGIN { printf "%.3f", m / 1000 }')"; }
-
-# timed LABEL CMD...: appends the command's wall time (µs) to $WORK/LABEL.times; a failure stops the bench.
-timed() {
-    local label=$1 t0 t1 rc
-    shift
-    t0=$(us)
-    "$@" >/dev/null 2>>"$ERRLOG" </dev/null
-    rc=$?
-    t1=$(us)
-    [ "$rc" -eq 0 ] || { tail -n 20 "$ERRLOG" >&2; die "$label: \"$*\" exited with $rc"; }
-    echo $((t1 - t0)) >>"$WORK/$label.times"
-}
 
 # stats FILE: median, min and max (ms, one decimal)
 stats() {
@@ -99,9 +88,9 @@ STARTED+=(lxc)
 
 attach() {
     if [ "$1" = lxc ]; then
-        timed lxc lxc-attach -n s -P "$WORK/lxc" -- /bin/true
+        timed lxc.times lxc-attach -n s -P "$WORK/lxc" -- /bin/true
     else
-        timed "$1" lxj "$1" lxc-attach -n s -P "$WORK/$1" -- /bin/true
+        timed "$1.times" lxj "$1" lxc-attach -n s -P "$WORK/$1" -- /bin/true
     fi
 }
 

@@ -84,6 +84,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- helpers -------------------------------------------------------------------------------------------
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # ratio (floor's own timed waits a gap and keeps the output)
 gap() { [ "$GAP_MS" -gt 0 ] && sleep "$(awk -v m="$GAP_MS" 'BEGIN { printf "%.3f", m / 1000 }')"; }
 
 # timed LABEL CMD...: after the idle gap, appends the command's wall time (µs) to $WORK/LABEL; the command's
@@ -117,7 +119,6 @@ stats() {
         p90 = v[int(0.9 * NR + 0.999)]
         printf "%.2f %.2f %.2f", m / 1000, p10 / 1000, p90 / 1000 }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
 # ---- preparation ---------------------------------------------------------------------------------------
 echo "Preparing one busybox rootfs in $WORK …" >&2

@@ -82,19 +82,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- helpers -------------------------------------------------------------------------------------------
-us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
-
-# timed LABEL CMD...: appends the command's wall time (µs) to $WORK/LABEL; a failure stops the bench.
-timed() {
-    local label=$1 t0 t1 rc
-    shift
-    t0=$(us)
-    "$@" >/dev/null 2>>"$ERRLOG" </dev/null
-    rc=$?
-    t1=$(us)
-    [ "$rc" -eq 0 ] || { tail -n 20 "$ERRLOG" >&2; die "$label: \"$*\" exited with $rc"; }
-    echo $((t1 - t0)) >>"$WORK/$label"
-}
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"   # us, timed, ratio
 
 # median FILE: the median of the numbers in FILE (µs), printed in ms with one decimal.
 median() {
@@ -112,7 +101,6 @@ median_kb() {
         printf "%d", m }'
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
 ppid_of() { awk '{ sub(/.*\) /, ""); split($0, f, " "); print f[2] }' "/proc/$1/stat"; }
 

@@ -188,18 +188,14 @@ public final class NativeLauncher implements Launcher {
     /** Spawns a spare in the background unless one waits or is being spawned. */
     /** The binary installed and its image sealed now, and with spares the first one spawned, in the background. */
     @Override
-    public void warmUp() {
-        synchronized (this) {
-            if (spares) {
-                replenish();                              // the spawner installs and seals on its way
-                return;
-            }
+    public synchronized void warmUp() {
+        if (spares) {
+            replenish();                                  // the spawner installs and seals on its way
+            return;
         }
         try {
-            synchronized (this) {
-                if (!closed) {
-                    current();
-                }
+            if (!closed) {
+                current();
             }
         } catch (IOException e) {
             LOG.debug("The launcher binary is not ready ahead of the first start: {}", e.getMessage());

@@ -52,8 +52,8 @@ public final class CgroupSetup {
     private final SystemConfig system;
     /** Monitor moves of {@link #placeMonitorLater}, pending or under way, by the encoded records of their cgroups. */
     private final Map<String, Placement> placing = new ConcurrentHashMap<>();
-    /** Runs those moves, {@link #MONITOR_MOVE_DELAY} after the start asked; its thread ends after 30 s idle. */
-    private final ScheduledThreadPoolExecutor movers = movers();
+    /** Runs those moves, {@link #MONITOR_MOVE_DELAY_MS} ms after the start asked ({@link Workers}). */
+    private final ScheduledThreadPoolExecutor movers = Workers.scheduled("lxj-cgroup-monitor-move");
 
     /**
      * How long a start's monitor waits before it is moved: a container that is gone by then (an {@code lxc-execute}
@@ -340,16 +340,6 @@ public final class CgroupSetup {
         }
     }
 
-    private static ScheduledThreadPoolExecutor movers() {
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "lxj-cgroup-monitor-move");
-            t.setDaemon(true);
-            return t;
-        });
-        ex.setKeepAliveTime(30, TimeUnit.SECONDS);
-        ex.allowCoreThreadTimeOut(true);
-        return ex;
-    }
 
     /** How long a removal waits for a monitor move still under way. */
     static final java.time.Duration PLACEMENT_WAIT = java.time.Duration.ofSeconds(10);
@@ -358,7 +348,7 @@ public final class CgroupSetup {
      * Creates the container's monitor cgroups ({@code lxc.monitor.<name>}) and moves its monitor into them once it
      * exists; init was placed in the payload by the plan. A failure is logged: the container runs either way.
      */
-    public void placeMonitor(String name, List<CgroupRecord> records, int monitorPid) {
+    private void placeMonitor(String name, List<CgroupRecord> records, int monitorPid) {
         for (CgroupRecord r : records) {
             backends.get().stream().filter(b -> b.type().equals(r.type())).findFirst().ifPresent(b -> {
                 try {
