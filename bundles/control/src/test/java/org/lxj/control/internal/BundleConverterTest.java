@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Parameter;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +34,6 @@ class BundleConverterTest {
         default -> throw new UnsupportedOperationException(name);
     });
     private final BundleConverter converter = new BundleConverter(context);
-    private ThreadIOImpl threadIo;
     private CommandProcessorImpl processor;
 
     /** A command with felix:stop's parameter shape. */
@@ -75,15 +73,12 @@ class BundleConverterTest {
 
     @BeforeEach
     void setUp() {
-        threadIo = new ThreadIOImpl();
-        threadIo.start();
-        processor = new CommandProcessorImpl(threadIo);
+        processor = new CommandProcessorImpl(SharedThreadIo.get());
     }
 
     @AfterEach
     void tearDown() {
         processor.stop();
-        threadIo.stop();
     }
 
     @Test

@@ -18,7 +18,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +38,6 @@ class ConnectionTest {
 
     private final JnaSyscalls sys = new JnaSyscalls();
     private final List<Integer> fds = new ArrayList<>();
-    private ThreadIOImpl threadIo;
     private CommandProcessorImpl processor;
     private SessionRunner runner;
     private final Readers readers = new Readers();
@@ -144,9 +142,7 @@ class ConnectionTest {
 
     @BeforeEach
     void setUp() {
-        threadIo = new ThreadIOImpl();
-        threadIo.start();
-        processor = new CommandProcessorImpl(threadIo);
+        processor = new CommandProcessorImpl(SharedThreadIo.get());
         processor.addCommand("t", readers, "readin");
         processor.addCommand("t", readers, "spawnreader");
         processor.addCommand("t", readers, "follow");
@@ -156,11 +152,11 @@ class ConnectionTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
         watchers.shutdownNow();
+        assertTrue(watchers.awaitTermination(HANG_SECONDS, TimeUnit.SECONDS), "a watcher outlived its test");
         runner.close();
         processor.stop();
-        threadIo.stop();
         for (int fd : fds) {
             try {
                 sys.close(fd);

@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +53,6 @@ class DirectPathTest {
 
     @TempDir
     Path dir;
-    private final ThreadIOImpl threadIo = new ThreadIOImpl();
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private CommandProcessorImpl processor;
     private SessionRunner gogo;
@@ -66,8 +64,7 @@ class DirectPathTest {
 
     @BeforeEach
     void start() throws IOException {
-        threadIo.start();
-        processor = new CommandProcessorImpl(threadIo);
+        processor = new CommandProcessorImpl(SharedThreadIo.get());
         ContainerRuntime runtime = fakeRuntime();
         ExecuteCommand execute = new ExecuteCommand(runtime, "0.1.0");
         InfoCommand info = new InfoCommand(runtime, "0.1.0");
@@ -89,7 +86,6 @@ class DirectPathTest {
         gogo.close();
         direct.close();
         processor.stop();
-        threadIo.stop();
     }
 
     static Stream<List<String>> invocations() {

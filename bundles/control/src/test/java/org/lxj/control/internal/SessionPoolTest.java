@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Sessions with the profile sourced once, reused without carrying anything from one request to the next. */
 class SessionPoolTest {
-    private ThreadIOImpl threadIo;
     private CommandProcessorImpl processor;
     private SessionPool pool;
 
@@ -31,9 +29,7 @@ class SessionPoolTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        threadIo = new ThreadIOImpl();
-        threadIo.start();
-        processor = new CommandProcessorImpl(threadIo);
+        processor = new CommandProcessorImpl(SharedThreadIo.get());
         processor.addCommand("t", new Say(), "say");
         Path profile = Files.writeString(tmp.resolve("gosh_profile"), "greeting = 'hello'\nshout = { say $args }\n");
         pool = new SessionPool(processor, profile, Map.of("lxj.marker", "set by the pool"));
@@ -43,7 +39,6 @@ class SessionPoolTest {
     void tearDown() {
         pool.close();
         processor.stop();
-        threadIo.stop();
     }
 
     /** A command writing to its standard output, as LXJ's commands do. */
