@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import org.lxj.api.UnsupportedFeatureException;
 import org.lxj.spi.host.CgroupHierarchy;
@@ -21,6 +22,7 @@ import org.lxj.spi.launch.MountStep;
  * ({@code /proc/sys/net}, {@code /sys/devices/virtual/net}) can be separate mounts on top.
  */
 final class AutoMounts {
+    private static final Pattern WORDS = Pattern.compile("\\s+");
     private static final Set<MountFlag> SAFE = EnumSet.of(MountFlag.NOSUID, MountFlag.NODEV, MountFlag.NOEXEC);
 
     /** The effective tokens: the last of each kind wins, bare names mean their LXC default. */
@@ -30,7 +32,7 @@ final class AutoMounts {
             String sys = null;
             String cgroup = null;
             for (String value : values) {
-                for (String t : value.trim().split("\\s+")) {
+                for (String t : WORDS.split(value.trim())) {
                     if (t.isEmpty()) {
                         continue;
                     }
@@ -186,9 +188,10 @@ final class AutoMounts {
     private static List<String> words(List<String> values) {
         List<String> out = new ArrayList<>();
         for (String v : values) {
-            for (String w : v.trim().split("\\s+")) {
+            for (String w : WORDS.split(v.trim())) {
                 if (!w.isEmpty()) {
-                    out.add(w.toLowerCase(java.util.Locale.ROOT).replaceFirst("^cap_", ""));
+                    String lower = w.toLowerCase(java.util.Locale.ROOT);
+                    out.add(lower.startsWith("cap_") ? lower.substring(4) : lower);
                 }
             }
         }

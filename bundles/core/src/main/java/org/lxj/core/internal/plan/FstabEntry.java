@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.lxj.spi.launch.MountFlag;
 import org.lxj.spi.launch.MountStep;
@@ -22,6 +23,8 @@ import org.lxj.spi.launch.Propagation;
  * absolute target under the rootfs's host path ({@code /var/lib/lxc/c/rootfs/mnt}) is taken relative to it.
  */
 final class FstabEntry {
+    /** The field separator of an fstab line, compiled once (a start splits every mount entry). */
+    static final Pattern FIELDS = Pattern.compile("[ \t]+");
     private static final Map<String, MountFlag> SET = Map.ofEntries(Map.entry("ro", MountFlag.RDONLY),
             Map.entry("nosuid", MountFlag.NOSUID), Map.entry("nodev", MountFlag.NODEV),
             Map.entry("noexec", MountFlag.NOEXEC), Map.entry("sync", MountFlag.SYNCHRONOUS),
@@ -53,7 +56,7 @@ final class FstabEntry {
      * @throws IllegalArgumentException with the reason when the line is malformed
      */
     static List<MountStep> steps(String line, Path rootfsHost) {
-        String[] f = line.trim().split("[ \t]+");
+        String[] f = FIELDS.split(line.trim());
         if (f.length < 4 || f.length > 6) {
             throw new IllegalArgumentException("Expected \"source target fstype options [dump [pass]]\", found "
                     + f.length + " fields");

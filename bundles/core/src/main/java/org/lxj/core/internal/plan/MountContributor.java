@@ -3,12 +3,12 @@ package org.lxj.core.internal.plan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import org.lxj.api.ConfigException;
 import org.lxj.api.config.ConfigEntry;
@@ -38,7 +38,7 @@ final class MountContributor implements LaunchContributor {
     }
 
     MountContributor() {
-        this(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS));
+        this(KernelPaths::exists);
     }
 
     @Override
@@ -108,7 +108,7 @@ final class MountContributor implements LaunchContributor {
 
     /** Whether an {@code lxc.mount.entry} mounts onto {@code path} (relative, as LXC writes targets). */
     private static boolean targets(ContainerConfig config, String path) {
-        return config.values("lxc.mount.entry").stream().map(v -> v.trim().split("[ \t]+"))
+        return config.values("lxc.mount.entry").stream().map(v -> FstabEntry.FIELDS.split(v.trim()))
                 .anyMatch(f -> f.length > 1 && Path.of("/").resolve(f[1]).normalize().equals(Path.of("/", path)));
     }
 

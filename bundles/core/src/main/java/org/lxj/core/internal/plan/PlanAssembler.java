@@ -1,7 +1,5 @@
 package org.lxj.core.internal.plan;
 
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,8 +28,7 @@ public final class PlanAssembler {
      */
     public static LaunchPlan assemble(ContainerContext context, LaunchRequest request,
             List<? extends LaunchContributor> installed) {
-        return builder(context, request, installed, p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS),
-                p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).build();
+        return builder(context, request, installed, KernelPaths::exists, KernelPaths::isDirectory).build();
     }
 
     /**
@@ -58,6 +55,7 @@ public final class PlanAssembler {
         LaunchPlan.Builder plan = LaunchPlan.builder();
         for (LaunchContributor c : all) {
             c.contribute(context, plan);
+((java.util.Queue<Object>) System.getProperties().computeIfAbsent("lxj.trace", k -> new java.util.concurrent.ConcurrentLinkedQueue<Object>())).add(new Object[] {"c_" + c.getClass().getSimpleName(), System.nanoTime()});
         }
         return plan;
     }

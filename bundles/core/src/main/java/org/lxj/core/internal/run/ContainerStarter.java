@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.BiFunction;
@@ -76,6 +77,13 @@ public final class ContainerStarter {
     private final NetworkSetup network;
     /** Writes a start's attach policy while its launcher creates the container: 0.2-0.5 ms off the start's path. */
     private final ThreadPoolExecutor writers = Workers.idleEnding("lxj-start-writer");
+    /**
+     * The cgroup placement each container's last start got, by run directory: the next start assembles its plan
+     * with it while its cgroups are made, and again only when the placement made differs ({@link Attempt#plan}).
+     */
+    private final Map<Path, CgroupPlacement> placements = new ConcurrentHashMap<>();
+    /** Bounds {@link #placements}: it is cleared when it holds this many containers. */
+    static final int PLACEMENTS_KEPT = 4096;
 
     /** A container whose init was released. */
     public record Launched(RunState state, MonitorLink monitor) {
@@ -275,24 +283,17 @@ public final class ContainerStarter {
                 MountedRootfs rootfs = mountRootfs(rootfsValue, target);
                 ContainerHooks hooks = hooks(rootfs.path());
                 ContainerContext ctx = new ContainerContext(name, layout.lxcpath(), config, runDir, rootfs.path(), host);
-                String cgroupRecord = "";
-                List<CgroupRecord> cgroupsMade = List.of();
-                List<LaunchContributor> contributing = installed;
-                if (cgroups.installed()) {
-                    long t0 = System.nanoTime();
-                    CgroupSetup.Made made = cgroups.create(name, config, host);
-                    undo.push(() -> cgroups.remove(made.records(), true));
-                    LOG.debug("{}: cgroups made in {} us", name, (System.nanoTime() - t0) / 1000);
-                    cgroupRecord = CgroupRecord.encode(made.records());
-                    cgroupsMade = made.records();
-                    contributing = with(installed, new CgroupContributor(made.placement()));
-                }
+                CompletableFuture<CgroupSetup.Made> making = makeCgroups(config, host);
                 long n0 = System.nanoTime();
                 List<PreparedNic> nics = network.prepare(ctx);
                 undo.push(() -> network.teardown(name, nics));
                 network.record(ctx, runDir, nics);
                 long prepareNanos = System.nanoTime() - n0;
-                LaunchPlan plan = PlanAssembler.assemble(ctx, request, contributing);
+                Planned planned = plan(ctx, making);
+                LaunchPlan plan = planned.plan();
+                List<CgroupRecord> cgroupsMade = planned.cgroups();
+                String cgroupRecord = cgroupsMade.isEmpty() ? "" : CgroupRecord.encode(cgroupsMade);
+                List<LaunchContributor> contributing = planned.contributing();
                 if (movesInitByPid(plan)) {
                     // the monitor moves init by pid: the kernel's migration barrier opens while the launcher is
                     // spawned, so that move finds it open (MigrationWarmer); started after the mkdirs, because a
@@ -369,6 +370,90 @@ public final class ContainerStarter {
                 throw e;
             } finally {
                 warm.close();
+            }
+        }
+
+        /**
+         * The container's cgroups: made on this thread on its first start; on a later one, made on a writer
+         * thread while {@link #plan} assembles the plan with the placement of the last start (their mkdirs and the
+         * plan take 0.3-1 ms each). Null when no cgroup backend is installed. The undo removes what was made.
+         */
+        private CompletableFuture<CgroupSetup.Made> makeCgroups(ContainerConfig config, HostFacts host) {
+            if (!cgroups.installed()) {
+                return null;
+            }
+            CompletableFuture<CgroupSetup.Made> making = null;
+            if (placements.containsKey(runDir)) {
+                try {
+                    making = CompletableFuture.supplyAsync(() -> cgroups.create(name, config, host), writers);
+                } catch (RejectedExecutionException | OutOfMemoryError e) {
+                    LOG.debug("{}: cgroups made on the start's thread: {}", name, e.toString());
+                }
+            }
+            if (making == null) {
+                long t0 = System.nanoTime();
+                making = CompletableFuture.completedFuture(cgroups.create(name, config, host));
+                LOG.debug("{}: cgroups made in {} us", name, (System.nanoTime() - t0) / 1000);
+            }
+            CompletableFuture<CgroupSetup.Made> made = making;
+            undo.push(() -> made(made, true).ifPresent(m -> cgroups.remove(m.records(), true)));
+            return made;
+        }
+
+        /** A plan with the cgroups it places init in, and the contributors that made it. */
+        private record Planned(LaunchPlan plan, List<CgroupRecord> cgroups, List<LaunchContributor> contributing) {
+        }
+
+        /**
+         * The plan, assembled while {@code making} runs when the last start's placement is known. A failure to
+         * make the cgroups wins over a failure of the plan, as when they were made first; a placement other than
+         * the guess (a name taken by another lxcpath's container, a backend swapped) assembles the plan again, so
+         * the plan always carries the placement made.
+         */
+        private Planned plan(ContainerContext ctx, CompletableFuture<CgroupSetup.Made> making) {
+            if (making == null) {
+                return new Planned(PlanAssembler.assemble(ctx, request, installed), List.of(), installed);
+            }
+            CgroupPlacement guess = making.isDone() ? null : placements.get(runDir);
+            LaunchPlan guessed = null;
+            RuntimeException failed = null;
+            if (guess != null) {
+                try {
+                    guessed = PlanAssembler.assemble(ctx, request, with(installed, new CgroupContributor(guess)));
+                } catch (RuntimeException e) {
+                    failed = e;
+                }
+            }
+            CgroupSetup.Made made = made(making, false).orElseThrow();
+            if (placements.size() >= PLACEMENTS_KEPT) {
+                placements.clear();
+            }
+            placements.put(runDir, made.placement());
+            List<LaunchContributor> contributing = with(installed, new CgroupContributor(made.placement()));
+            if (failed != null) {
+                throw failed;
+            }
+            LaunchPlan plan = guessed != null && made.placement().equals(guess) ? guessed
+                    : PlanAssembler.assemble(ctx, request, contributing);
+            return new Planned(plan, made.records(), contributing);
+        }
+
+        /**
+         * What {@code making} made, waiting for it; its failure is thrown as it was raised, or, {@code quietly},
+         * gives empty (an undo after that failure).
+         */
+        private Optional<CgroupSetup.Made> made(CompletableFuture<CgroupSetup.Made> making, boolean quietly) {
+            try {
+                return Optional.of(making.join());
+            } catch (CompletionException | CancellationException e) {
+                if (quietly) {
+                    return Optional.empty();
+                }
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new LxjException("Failed to create the cgroups of \"" + name + "\": " + cause, cause);
             }
         }
 

@@ -315,6 +315,67 @@ class CgroupRootTest {
         }
     }
 
+    /** The v1 hierarchy of {@code controller} in {@code /proc/PID/cgroup} of {@code pid}: its cgroup path. */
+    static String v1CgroupOf(long pid, String controller) throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(pid), "cgroup")).lines()
+                .map(l -> l.split(":", 3)).filter(f -> f.length == 3 && Arrays.asList(f[1].split(",")).contains(controller))
+                .map(f -> f[2]).findFirst().orElseThrow();
+    }
+
+    @Test
+    void laterStartsAssembleThePlanWhileTheCgroupsAreMadeAndInitGetsThePlacementMade() throws IOException {
+        // the v1 backend, noting the thread that makes each payload cgroup
+        List<String> makers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CgroupBackend noting = (CgroupBackend) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {CgroupBackend.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("createPayload")) {
+                        makers.add(Thread.currentThread().getName().startsWith("lxj-start-writer") ? "writer" : "start");
+                    }
+                    try {
+                        return method.invoke(v1, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        RuntimeComponent r = runs.newRuntime();
+        r.addCgroupBackend(noting);
+        r.addCgroupBackend(v2);
+        String name = define("cgp", "lxc.init.cmd = /bin/sh -c 'while :; do sleep 1; done'\n");
+        Path other = Files.createDirectories(base.resolve(lxcpath.getFileName() + "-placed"));
+        StopOptions kill = new StopOptions(false, true, false, false, BOUND);
+        try {
+            Files.createDirectories(other.resolve(name));
+            Files.copy(lxcpath.resolve(name).resolve("config"), other.resolve(name).resolve("config"));
+            r.start(lxcpath, name, StartOptions.DEFAULT);           // no placement known yet: made first
+            r.stop(lxcpath, name, kill);
+            r.start(lxcpath, name, StartOptions.DEFAULT);           // the last placement: made meanwhile
+            long init = r.get(lxcpath, name).initPid().orElseThrow();
+            assertEquals("/lxc.payload." + name, v1CgroupOf(init, "memory"));
+            r.stop(lxcpath, name, kill);
+            r.start(other, name, StartOptions.DEFAULT);             // takes lxc.payload.NAME
+            r.start(lxcpath, name, StartOptions.DEFAULT);           // guesses lxc.payload.NAME, gets NAME-1
+            init = r.get(lxcpath, name).initPid().orElseThrow();
+            assertEquals("/lxc.payload." + name + "-1", v1CgroupOf(init, "memory"),
+                    "the plan was assembled again with the placement made");
+            assertEquals("/lxc.payload." + name, v1CgroupOf(r.get(other, name).initPid().orElseThrow(), "memory"));
+            // the last start tried NAME (busy) and then NAME-1, both on the writer
+            assertEquals(List.of("start", "writer", "start", "writer", "writer"), makers);
+            r.stop(other, name, kill);
+            r.stop(lxcpath, name, kill);
+            assertNothingLeft(name);
+        } finally {
+            try {
+                if (r.get(other, name).state().isActive()) {
+                    r.stop(other, name, kill);
+                }
+            } catch (LxjException e) {
+                System.err.println("teardown: " + other + "/" + name + ": " + e.getMessage());
+            }
+            Cleanup.detachMountsUnder(sys, other);
+            Cleanup.deleteTree(other);
+        }
+    }
+
     @Test
     void aProcessAllocatingPastTheMemoryLimitIsOomKilledInside() throws IOException {
         String name = define("cgo", "lxc.cgroup.memory.limit_in_bytes = 64M\n"
