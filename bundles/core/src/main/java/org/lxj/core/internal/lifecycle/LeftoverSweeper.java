@@ -51,15 +51,18 @@ final class LeftoverSweeper {
     void sweep(Path lxcpath) {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(lxcpath)) {
             for (Path dir : dirs) {
-                if (Files.exists(dir.resolve(LxcLayout.PARTIAL), LinkOption.NOFOLLOW_LINKS)) {
-                    sweepOne(dir);
-                }
+                sweepIfMarked(dir);
             }
         } catch (NoSuchFileException | NotDirectoryException e) {
             // no lxcpath, no leftovers
         } catch (IOException e) {
             throw new LxjException("Failed to read directory \"" + lxcpath + "\": " + e, e);
         }
+    }
+
+    /** Removes {@code dir} if it carries the marker of an unfinished creation or removal and is a leftover. */
+    boolean sweepIfMarked(Path dir) {
+        return Files.exists(dir.resolve(LxcLayout.PARTIAL), LinkOption.NOFOLLOW_LINKS) && sweepOne(dir);
     }
 
     /** Removes {@code dir} if it is a leftover; returns whether it did. */

@@ -111,7 +111,8 @@ public final class Lifecycle {
 
     public Optional<Container> find(Path lxcpath, String name) {
         LxcLayout layout = new LxcLayout(lxcpath, name);
-        sweeper.sweep(layout.lxcpath());
+        // only this name's leftover: a lookup reads one directory, not every container's (lxc-ls sweeps them all)
+        sweeper.sweepIfMarked(layout.dir());
         return layout.isDefined() ? Optional.of(container(layout.lxcpath(), name)) : Optional.empty();
     }
 

@@ -241,6 +241,20 @@ class LifecycleTest {
     }
 
     @Test
+    void aLookupSweepsOnlyTheLeftoverOfItsOwnName() throws IOException {
+        for (String n : List.of("half", "other")) {
+            Files.createDirectories(lxcpath.resolve(n + "/rootfs"));
+            Files.writeString(lxcpath.resolve(n + "/config"), "lxc.rootfs.path = dir:" + lxcpath.resolve(n + "/rootfs") + "\n");
+            Files.writeString(lxcpath.resolve(n + "/partial"), "");
+        }
+        assertTrue(runtime.find(lxcpath, "half").isEmpty(), "a leftover is no container");
+        assertFalse(Files.exists(lxcpath.resolve("half")), "the lookup removed its own name's leftover");
+        assertTrue(Files.exists(lxcpath.resolve("other/partial")), "and read no other container's directory");
+        assertEquals(List.of(), runtime.list(lxcpath));
+        assertFalse(Files.exists(lxcpath.resolve("other")), "lxc-ls sweeps them all");
+    }
+
+    @Test
     void aLeftoverWithoutConfigIsRemovedByTheNextCreateOfAnyName() throws IOException {
         Files.createDirectories(lxcpath.resolve("half/rootfs"));
         Files.writeString(lxcpath.resolve("half/partial"), "");
