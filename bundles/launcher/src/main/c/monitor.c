@@ -422,6 +422,9 @@ static int setup(struct monitor *m)
 		dup2(null, 2);
 		close(null);
 	}
+	/* Java records the container while init works (docs/launcher-protocol.md); CREATED or ERROR follows. */
+	if (reply_pids(m, LXJ_MSG_CLONED) < 0)
+		return abort_setup(m);
 	for (size_t i = 0; i < p->n_cgroup_procs; i++) {
 		char pid[16], tasks[PATH_MAX];
 		if (cgroup_self_move(p, i, tasks, sizeof(tasks)))

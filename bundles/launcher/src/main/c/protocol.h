@@ -49,6 +49,11 @@
  */
 #define LXJ_MSG_RESIZE 16
 /*
+ * monitor -> Java right after the clone, the same pids as CREATED: Java records the container while init carries
+ * out its steps. CREATED (or ERROR) follows.
+ */
+#define LXJ_MSG_CLONED 17
+/*
  * init -> monitor on the sync socket, empty, with the seccomp listener fd (SCM_RIGHTS): sent right after the
  * filter is loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER, before READY.
  */

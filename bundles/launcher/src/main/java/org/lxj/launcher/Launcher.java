@@ -40,6 +40,46 @@ public interface Launcher {
             throws LaunchException;
 
     /**
+     * Told the pids of a container as soon as its init is cloned, while init still carries out its steps.
+     *
+     * @since 1.9
+     */
+    @FunctionalInterface
+    interface Cloned {
+        /**
+         * Runs on the thread that called {@link #prepare(LaunchPlan, Path, LaunchStdio, LaunchOptions, Cloned)}.
+         *
+         * @param monitorPid the monitor's host pid
+         * @param initPid    init's host pid
+         */
+        void cloned(int monitorPid, int initPid);
+    }
+
+    /**
+     * As {@link #prepare(LaunchPlan, Path, LaunchStdio, LaunchOptions)}, calling {@code cloned} once init exists,
+     * while init carries out its steps: a caller records the container there instead of after this call, off the
+     * start's path. When {@code cloned} throws, the launch is aborted as on any failure (nothing stays behind) and
+     * the exception propagates. When init is never cloned, {@code cloned} is not called. The default calls
+     * {@code cloned} after the prepare, which gains nothing but keeps the contract.
+     *
+     * @param cloned called once with the monitor's and init's pids
+     * @return the prepared container, waiting for {@link PreparedLaunch#start()}
+     * @throws LaunchException with the failed step, errno and message
+     * @since 1.9
+     */
+    default PreparedLaunch prepare(LaunchPlan plan, Path runDir, LaunchStdio stdio, LaunchOptions options,
+            Cloned cloned) throws LaunchException {
+        PreparedLaunch p = prepare(plan, runDir, stdio, options);
+        try {
+            cloned.cloned(p.monitorPid(), p.initPid());
+        } catch (RuntimeException | Error e) {
+            p.abort();
+            throw e;
+        }
+        return p;
+    }
+
+    /**
      * Runs a command inside a running container ({@code lxc-attach}): the launcher checks that
      * {@link AttachPlan#initPid()} still is the container's init (by its start time), becomes non-dumpable,
      * joins the requested namespaces (user first) and cgroup, and forks the command so that it is in the

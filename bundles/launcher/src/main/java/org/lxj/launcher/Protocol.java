@@ -30,6 +30,8 @@ public final class Protocol {
     public static final int MSG_SHUTDOWN = 14;
     public static final int MSG_WINCH = 15;
     public static final int MSG_RESIZE = 16;
+    /** monitor to Java right after the clone, the pids of CREATED; CREATED or ERROR follows. */
+    public static final int MSG_CLONED = 17;
     /** init to monitor: the seccomp notification listener (SCM_RIGHTS), before READY. */
     public static final int MSG_SECCOMP_LISTENER = 30;
 

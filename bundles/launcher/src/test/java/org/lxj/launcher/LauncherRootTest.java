@@ -213,6 +213,40 @@ class LauncherRootTest {
     }
 
     @Test
+    void clonedIsToldThePidsOnceBeforeThePrepareReturns() throws Exception {
+        List<int[]> told = new ArrayList<>();
+        List<Boolean> initAlive = new ArrayList<>();
+        PreparedLaunch l = launcher.prepare(plan("true").build(), runDir, toOut(), new LaunchOptions("it", true),
+                (monitor, init) -> {
+                    told.add(new int[] {monitor, init});
+                    initAlive.add(Files.exists(Path.of("/proc/" + init)));
+                });
+        launches.add(l);
+        assertEquals(1, told.size());
+        assertEquals(l.monitorPid(), told.get(0)[0]);
+        assertEquals(l.initPid(), told.get(0)[1]);
+        assertEquals(List.of(true), initAlive, "init exists when the caller is told");
+        assertEquals(0, l.start().awaitExit(TIMEOUT).code());
+    }
+
+    @Test
+    void aClonedThatThrowsAbortsTheLaunchAndLeavesNothing() throws Exception {
+        int[] pids = new int[2];
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> launcher.prepare(
+                plan("true").build(), runDir, toOut(), new LaunchOptions("it", true), (monitor, init) -> {
+                    pids[0] = monitor;
+                    pids[1] = init;
+                    throw new IllegalStateException("the state could not be written");
+                }));
+        assertEquals("the state could not be written", thrown.getMessage());
+        assertTrue(pids[0] > 0 && pids[1] > 0);
+        fixture.awaitGone(pids[1]);
+        fixture.awaitGone(pids[0]);
+        assertFalse(Files.exists(runDir.resolve("monitor.sock")), "no monitor socket stays");
+        assertEquals(List.of(), mountsUnder(rootfs), "no mount stays");
+    }
+
+    @Test
     void commandRunsAsPid2UnderTheBuiltinInit() throws Exception {
         ExitStatus s = run(plan("sh", "-c", "echo $$").build());
         assertEquals(0, s.code());

@@ -302,6 +302,12 @@ public final class NativeLauncher implements Launcher {
     @Override
     public PreparedLaunch prepare(LaunchPlan plan, Path runDir, LaunchStdio stdio, LaunchOptions options)
             throws LaunchException {
+        return prepare(plan, runDir, stdio, options, (monitor, init) -> { });
+    }
+
+    @Override
+    public PreparedLaunch prepare(LaunchPlan plan, Path runDir, LaunchStdio stdio, LaunchOptions options,
+            Cloned cloned) throws LaunchException {
         String name = options.name();
         byte[] payload = PlanEncoder.encode(plan, runDir, options);
         boolean createdRunDir = false;
@@ -329,6 +335,11 @@ public final class NativeLauncher implements Launcher {
                 reap(launcherPid);
             }
             ControlSocket.Frame f = ctl.receive(HANDSHAKE_TIMEOUT);
+            if (f != null && f.type() == MSG_CLONED) {
+                int[] pids = ControlSocket.pids(f.payload());
+                cloned.cloned(pids[0], pids[1]);          // while init carries out its steps
+                f = ctl.receive(HANDSHAKE_TIMEOUT);
+            }
             if (f == null) {
                 throw new LaunchException(STEP_MONITOR, 0, "The launcher for \"" + name + "\" exited without a reply");
             }
@@ -356,6 +367,11 @@ public final class NativeLauncher implements Launcher {
             replenish();
             int errno = e instanceof LastErrorException l ? l.getErrorCode() : 0;
             throw new LaunchException(STEP_MONITOR, errno, "Failed to launch \"" + name + "\": " + describe(e), e);
+        } catch (RuntimeException | Error e) {
+            // the caller's cloned() failed: the monitor sees the hang-up and kills init, as on an abort
+            cleanup(ctl, runDir, createdRunDir);
+            replenish();
+            throw e;
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -75,7 +76,7 @@ public final class ContainerStarter {
     private final BiFunction<String, Path, ContainerConfig> textParser;
     private final CgroupSetup cgroups;
     private final NetworkSetup network;
-    /** Writes a start's attach policy while its launcher creates the container: 0.2-0.5 ms off the start's path. */
+    /** Makes a later start's cgroups while its plan is assembled (0.3-1 ms of mkdirs off the start's path). */
     private final ThreadPoolExecutor writers = Workers.idleEnding("lxj-start-writer");
     /**
      * The cgroup placement each container's last start got, by run directory: the next start assembles its plan
@@ -300,9 +301,6 @@ public final class ContainerStarter {
                     // mkdir waits for the cgroup mutex that the first move holds for a whole RCU grace period
                     warm = MigrationWarmer.start(name, host.cgroups());
                 }
-                // written while the launcher works; it exists before the state does, so no attach can miss it
-                CompletableFuture<Void> policy = writeAttachPolicyAsync(plan);
-                undo.push(() -> awaitQuietly(policy));
                 for (LaunchContributor c : contributing) {
                     if (c instanceof LsmContributor lsm) {
                         lsm.prepare(ctx).ifPresent(undo::push);
@@ -311,24 +309,38 @@ public final class ContainerStarter {
                 LOG.debug("{}: plan {}", name, plan);
                 log.cloned(plan.cloneNamespaces());
                 boolean execute = request.mode() == LaunchRequest.Mode.EXECUTE;
+                RunState[] recorded = new RunState[1];
+                // the container is recorded (STARTING) as soon as init exists, while init carries out its steps
+                Launcher.Cloned record = (monitorPid, initPid) -> {
+                    OptionalLong started = new HostProcesses().startTime(initPid);
+                    if (started.isEmpty()) {
+                        return;     // init failed a step already: the launcher's ERROR, which names it, follows
+                    }
+                    long startTime = started.getAsLong();
+                    // the attach policy first: no attach that finds the state can miss it
+                    writeAttachPolicy(plan);
+                    recorded[0] = new RunState(name, layout.lxcpath(), RunState.STARTING, initPid, startTime,
+                            monitorPid, rootfsValue, rootfs.path(), target, rootfs.needsUnmount(),
+                            signal("lxc.signal.halt", 0), signal("lxc.signal.reboot", SIGINT),
+                            signal("lxc.signal.stop", SIGKILL), ephemeral(), execute, cgroupRecord);
+                    registry.write(recorded[0]);
+                    writeHooks(hooks.of(Hook.Stage.POST_STOP));
+                    announced = true;
+                    registry.emit(layout.lxcpath(), name, ContainerState.STARTING);
+                };
                 PreparedLaunch prepared = launcher.prepare(plan, runDir, stdio,
-                        new LaunchOptions(name, execute, pdeathSignal()));
+                        new LaunchOptions(name, execute, pdeathSignal()), record);
                 undo.push(prepared::abort);
+                if (recorded[0] == null) {
+                    // a launcher that never said CLONED
+                    record.cloned(prepared.monitorPid(), prepared.initPid());
+                }
+                RunState state = Optional.ofNullable(recorded[0]).orElseThrow(() -> new LxjException(
+                        "Failed to start \"" + name + "\": its init " + prepared.initPid() + " vanished"));
                 warm.close(); // init is in its cgroups
                 // the monitor's move by pid would wait for the barrier here: it goes on while init starts
                 cgroups.placeMonitorLater(name, cgroupsMade, prepared.monitorPid());
                 log.notice("conf", "The container \"" + name + "\" is set up");
-                long startTime = new HostProcesses().startTime(prepared.initPid()).orElseThrow(() -> new LxjException(
-                        "Failed to start \"" + name + "\": its init " + prepared.initPid() + " vanished"));
-                await(policy);
-                RunState state = new RunState(name, layout.lxcpath(), RunState.STARTING, prepared.initPid(), startTime,
-                        prepared.monitorPid(), rootfsValue, rootfs.path(), target, rootfs.needsUnmount(),
-                        signal("lxc.signal.halt", 0), signal("lxc.signal.reboot", SIGINT),
-                        signal("lxc.signal.stop", SIGKILL), ephemeral(), execute, cgroupRecord);
-                registry.write(state);
-                writeHooks(hooks.of(Hook.Stage.POST_STOP));
-                announced = true;
-                registry.emit(layout.lxcpath(), name, ContainerState.STARTING);
                 // init waits for START: its interfaces move in and are configured now, as LXC does before start
                 long c0 = System.nanoTime();
                 network.configure(ctx, nics, prepared.initPid());
@@ -468,37 +480,6 @@ public final class ContainerStarter {
             } catch (IOException e) {
                 throw new LxjException("Failed to write \"" + runDir.resolve(org.lxj.launcher.AttachPolicy.FILE)
                         + "\": " + e.getMessage(), e);
-            }
-        }
-
-        /** {@link #writeAttachPolicy} on a writer thread, or on this one when no thread can be had. */
-        private CompletableFuture<Void> writeAttachPolicyAsync(LaunchPlan plan) {
-            try {
-                return CompletableFuture.runAsync(() -> writeAttachPolicy(plan), writers);
-            } catch (RejectedExecutionException | OutOfMemoryError e) {
-                writeAttachPolicy(plan);
-                return CompletableFuture.completedFuture(null);
-            }
-        }
-
-        /** Waits for a write of {@link #writeAttachPolicyAsync}; its failure is this start's. */
-        private void await(CompletableFuture<Void> write) {
-            try {
-                write.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw e;
-            }
-        }
-
-        /** Waits for such a write on the way out of a failed start, before its run directory goes. */
-        private void awaitQuietly(CompletableFuture<Void> write) {
-            try {
-                write.join();
-            } catch (CompletionException | CancellationException e) {
-                // the start failed already; the run directory, with what was written, goes next
             }
         }
 
