@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -214,8 +215,18 @@ public final class NativeLauncher implements Launcher {
             });
         }
         spawning = true;
-        spareSpawner.execute(this::spawnSpare);
+        spareSpawner.execute(() -> {
+            LockSupport.parkNanos(SPARE_DELAY_NANOS);
+            spawnSpare();
+        });
     }
+
+    /**
+     * How long the next spare waits after the start that took the last one: its spawn then no longer competes for
+     * the CPU with that start's container just released (an execute of {@code /bin/true} is over in about 2 ms).
+     * {@code bench/ab.sh} of 5 ms against none: 0.11-0.18 ms less per execute.
+     */
+    static final long SPARE_DELAY_NANOS = 5_000_000L;
 
     private void spawnSpare() {
         SpareLauncher s = null;
