@@ -32,7 +32,7 @@ P=$WORK/lxj
 ERRLOG=$WORK/errors.log
 mkdir -p "$P"
 # shellcheck source=bench/lib.sh
-. "$ROOT/bench/lib.sh"
+. "$ROOT/bench/lib.sh"   # timed, remove_scratch
 STARTED=()
 
 # the command line of dist $1 on its own daemon's socket
@@ -50,12 +50,7 @@ cleanup() {
     for n in $(seq 1 "$DENSITY" | sed 's/^/d/'); do rm -rf "${P:?}/$n"; done
     # b's destroy in a runtime of its own drops its run files and, the lxcpath empty, its event journal
     [ -d "$P/b" ] && LXJ_NO_DAEMON=1 "$A/bin/lxj" lxc-destroy -n b -P "$P" -f >/dev/null 2>&1
-    if grep -q " $WORK/" /proc/self/mountinfo; then
-        echo "ab: mounts are left under $WORK:" >&2
-        grep " $WORK/" /proc/self/mountinfo >&2
-    else
-        rm -rf "$WORK"
-    fi
+    remove_scratch ab
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

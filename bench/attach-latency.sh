@@ -44,19 +44,13 @@ cleanup() {
     for l in "${LABELS[@]}" lxc; do rm -rf "${WORK:?}/$l/s"; done
     # b's destroy in a runtime of its own, as start-latency.sh does: no run files of the bench stay under /run/lxj
     [ -d "$WORK/after/b" ] && LXJ_NO_DAEMON=1 "$LXJ" lxc-destroy -n b -P "$WORK/after" -f >/dev/null 2>&1
-    if grep -q " $WORK/" /proc/self/mountinfo; then
-        echo "attach-latency: mounts are left under $WORK:" >&2
-        grep " $WORK/" /proc/self/mountinfo >&2
-    else
-        rm -rf "$WORK"
-        rm -rf "/run/lxc/lock${WORK:?}"
-    fi
+    remove_scratch attach-latency && rm -rf "/run/lxc/lock${WORK:?}"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # shellcheck source=bench/lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # timed
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # timed, remove_scratch
 pause() { sleep "$(awk -v m="$IDLE_MS" 'BEGIN { printf "%.3f", m / 1000 }')"; }
 
 # stats FILE: median, min and max (ms, one decimal)

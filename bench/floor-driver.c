@@ -389,7 +389,11 @@ static int start(const char *launcher, const char *opsfile, const char *planfile
 				fprintf(stderr, "floor-driver: Failed to send the plan: %s\n", strerror(errno));
 				break;
 			}
-			if (recv_frame(ctl, LXJ_REPLY_MONITOR_PID, &v) != LXJ_MSG_CREATED) {
+			/* CLONED (the pids, at once) comes first; the daemon records the container on it meanwhile */
+			int t = recv_frame(ctl, LXJ_REPLY_MONITOR_PID, &v);
+			if (t == LXJ_MSG_CLONED)
+				t = recv_frame(ctl, LXJ_REPLY_MONITOR_PID, &v);
+			if (t != LXJ_MSG_CREATED) {
 				fprintf(stderr, "floor-driver: No CREATED from the launcher\n");
 				break;
 			}

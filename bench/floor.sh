@@ -73,19 +73,14 @@ cleanup() {
     rm -rf "/run/lxc/lock${WORK:?}" # LXC keeps /run/lxc/lock/<lxcpath>/.<name> after its containers are gone
     [ -d "$LXJ_P/$NAME" ] && LXJ_NO_DAEMON=1 "$LXJ" lxc-destroy -n "$NAME" -P "$LXJ_P" -f >/dev/null 2>&1
     rm -rf "/run/lxj/${RUNID:?}" "/run/lxj/locks/${RUNID:?}"
-    if grep -q " $WORK/" /proc/self/mountinfo; then
-        echo "floor: mounts are left under $WORK:" >&2
-        grep " $WORK/" /proc/self/mountinfo >&2
-    else
-        rm -rf "$WORK"
-    fi
+    remove_scratch floor
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- helpers -------------------------------------------------------------------------------------------
 # shellcheck source=bench/lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # ratio (floor's own timed waits a gap and keeps the output)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # ratio, remove_scratch (floor's own timed waits a gap and keeps the output)
 gap() { [ "$GAP_MS" -gt 0 ] && sleep "$(awk -v m="$GAP_MS" 'BEGIN { printf "%.3f", m / 1000 }')"; }
 
 # timed LABEL CMD...: after the idle gap, appends the command's wall time (µs) to $WORK/LABEL; the command's

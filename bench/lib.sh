@@ -18,3 +18,14 @@ timed() {
 
 # ratio A B: A / B with two decimals; "-" when either is missing or B is 0.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+
+# remove_scratch NAME: removes $WORK, unless a mount is left under it: that is reported (as NAME) and $WORK kept,
+# so that nothing mounted is deleted through it; returns 1 then.
+remove_scratch() {
+    if grep -q " $WORK/" /proc/self/mountinfo; then
+        echo "$1: mounts are left under $WORK:" >&2
+        grep " $WORK/" /proc/self/mountinfo >&2
+        return 1
+    fi
+    rm -rf "$WORK"
+}

@@ -69,21 +69,15 @@ cleanup() {
     # of the configs just removed, and the destroy those of b and, the lxcpath now empty, its event journal
     [ -d "$LXJ_P/b" ] && LXJ_NO_DAEMON=1 "$LXJ" lxc-destroy -n b -P "$LXJ_P" -f >/dev/null 2>&1
     [ "$DAEMON" = yes ] && "$LXJ" shutdown >/dev/null 2>&1
-    if grep -q " $WORK/" /proc/self/mountinfo; then
-        echo "start-latency: mounts are left under $WORK:" >&2
-        grep " $WORK/" /proc/self/mountinfo >&2
-    else
-        rm -rf "$WORK"
-        # LXC keeps /run/lxc/lock/<lxcpath>/.<name> even after lxc-destroy: the bench's own go with it
-        rm -rf "/run/lxc/lock${WORK:?}"
-    fi
+    # LXC keeps /run/lxc/lock/<lxcpath>/.<name> even after lxc-destroy: the bench's own go with it
+    remove_scratch start-latency && rm -rf "/run/lxc/lock${WORK:?}"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- helpers -------------------------------------------------------------------------------------------
 # shellcheck source=bench/lib.sh
-. "$ROOT/bench/lib.sh"   # us, timed, ratio
+. "$ROOT/bench/lib.sh"   # us, timed, ratio, remove_scratch
 
 # median FILE: the median of the numbers in FILE (µs), printed in ms with one decimal.
 median() {
