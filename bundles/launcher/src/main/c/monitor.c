@@ -173,6 +173,15 @@ static pid_t clone_joined(struct monitor *m, const struct plan *p, int cgfd, int
 /* Kills and reaps init after a failed setup; removes what the monitor created. */
 static int abort_setup(struct monitor *m)
 {
+	/*
+	 * Java may have sent START early, after CLONED: a socket closed with a frame unread resets its peer
+	 * (ECONNRESET), and Java would lose the ERROR it has yet to read. No more frames after SHUT_RD (Java's send
+	 * fails with EPIPE, which it ignores); those already queued are read and dropped.
+	 */
+	uint8_t drop[64];
+	shutdown(m->ctl, SHUT_RD);
+	while (recv(m->ctl, drop, sizeof(drop), MSG_DONTWAIT) > 0)
+		;
 	if (m->init > 0) {
 		syscall(SYS_pidfd_send_signal, m->pidfd, SIGKILL, NULL, 0);
 		while (waitpid(m->init, NULL, 0) < 0 && errno == EINTR)

@@ -51,8 +51,11 @@ public interface Launcher {
          *
          * @param monitorPid the monitor's host pid
          * @param initPid    init's host pid
+         * @return true when the caller has nothing left to do before START: init then runs its process as soon as
+         *         its steps are done, without waiting for {@link PreparedLaunch#start()}, which only waits for the
+         *         exec; a launcher may ignore it and wait for {@code start()} as usual
          */
-        void cloned(int monitorPid, int initPid);
+        boolean cloned(int monitorPid, int initPid);
     }
 
     /**
@@ -71,7 +74,7 @@ public interface Launcher {
             Cloned cloned) throws LaunchException {
         PreparedLaunch p = prepare(plan, runDir, stdio, options);
         try {
-            cloned.cloned(p.monitorPid(), p.initPid());
+            cloned.cloned(p.monitorPid(), p.initPid());     // no early start here: start() releases init
         } catch (RuntimeException | Error e) {
             p.abort();
             throw e;

@@ -25,7 +25,10 @@ public interface PreparedLaunch extends AutoCloseable {
      */
     MonitorClient start() throws LaunchException;
 
-    /** Kills init and waits until the monitor has cleaned up; a no-op after {@link #start()}. */
+    /**
+     * Kills init and waits until the monitor has cleaned up; a no-op after {@link #start()}. After an early start
+     * ({@link Launcher.Cloned#cloned} returned true) init may run already: it is killed through its monitor.
+     */
     void abort();
 
     /** Same as {@link #abort()}. */

@@ -220,6 +220,7 @@ class LauncherRootTest {
                 (monitor, init) -> {
                     told.add(new int[] {monitor, init});
                     initAlive.add(Files.exists(Path.of("/proc/" + init)));
+                    return false;
                 });
         launches.add(l);
         assertEquals(1, told.size());
@@ -227,6 +228,43 @@ class LauncherRootTest {
         assertEquals(l.initPid(), told.get(0)[1]);
         assertEquals(List.of(true), initAlive, "init exists when the caller is told");
         assertEquals(0, l.start().awaitExit(TIMEOUT).code());
+    }
+
+    /** Polls the output file for {@code text}, up to {@code wait}; what it holds then. */
+    private String awaitOutput(String text, Duration wait) throws Exception {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!output().contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return output();
+    }
+
+    @Test
+    void initWaitsForStartUnlessClonedAsksForAnEarlyStart() throws Exception {
+        LaunchPlan plan = plan("sh", "-c", "echo ran").build();
+        PreparedLaunch waiting = launcher.prepare(plan, runDir, toOut(), new LaunchOptions("it", true), (m, i) -> false);
+        launches.add(waiting);
+        assertEquals("", awaitOutput("ran", Duration.ofMillis(300)), "init waits for start()");
+        assertEquals(0, waiting.start().awaitExit(TIMEOUT).code());
+        assertEquals("ran\n", output());
+        fixture.awaitGone(waiting.monitorPid());
+
+        Files.writeString(out, "");
+        PreparedLaunch early = launcher.prepare(plan, work.resolve("run2"), toOut(), new LaunchOptions("it", true),
+                (m, i) -> true);
+        launches.add(early);
+        assertEquals("ran\n", awaitOutput("ran", TIMEOUT), "init ran without start()");
+        assertEquals(0, early.start().awaitExit(TIMEOUT).code(), "start() only waited for the exec");
+    }
+
+    @Test
+    void anEarlyStartedLaunchThatIsAbortedIsKilled() throws Exception {
+        PreparedLaunch early = launcher.prepare(plan("sleep", "1000").build(), runDir, toOut(),
+                new LaunchOptions("it", true), (m, i) -> true);
+        launches.add(early);
+        early.abort();
+        fixture.awaitGone(early.initPid());
+        fixture.awaitGone(early.monitorPid());
     }
 
     @Test

@@ -313,7 +313,7 @@ public final class NativeLauncher implements Launcher {
     @Override
     public PreparedLaunch prepare(LaunchPlan plan, Path runDir, LaunchStdio stdio, LaunchOptions options)
             throws LaunchException {
-        return prepare(plan, runDir, stdio, options, (monitor, init) -> { });
+        return prepare(plan, runDir, stdio, options, (monitor, init) -> false);
     }
 
     @Override
@@ -346,9 +346,19 @@ public final class NativeLauncher implements Launcher {
                 reap(launcherPid);
             }
             ControlSocket.Frame f = ctl.receive(HANDSHAKE_TIMEOUT);
+            boolean startSent = false;
             if (f != null && f.type() == MSG_CLONED) {
                 int[] pids = ControlSocket.pids(f.payload());
-                cloned.cloned(pids[0], pids[1]);          // while init carries out its steps
+                if (cloned.cloned(pids[0], pids[1])) {    // while init carries out its steps
+                    // the monitor reads it right after CREATED: init runs without a round trip through Java
+                    try {
+                        ctl.send(MSG_START, new byte[0]);
+                        startSent = true;
+                    } catch (IOException e) {
+                        // the monitor is aborting (a step failed): its ERROR, which names the step, is read next
+                        LOG.debug("{}: START not taken: {}", name, e.getMessage());
+                    }
+                }
                 f = ctl.receive(HANDSHAKE_TIMEOUT);
             }
             if (f == null) {
@@ -366,7 +376,7 @@ public final class NativeLauncher implements Launcher {
             LOG.debug("{}: init {} created under monitor {}", name, pids[1], pids[0]);
             // the next spare is spawned once this start is past STARTED (or aborted), off its busiest part
             NativePreparedLaunch prepared = new NativePreparedLaunch(name, ctl, runDir, pids[0], pids[1], createdRunDir,
-                    this::replenish);
+                    startSent, this::replenish);
             ctl = null;
             return prepared;
         } catch (LaunchException e) {

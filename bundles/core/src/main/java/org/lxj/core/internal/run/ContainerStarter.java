@@ -310,11 +310,15 @@ public final class ContainerStarter {
                 log.cloned(plan.cloneNamespaces());
                 boolean execute = request.mode() == LaunchRequest.Mode.EXECUTE;
                 RunState[] recorded = new RunState[1];
+                // nothing to do between READY and START (no interface to move in, no start-host hook): once the
+                // container is recorded, init may exec as soon as its steps are done, without a round trip
+                boolean startEarly = nics.isEmpty() && hooks.of(Hook.Stage.START_HOST).isEmpty();
+                boolean[] startedEarly = new boolean[1];
                 // the container is recorded (STARTING) as soon as init exists, while init carries out its steps
                 Launcher.Cloned record = (monitorPid, initPid) -> {
                     OptionalLong started = new HostProcesses().startTime(initPid);
                     if (started.isEmpty()) {
-                        return;     // init failed a step already: the launcher's ERROR, which names it, follows
+                        return false;   // init failed a step already: the launcher's ERROR, which names it, follows
                     }
                     long startTime = started.getAsLong();
                     // the attach policy first: no attach that finds the state can miss it
@@ -327,6 +331,8 @@ public final class ContainerStarter {
                     writeHooks(hooks.of(Hook.Stage.POST_STOP));
                     announced = true;
                     registry.emit(layout.lxcpath(), name, ContainerState.STARTING);
+                    startedEarly[0] = startEarly;
+                    return startEarly;
                 };
                 PreparedLaunch prepared = launcher.prepare(plan, runDir, stdio,
                         new LaunchOptions(name, execute, pdeathSignal()), record);
@@ -338,18 +344,23 @@ public final class ContainerStarter {
                 RunState state = Optional.ofNullable(recorded[0]).orElseThrow(() -> new LxjException(
                         "Failed to start \"" + name + "\": its init " + prepared.initPid() + " vanished"));
                 warm.close(); // init is in its cgroups
+                if (startedEarly[0]) {
+                    prepared.start();       // init runs already: its exec is awaited before anything else may fail
+                }
                 // the monitor's move by pid would wait for the barrier here: it goes on while init starts
                 cgroups.placeMonitorLater(name, cgroupsMade, prepared.monitorPid());
                 log.notice("conf", "The container \"" + name + "\" is set up");
-                // init waits for START: its interfaces move in and are configured now, as LXC does before start
-                long c0 = System.nanoTime();
-                network.configure(ctx, nics, prepared.initPid());
-                if (!nics.isEmpty()) {
-                    LOG.debug("{}: network set up in {} us", name, (prepareNanos + System.nanoTime() - c0) / 1000);
+                if (!startedEarly[0]) {
+                    // init waits for START: its interfaces move in and are configured now, as LXC does before start
+                    long c0 = System.nanoTime();
+                    network.configure(ctx, nics, prepared.initPid());
+                    if (!nics.isEmpty()) {
+                        LOG.debug("{}: network set up in {} us", name, (prepareNanos + System.nanoTime() - c0) / 1000);
+                    }
+                    // the container is set up and init waits: LXC's start-host point; a failure undoes the start
+                    HostHooks.run(name, hooks.of(Hook.Stage.START_HOST));
+                    prepared.start();
                 }
-                // the container is set up and init waits: LXC's start-host point; a failure undoes the start
-                HostHooks.run(name, hooks.of(Hook.Stage.START_HOST));
-                prepared.start();
                 undo.clear();
                 RunState running = state.withPhase(RunState.RUNNING);
                 Launched launched = new Launched(running, registry.monitor(running));

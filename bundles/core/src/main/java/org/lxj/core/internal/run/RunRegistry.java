@@ -166,6 +166,7 @@ public final class RunRegistry implements StateStore, AutoCloseable {
     public ContainerState state(Path lxcpath, String name) {
         Optional<RunState> s = read(lxcpath, name);
         if (s.isEmpty()) {
+            awaitReap(lxcpath, name);
             return ContainerState.STOPPED;
         }
         Status st = probe(s.get());
@@ -182,6 +183,20 @@ public final class RunRegistry implements StateStore, AutoCloseable {
     @Override
     public OptionalLong initPid(Path lxcpath, String name) {
         return live(lxcpath, name).map(s -> OptionalLong.of(s.initPid())).orElse(OptionalLong.empty());
+    }
+
+    /**
+     * Waits for a reap of the container under way in this process: it removes the state file before the run
+     * directory that held it, so a container without a state may still have its directory for a moment, and what
+     * reports it STOPPED (lxc-wait, lxc-info) would otherwise answer before its cleanup is done.
+     */
+    private void awaitReap(Path lxcpath, String name) {
+        Object lock = reaping.get(layout.dir(lxcpath, name));
+        if (lock != null) {
+            synchronized (lock) {
+                LOG.trace("{}: its reap is done", name);
+            }
+        }
     }
 
     /**
