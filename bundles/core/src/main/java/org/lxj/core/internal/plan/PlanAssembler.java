@@ -55,7 +55,6 @@ public final class PlanAssembler {
         LaunchPlan.Builder plan = LaunchPlan.builder();
         for (LaunchContributor c : all) {
             c.contribute(context, plan);
-((java.util.Queue<Object>) System.getProperties().computeIfAbsent("lxj.trace", k -> new java.util.concurrent.ConcurrentLinkedQueue<Object>())).add(new Object[] {"c_" + c.getClass().getSimpleName(), System.nanoTime()});
         }
         return plan;
     }
