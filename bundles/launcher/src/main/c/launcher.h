@@ -27,8 +27,14 @@ const char *errno_name(int err);
 /* Re-executes the running binary from a sealed memfd unless it already runs from one. */
 int ensure_sealed_self(char **argv);
 
-/* Runs the monitor for a parsed plan: clones init, relays the handshake, supervises. Returns an exit code. */
-int monitor_run(const struct plan *p, int ctl);
+/*
+ * Runs the monitor for a parsed plan: clones init, relays the handshake, supervises. net_ahead is a network
+ * namespace made ahead (netns_ahead), or -1. Returns an exit code.
+ */
+int monitor_run(const struct plan *p, int ctl, int net_ahead);
+
+/* A spare's new network namespace, made while it waits for a plan: its fd, or -1 (see monitor.c). */
+int netns_ahead(void);
 
 /*
  * Whether init moves itself into the cgroup of the plan's i-th CGROUP_PROCS file (a cgroup v1 hierarchy: "0" written
@@ -77,6 +83,7 @@ struct hook_namespaces {
 	const char *names[8];     /* as in /proc/PID/ns: "mnt", "pid", ... */
 	const char *env_names[8]; /* LXC_MNT_NS, LXC_PID_NS, ... */
 	char paths[8][48];        /* /proc/<monitor>/fd/<n> */
+	int fds[8];               /* the <n> of each path */
 };
 /* The stage's name as in lxc.hook.<name>. */
 const char *hook_stage_name(uint32_t stage);

@@ -190,6 +190,7 @@ int main(int argc, char **argv)
 		return LXJ_EXIT_SETUP;
 	}
 	prctl(PR_SET_NAME, "lxj-monitor", 0, 0, 0);
+	int net_ahead = spare ? netns_ahead() : -1;
 	uint8_t *msg = plan_msg;
 	uint16_t type;
 	ssize_t n = spare ? recv_spare_plan(CONTROL_FD, msg, sizeof(plan_msg), &type)
@@ -208,5 +209,5 @@ int main(int argc, char **argv)
 		send_error(CONTROL_FD, LXJ_STEP_PLAN, perr, "%s", err);
 		return LXJ_EXIT_PLAN;
 	}
-	return monitor_run(&the_plan, CONTROL_FD);
+	return monitor_run(&the_plan, CONTROL_FD, net_ahead);
 }

@@ -97,26 +97,34 @@ public final class CommandRunner {
             ContainerStarter.Launched l = starter.launch(lxcpath, name, Optional.empty(), o.overrides(), req,
                     relay.launchStdio(), Optional.empty(), false);
             boolean reaped = false;
+            Optional<MonitorLink.Told> told = Optional.empty();
             try {
                 relay.started();
-                Optional<ExitStatus> exit = awaitExit(l.monitor(), l.state());
-                if (exit.isEmpty() && Thread.currentThread().isInterrupted()) {
+                told = awaitExit(l.monitor(), l.state(), l.exitRequest());
+                if (told.isEmpty() && Thread.currentThread().isInterrupted()) {
                     return interrupted(l);
                 }
                 relay.drain();
-                if (exit.isPresent()) {
-                    int status = RunRegistry.status(exit.get());
-                    registry.reap(l.state(), false, () -> exited.accept(status));
+                if (told.isPresent()) {
+                    MonitorLink.Told exit = told.get();
+                    int status = RunRegistry.status(exit.status());
+                    // the caller is answered while the monitor still records the exit; the cleanup waits for it
+                    registry.reap(l.state(), false, () -> {
+                        exited.accept(status);
+                        awaitRecorded(name, exit);
+                    });
                     reaped = true;
                     registry.takeExit(l.state().lxcpath(), name);     // the record the reap kept: this run's
                     return status;
                 }
                 registry.reap(l.state(), false);
                 reaped = true;
-                int status = status(name, l, exit);
+                int status = recordedStatus(name, l);
                 exited.accept(status);
                 return status;
             } finally {
+                l.exitRequest().ifPresent(MonitorLink.ExitRequest::close);
+                told.ifPresent(MonitorLink.Told::close);
                 if (!reaped) {
                     // interrupted, or a failure while waiting: the watcher cleans up once the command ends
                     registry.watch(l.state());
@@ -125,10 +133,9 @@ public final class CommandRunner {
         }
     }
 
-    /** The command's status: from its monitor, else from the exit record the reap found. */
-    private int status(String name, ContainerStarter.Launched l, Optional<ExitStatus> exit) {
-        Optional<ExitStatus> recorded = registry.takeExit(l.state().lxcpath(), name);
-        return exit.or(() -> recorded).map(RunRegistry::status).orElseThrow(() -> new LxjException(
+    /** The command's status from the exit record the reap found (its monitor died or could not be asked). */
+    private int recordedStatus(String name, ContainerStarter.Launched l) {
+        return registry.takeExit(l.state().lxcpath(), name).map(RunRegistry::status).orElseThrow(() -> new LxjException(
                 "The monitor of \"" + name + "\" is gone without recording how the command ended"));
     }
 
@@ -152,23 +159,34 @@ public final class CommandRunner {
         return 128 + ContainerStarter.SIGINT;
     }
 
-    /** The exit of the command, or empty when its monitor died or this thread was interrupted. */
-    private Optional<ExitStatus> awaitExit(MonitorLink link, RunState s) {
-        // a short command has often exited by now: its exit record saves a connection and a round trip to the monitor
-        try {
-            Optional<ExitStatus> recorded = link.exitStatus();
-            if (recorded.isPresent()) {
-                return recorded;
+    /**
+     * The exit of the command as soon as its monitor tells it, or empty when its monitor died or this thread was
+     * interrupted.
+     */
+    private Optional<MonitorLink.Told> awaitExit(MonitorLink link, RunState s,
+            Optional<MonitorLink.ExitRequest> asked) {
+        if (asked.isEmpty()) {
+            // a short command has often exited by now: its exit record saves a connection and a round trip
+            try {
+                Optional<ExitStatus> recorded = link.exitStatus();
+                if (recorded.isPresent()) {
+                    return recorded.map(MonitorLink.Told::recorded);
+                }
+            } catch (IOException e) {
+                LOG.debug("{}: exit record unreadable, asking its monitor: {}", s.name(), e.toString());
             }
-        } catch (IOException e) {
-            LOG.debug("{}: exit record unreadable, asking its monitor: {}", s.name(), e.toString());
         }
+        Optional<MonitorLink.ExitRequest> pending = asked;
         while (true) {
             if (Thread.currentThread().isInterrupted()) {
                 return Optional.empty();
             }
             try {
-                return Optional.of(link.awaitExit(ContainerStopper.SLICE));
+                MonitorLink.ExitRequest request = pending.isPresent() ? pending.get() : link.requestExit();
+                pending = Optional.empty();
+                try (request) {
+                    return Optional.of(request.told(ContainerStopper.SLICE));
+                }
             } catch (IOException e) {
                 RunRegistry.Status st = registry.probe(s);
                 if (st == RunRegistry.Status.MONITOR_DEAD) {
@@ -176,12 +194,25 @@ public final class CommandRunner {
                 }
                 if (st == RunRegistry.Status.EXITED) {
                     try {
-                        return link.exitStatus();
+                        return link.exitStatus().map(MonitorLink.Told::recorded);
                     } catch (IOException gone) {
                         return Optional.empty();
                     }
                 }
             }
+        }
+    }
+
+    /** Before the cleanup: the monitor has recorded the exit and let go of the container's mounts. */
+    private static void awaitRecorded(String name, MonitorLink.Told exit) {
+        try {
+            if (!exit.awaitRecorded(RunRegistry.MONITOR_TIMEOUT)) {
+                LOG.warn("{}: its monitor did not finish recording the exit within {} s; cleaning up", name,
+                        RunRegistry.MONITOR_TIMEOUT.toSeconds());
+            }
+        } catch (java.io.InterruptedIOException e) {
+            // the flag stays set (the wait only looked at it), as it was for the cleanup before this wait
+            LOG.debug("{}: interrupted while its monitor records the exit", name);
         }
     }
 

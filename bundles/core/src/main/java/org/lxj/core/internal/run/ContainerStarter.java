@@ -86,8 +86,16 @@ public final class ContainerStarter {
     /** Bounds {@link #placements}: it is cleared when it holds this many containers. */
     static final int PLACEMENTS_KEPT = 4096;
 
-    /** A container whose init was released. */
-    public record Launched(RunState state, MonitorLink monitor) {
+    /**
+     * A container whose init was released. A start whose caller waits for the exit itself (no watcher) has asked
+     * its monitor for the exit already ({@code exitRequest}, the caller's to close): a short command's exit is then
+     * told while the start still records its state.
+     */
+    public record Launched(RunState state, MonitorLink monitor, Optional<MonitorLink.ExitRequest> exitRequest) {
+        /** Without an exit request. */
+        public Launched(RunState state, MonitorLink monitor) {
+            this(state, monitor, Optional.empty());
+        }
     }
 
     /**
@@ -363,11 +371,13 @@ public final class ContainerStarter {
                 }
                 undo.clear();
                 RunState running = state.withPhase(RunState.RUNNING);
-                Launched launched = new Launched(running, registry.monitor(running));
+                MonitorLink link = registry.monitor(running);
+                Launched launched = new Launched(running, link, watch ? Optional.empty() : requestExit(link));
                 try {
                     registry.write(running);
                     pidFile.ifPresent(p -> writePid(p, running.initPid()));
                 } catch (RuntimeException e) {
+                    launched.exitRequest().ifPresent(MonitorLink.ExitRequest::close);
                     killAndReap(launched);
                     throw e;
                 }
@@ -574,6 +584,16 @@ public final class ContainerStarter {
             }
             if (announced) {
                 registry.emit(layout.lxcpath(), name, ContainerState.STOPPED);
+            }
+        }
+
+        /** The exit asked for before the RUNNING bookkeeping; empty when it cannot be (the caller asks later). */
+        private Optional<MonitorLink.ExitRequest> requestExit(MonitorLink link) {
+            try {
+                return Optional.of(link.requestExit());
+            } catch (IOException e) {
+                LOG.debug("{}: exit not asked for ahead: {}", name, e.getMessage());
+                return Optional.empty();
             }
         }
 
