@@ -176,6 +176,8 @@ int main(int argc, char **argv)
 			   errno_name(errno));
 		return LXJ_EXIT_SETUP;
 	}
+	/* before the detach: once the runtime has reaped this process, its spare has the namespace ready */
+	int net_ahead = spare ? netns_ahead() : -1;
 	/* Detach: the JVM reaps this process at once; the monitor is nobody's child but init's. */
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -190,7 +192,6 @@ int main(int argc, char **argv)
 		return LXJ_EXIT_SETUP;
 	}
 	prctl(PR_SET_NAME, "lxj-monitor", 0, 0, 0);
-	int net_ahead = spare ? netns_ahead() : -1;
 	uint8_t *msg = plan_msg;
 	uint16_t type;
 	ssize_t n = spare ? recv_spare_plan(CONTROL_FD, msg, sizeof(plan_msg), &type)

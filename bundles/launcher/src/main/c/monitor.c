@@ -394,8 +394,10 @@ static int restore_time_namespace(struct monitor *m)
  * on the hosts measured (docs/launcher-protocol.md). A spare launcher makes one while it waits for its plan, and
  * init is cloned into it: the monitor enters it, clones init without CLONE_NEWNET, and goes back to its own.
  *
- * netns_ahead: called by a spare before it waits. Returns the namespace's fd, or -1 when none could be made; the
- * spare exits when it cannot go back to its own network namespace (its runtime then spawns a launcher instead).
+ * netns_ahead: called by a spare before it detaches, so it is ready once the runtime has the spare. Returns the
+ * namespace's fd, or -1 when none could be made; the spare exits when it cannot go back to its own network namespace
+ * (its runtime then spawns a launcher instead). The namespace is owned by the host's user namespace, as one clone3
+ * makes without CLONE_NEWUSER.
  */
 int netns_ahead(void)
 {

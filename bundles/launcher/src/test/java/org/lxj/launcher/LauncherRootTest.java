@@ -13,8 +13,10 @@ import static org.lxj.launcher.LaunchFixture.quietly;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -522,6 +524,63 @@ class LauncherRootTest {
         assertFalse(Files.exists(runDir.resolve("monitor.sock")));
         assertTrue(fresh.state(TIMEOUT).isEmpty());
         assertEquals(s, fresh.awaitExit(TIMEOUT));
+    }
+
+    /** The links of a process's fds; empty once it is gone. */
+    private static List<String> fdLinks(int pid) throws IOException {
+        List<String> links = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : ds) {
+                try {
+                    links.add(Files.readSymbolicLink(fd).toString());
+                } catch (NoSuchFileException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        return links;
+    }
+
+    @Test
+    void theExitIsToldFirstThenInitsMountNamespaceIsLetGoOfAndTheExitRecorded() throws Exception {
+        PreparedLaunch l = prepare(plan("sleep", "1000").build(), true);
+        MonitorClient c = l.start();
+        String mnt = Files.readSymbolicLink(Path.of("/proc/" + l.initPid() + "/ns/mnt")).toString();
+        assertTrue(fdLinks(l.monitorPid()).contains(mnt), "the monitor holds init's mount namespace while it runs");
+        try (MonitorClient.ExitRequest asked = c.requestExit()) {
+            assertTrue(c.kill(15, TIMEOUT));
+            try (MonitorClient.Told told = asked.told(TIMEOUT)) {
+                assertEquals(128 + 15, told.status().code());
+                assertTrue(told.awaitRecorded(TIMEOUT), "the monitor finished with the exit");
+                assertEquals(told.status(), ExitStatus.parse(Files.readString(runDir.resolve("exit"))));
+                assertFalse(fdLinks(l.monitorPid()).contains(mnt), "the mount namespace is let go of before the record");
+            }
+        }
+        fixture.awaitGone(l.monitorPid());
+    }
+
+    @Test
+    void awaitExitReturnsOnlyOnceTheExitIsRecorded() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            Path run = work.resolve("run-" + i);
+            PreparedLaunch l = prepare(plan("true").build(), run, toOut(), true);
+            ExitStatus s = l.start().awaitExit(TIMEOUT);
+            assertEquals(s, ExitStatus.parse(Files.readString(run.resolve("exit"))), "round " + i);
+            fixture.awaitGone(l.monitorPid());
+        }
+    }
+
+    @Test
+    void aRequestForTheExitMadeAfterItIsAnsweredFromTheRecord() throws Exception {
+        PreparedLaunch l = prepare(plan("true").build(), true);
+        MonitorClient c = l.start();
+        fixture.awaitGone(l.monitorPid());
+        try (MonitorClient.ExitRequest asked = c.requestExit(); MonitorClient.Told told = asked.told(TIMEOUT)) {
+            assertEquals(0, told.status().code());
+            assertTrue(told.awaitRecorded(Duration.ZERO), "read from the record: nothing to wait for");
+        }
     }
 
     @Test

@@ -76,15 +76,18 @@ class SpareLauncherRootTest {
     }
 
     private LaunchPlan plan(String... argv) {
+        return plan(EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC, Namespace.NET), argv).build();
+    }
+
+    private LaunchPlan.Builder plan(EnumSet<Namespace> namespaces, String... argv) {
         LaunchPlan.Builder b = LaunchPlan.builder();
-        EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC, Namespace.NET).forEach(b::cloneNamespace);
+        namespaces.forEach(b::cloneNamespace);
         return b.rootfs(Rootfs.of(fixture.rootfs))
                 .mount(MountStep.filesystem("proc", Path.of("/proc"),
                         EnumSet.of(MountFlag.NOSUID, MountFlag.NODEV, MountFlag.NOEXEC), ""))
                 .hostname("lxj-spare-it")
                 .console(INHERIT)
-                .process(ProcessSpec.root(List.of(argv), ENV))
-                .build();
+                .process(ProcessSpec.root(List.of(argv), ENV));
     }
 
     /** Runs a command to its exit through the spare-keeping launcher; returns the monitor's pid. */
@@ -95,6 +98,40 @@ class SpareLauncherRootTest {
         assertEquals(0, l.start().awaitExit(TIMEOUT).code(), Files.readString(out));
         fixture.awaitGone(l.monitorPid());
         return l.monitorPid();
+    }
+
+    private static final String HOST_NET = netOf(ProcessHandle.current().pid());
+
+    private static String netOf(long pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/net")).toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The network namespace the spare holding {@code socket} made ahead: the one fd it has to a namespace. */
+    private static String madeAhead(String socket) throws IOException {
+        List<String> held = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc/" + holderOf(socket) + "/fd"))) {
+            for (Path fd : ds) {
+                String link = Files.readSymbolicLink(fd).toString();
+                if (link.matches("[a-z]+:\\[\\d+]") && !link.startsWith("socket:")) {
+                    held.add(link);
+                }
+            }
+        }
+        assertEquals(1, held.size(), "one namespace held: " + held);
+        assertTrue(held.get(0).startsWith("net:["), held.toString());
+        return held.get(0);
+    }
+
+    /** Prepares (init cloned, waiting for START) through the spare-keeping launcher, to be started by the caller. */
+    private PreparedLaunch prepare(LaunchPlan plan, String run) throws Exception {
+        PreparedLaunch l = spares.prepare(plan, fixture.work.resolve(run), new LaunchStdio(-1, outFd, outFd),
+                new LaunchOptions("s2-spare-" + run, true));
+        fixture.launches.add(l);
+        return l;
     }
 
     /** The process whose fd 3 is this socket (the spare's end of its control socket). */
@@ -156,8 +193,13 @@ class SpareLauncherRootTest {
                 fds.put(fd.getFileName().toString(), Files.readSymbolicLink(fd).toString());
             }
         }
+        // and the network namespace it made ahead for the next init
+        String ahead = madeAhead(socket);
+        fds.values().remove(ahead);
         assertEquals(List.of("0", "1", "2", "3"), List.copyOf(fds.keySet()), fds.toString());
         assertEquals(List.of("/dev/null", "/dev/null", "/dev/null"), List.of(fds.get("0"), fds.get("1"), fds.get("2")));
+        assertNotEquals(HOST_NET, ahead, "a namespace of its own, not the host's");
+        assertEquals(HOST_NET, netOf(spare), "the spare itself stays in the host's network namespace");
         assertEquals(0, Files.readAllBytes(Path.of("/proc/" + spare + "/environ")).length, "an empty environment");
         assertEquals(Path.of("/"), Files.readSymbolicLink(Path.of("/proc/" + spare + "/cwd")));
         assertTrue(Files.readSymbolicLink(Path.of("/proc/" + spare + "/exe")).toString().startsWith("/memfd:lxj-launcher"));
@@ -167,6 +209,54 @@ class SpareLauncherRootTest {
         assertEquals("second\n0\n1\n2\n", Files.readString(out), "the container got the stdio sent with the plan");
         String next = spares.awaitSpare(TIMEOUT).orElseThrow(() -> new AssertionError("no new spare after a take"));
         assertNotEquals(socket, next);
+    }
+
+    @Test
+    void initIsClonedIntoTheNetworkNamespaceTheSpareMadeAheadAndTheMonitorStaysInTheHosts() throws Exception {
+        run("run1", "true");
+        String ahead = madeAhead(spares.awaitSpare(TIMEOUT).orElseThrow());
+        PreparedLaunch l = prepare(plan("true"), "run2");
+        assertEquals(ahead, netOf(l.initPid()), "init is in the namespace made ahead");
+        assertEquals(HOST_NET, netOf(l.monitorPid()), "its monitor went back to the host's");
+        assertEquals(0, l.start().awaitExit(TIMEOUT).code(), Files.readString(out));
+        fixture.awaitGone(l.monitorPid());
+    }
+
+    @Test
+    void aPlanWithAUserNamespaceGetsANetworkNamespaceOwnedByItNotTheOneMadeAhead() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/proc/self/ns/user")), "needs user namespaces");
+        run("run1", "true");
+        String ahead = madeAhead(spares.awaitSpare(TIMEOUT).orElseThrow());
+        LaunchPlan plan = plan(EnumSet.of(Namespace.USER, Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC,
+                Namespace.NET), "true")
+                .idMapping(new org.lxj.spi.launch.IdMapping(org.lxj.spi.launch.IdMapping.Kind.UID, 0, 100000, 65536))
+                .idMapping(new org.lxj.spi.launch.IdMapping(org.lxj.spi.launch.IdMapping.Kind.GID, 0, 100000, 65536))
+                .build();
+        PreparedLaunch l = prepare(plan, "run2");
+        String net = netOf(l.initPid());
+        assertNotEquals(ahead, net, "a namespace made ahead belongs to the host's user namespace: not for this init");
+        assertNotEquals(HOST_NET, net);
+        assertEquals(HOST_NET, netOf(l.monitorPid()));
+        assertEquals(0, l.start().awaitExit(TIMEOUT).code(), Files.readString(out));
+        fixture.awaitGone(l.monitorPid());
+    }
+
+    @Test
+    void aPlanWithoutANetworkNamespaceKeepsTheHostsAndDropsTheOneMadeAhead() throws Exception {
+        run("run1", "true");
+        madeAhead(spares.awaitSpare(TIMEOUT).orElseThrow());
+        PreparedLaunch l = prepare(plan(EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC), "true")
+                .build(), "run2");
+        assertEquals(HOST_NET, netOf(l.initPid()));
+        TreeMap<String, String> held = new TreeMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc/" + l.monitorPid() + "/fd"))) {
+            for (Path fd : ds) {
+                held.put(fd.getFileName().toString(), Files.readSymbolicLink(fd).toString());
+            }
+        }
+        assertTrue(held.values().stream().noneMatch(v -> v.startsWith("net:")), "the monitor let it go: " + held);
+        assertEquals(0, l.start().awaitExit(TIMEOUT).code(), Files.readString(out));
+        fixture.awaitGone(l.monitorPid());
     }
 
     @Test
