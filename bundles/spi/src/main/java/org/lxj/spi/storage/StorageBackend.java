@@ -49,6 +49,19 @@ public interface StorageBackend extends Backend {
     void unmount(String rootfsPath, Path target);
 
     /**
+     * Whether {@link #mount} mounts onto its {@code target}, which the runtime then creates first and removes after
+     * the stop. A backend whose rootfs is used where it lies ({@code dir}) says false, and no mount point is made
+     * for it: a directory less to create and remove on every start.
+     *
+     * @param rootfsPath the {@code lxc.rootfs.path} value
+     * @return true unless {@link #mount} never uses its target
+     * @since 1.1
+     */
+    default boolean mountsAtTarget(String rootfsPath) {
+        return true;
+    }
+
+    /**
      * Makes a new rootfs of this backend's type holding a full copy of another one (of any type): every file,
      * with owners, modes, times, extended attributes and device nodes preserved; no data shared with the
      * source afterwards. Like {@link #create}, a failed copy removes what it made.

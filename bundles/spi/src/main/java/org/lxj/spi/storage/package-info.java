@@ -1,6 +1,6 @@
 /** Storage backends: where a container's rootfs lives (dir, overlay, btrfs, loop, lvm, ...). */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.lxj.spi.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -545,7 +545,9 @@ public final class ContainerStarter {
                     .findFirst().orElseThrow(() -> new UnsupportedFeatureException("Failed to start \"" + name
                             + "\": no installed storage backend handles rootfs \"" + value + "\""));
             try {
-                Files.createDirectories(target);
+                if (backend.mountsAtTarget(value)) {
+                    Files.createDirectories(target);
+                }
             } catch (IOException e) {
                 throw new LxjException("Failed to create rootfs mount point \"" + target + "\": " + e.getMessage(), e);
             }

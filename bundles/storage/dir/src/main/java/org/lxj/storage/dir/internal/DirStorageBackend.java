@@ -150,6 +150,12 @@ public final class DirStorageBackend implements StorageBackend {
         // mount() mounted nothing: the rootfs is the directory itself
     }
 
+    /** The rootfs is the directory itself: no mount point. */
+    @Override
+    public boolean mountsAtTarget(String rootfsPath) {
+        return false;
+    }
+
     @Override
     public void destroy(String rootfsPath) {
         Path dir = directoryOf(rootfsPath);

@@ -134,6 +134,7 @@ class DirStorageBackendTest {
         dir.unmount(rootfs, tmp.resolve("mnt"));
         assertTrue(Files.isDirectory(cdir.resolve("rootfs")));
         assertFalse(Files.exists(tmp.resolve("mnt")));
+        assertFalse(dir.mountsAtTarget(rootfs), "no mount point is made for a directory used where it lies");
     }
 
     @Test
