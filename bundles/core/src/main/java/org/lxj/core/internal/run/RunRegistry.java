@@ -190,6 +190,19 @@ public final class RunRegistry implements StateStore, AutoCloseable {
      * directory that held it, so a container without a state may still have its directory for a moment, and what
      * reports it STOPPED (lxc-wait, lxc-info) would otherwise answer before its cleanup is done.
      */
+    /**
+     * Drops what this registry keeps of a destroyed container: the object its reaps take turns on (one per run
+     * directory ever reaped; a new container of that name gets a new one).
+     */
+    public void forget(Path lxcpath, String name) {
+        reaping.remove(layout.dir(lxcpath, name));
+    }
+
+    /** How many run directories have an object their reaps take turns on (for tests). */
+    int reapLocks() {
+        return reaping.size();
+    }
+
     private void awaitReap(Path lxcpath, String name) {
         Object lock = reaping.get(layout.dir(lxcpath, name));
         if (lock != null) {

@@ -22,7 +22,9 @@ import org.lxj.api.StartOptions;
 import org.lxj.api.Stdio;
 import org.lxj.api.StopOptions;
 import org.lxj.api.UnshareOptions;
+import org.lxj.api.event.ContainerEvent;
 import org.lxj.core.internal.layout.LxcLayout;
+import org.lxj.core.internal.lifecycle.EventSink;
 import org.lxj.core.internal.plan.LaunchRequest;
 import org.lxj.core.internal.plan.LsmContributor;
 import org.lxj.core.internal.run.CgroupControl;
@@ -178,6 +180,14 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
 
     /** Set on the runtime that runs as the daemon (the distribution's launcher sets it). */
     static final String DAEMON_PROPERTY = "lxj.daemon";
+
+    /** What the run registry keeps of a container goes with its DESTROYED event. */
+    private void forgetDestroyed(ContainerEvent event) {
+        RunRegistry registry = runs;
+        if (event.kind() == ContainerEvent.Kind.DESTROYED && registry != null) {
+            registry.forget(event.lxcpath(), event.name());
+        }
+    }
     static final int REHEARSAL_ROUNDS = 300;
 
     /**
@@ -211,7 +221,11 @@ public final class RuntimeComponent implements ContainerRuntime, Backends {
         this.runLayout = run;
         ContainerLocks locks = new ContainerLocks(run);
         RunLeftovers leftovers = new RunLeftovers(run, locks);
-        this.waiter = new StateWaiter(new EventJournal(run, leftovers.afterDestroy(events)));
+        EventSink afterDestroy = leftovers.afterDestroy(events);
+        this.waiter = new StateWaiter(new EventJournal(run, event -> {
+            afterDestroy.emit(event);
+            forgetDestroyed(event);
+        }));
         HostProcesses procs = new HostProcesses();
         CgroupSetup cgroups = new CgroupSetup(() -> List.copyOf(cgroupBackends), system);
         this.cgroups = cgroups;

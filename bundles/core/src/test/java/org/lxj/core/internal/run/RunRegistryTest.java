@@ -119,6 +119,21 @@ class RunRegistryTest {
     }
 
     @Test
+    void aDestroyedContainerLeavesNothingInTheRegistryItsReapsTookTurnsOn() throws IOException {
+        record("c1", 100, 0, false, Set.of());
+        record("c9", 900, 0, false, Set.of());
+        stopper.stop(lxcpath, "c1", StopOptions.DEFAULT);
+        stopper.stop(lxcpath, "c9", StopOptions.DEFAULT);
+        assertEquals(2, registry.reapLocks(), "one per reaped run directory");
+        registry.forget(lxcpath, "c1");
+        assertEquals(1, registry.reapLocks());
+        record("c1", 101, 0, false, Set.of());
+        stopper.stop(lxcpath, "c1", StopOptions.DEFAULT);
+        assertEquals(ContainerState.STOPPED, registry.state(lxcpath, "c1"), "a new one of that name reaps as before");
+        assertEquals(2, registry.reapLocks());
+    }
+
+    @Test
     void initIgnoringTheHaltSignalIsKilledAfterTheTimeout() throws IOException {
         record("c2", 200, 0, false, Set.of(SIGPWR));
         stopper.stop(lxcpath, "c2", new StopOptions(false, false, false, false, Duration.ofMillis(200)));
