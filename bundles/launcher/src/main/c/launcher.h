@@ -33,7 +33,7 @@ int ensure_sealed_self(char **argv);
  */
 int monitor_run(const struct plan *p, int ctl, int net_ahead);
 
-/* A spare's new network namespace, made while it waits for a plan: its fd, or -1 (see monitor.c). */
+/* A spare's new network namespace for its init, made before it detaches: its fd, or -1 (see monitor.c). */
 int netns_ahead(void);
 
 /*

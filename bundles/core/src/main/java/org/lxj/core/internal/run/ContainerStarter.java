@@ -381,14 +381,19 @@ public final class ContainerStarter {
                     killAndReap(launched);
                     throw e;
                 }
-                registry.emit(layout.lxcpath(), name, ContainerState.RUNNING);
-                LOG.info("{}: {} (init {}, monitor {})", name, execute ? "executing" : "started", running.initPid(),
-                        running.monitorPid());
-                String argv = String.join(" ", plan.process().argv());
-                log.notice(execute ? "execute" : "start", execute ? "'" + argv + "' started with pid '"
-                        + running.initPid() + "'" : "Started \"" + argv + "\" with pid \"" + running.initPid() + "\"");
-                if (watch) {
-                    registry.watch(running);
+                try {
+                    registry.emit(layout.lxcpath(), name, ContainerState.RUNNING);
+                    LOG.info("{}: {} (init {}, monitor {})", name, execute ? "executing" : "started",
+                            running.initPid(), running.monitorPid());
+                    String argv = String.join(" ", plan.process().argv());
+                    log.notice(execute ? "execute" : "start", execute ? "'" + argv + "' started with pid '"
+                            + running.initPid() + "'" : "Started \"" + argv + "\" with pid \"" + running.initPid() + "\"");
+                    if (watch) {
+                        registry.watch(running);
+                    }
+                } catch (RuntimeException e) {
+                    launched.exitRequest().ifPresent(MonitorLink.ExitRequest::close);   // the caller never gets it
+                    throw e;
                 }
                 return launched;
             } catch (LaunchException e) {
