@@ -619,7 +619,9 @@ public final class ContainerStarter {
      * Whether the monitor moves init into a cgroup by pid (a write to {@code cgroup.procs}, under the kernel's
      * migration barrier), as the launcher does with a user namespace, with namespace joins, and for a cgroup2
      * {@code cgroup.procs} file; otherwise init moves itself into each cgroup v1 by writing {@code 0} to the
-     * {@code tasks} file beside it, which skips the barrier (launcher.h, {@code cgroup_self_move}).
+     * {@code tasks} file beside it, which skips the barrier (launcher.h, {@code cgroup_self_move}). With a cgroup2
+     * cgroup to clone init into, the procs files are v1 ones by {@code CgroupPlacement}'s contract and are not probed
+     * (nine {@code access} calls on cgroupfs per start on a hybrid host).
      */
     static boolean movesInitByPid(LaunchPlan plan) {
         List<Path> procs = plan.cgroup().procsFiles();
@@ -628,6 +630,11 @@ public final class ContainerStarter {
         }
         if (plan.cloneNamespaces().contains(org.lxj.spi.launch.Namespace.USER) || !plan.joins().isEmpty()) {
             return true;
+        }
+        Optional<Path> cloneInto = plan.cgroup().cloneInto();
+        if (cloneInto.isPresent()) {
+            // init is born into its cgroup2 cgroup: every procs file is a v1 one (CgroupPlacement), none to probe
+            return procs.stream().anyMatch(f -> f.getParent().equals(cloneInto.get()));
         }
         return procs.stream().anyMatch(f -> !Files.isWritable(f.resolveSibling("tasks")));
     }

@@ -171,5 +171,12 @@ class CgroupPlacementOrderTest {
         assertTrue(ContainerStarter.movesInitByPid(plan(v1Only, Namespace.USER)));
         assertTrue(ContainerStarter.movesInitByPid(plan(new CgroupPlacement(Optional.empty(),
                 List.of(v1Dir.resolve("cgroup.procs"), v2Dir.resolve("cgroup.procs"))))));
+        // with a cgroup2 cgroup to clone into, the procs files are v1 ones and are not probed: no tasks file needed
+        Path unprobed = Files.createDirectories(dir.resolve("memory/lxc.payload.c1"));
+        assertFalse(ContainerStarter.movesInitByPid(plan(new CgroupPlacement(Optional.of(v2Dir),
+                List.of(v1Dir.resolve("cgroup.procs"), unprobed.resolve("cgroup.procs"))))));
+        // a procs file of the clone-into cgroup itself is moved by pid
+        assertTrue(ContainerStarter.movesInitByPid(plan(new CgroupPlacement(Optional.of(v2Dir),
+                List.of(v2Dir.resolve("cgroup.procs"))))));
     }
 }
