@@ -139,9 +139,7 @@ public final class MonitorClient {
             }
             return new ExitRequest(this, null);
         } finally {
-            if (x != null) {
-                x.close();
-            }
+            Exchange.close(x);
         }
     }
 
@@ -187,10 +185,7 @@ public final class MonitorClient {
 
         @Override
         public void close() {
-            if (exchange != null) {
-                exchange.close();
-                exchange = null;
-            }
+            exchange = Exchange.close(exchange);
         }
     }
 
@@ -236,10 +231,7 @@ public final class MonitorClient {
 
         @Override
         public void close() {
-            if (exchange != null) {
-                exchange.close();
-                exchange = null;
-            }
+            exchange = Exchange.close(exchange);
         }
     }
 
@@ -400,6 +392,14 @@ public final class MonitorClient {
                         + client.runDir + "\" to answer \"" + line + "\"");
             }
             return ready > 0;
+        }
+
+        /** Closes {@code x} unless null; returns null, for the holder's field. */
+        static Exchange close(Exchange x) {
+            if (x != null) {
+                x.close();
+            }
+            return null;
         }
 
         @Override
