@@ -129,53 +129,11 @@ class ContainerRootTest {
         assertTrue(Files.exists(Path.of("/proc", Long.toString(pid))), "initPid is a live host pid");
     }
 
-    /** A backend whose rootfs is used where it lies, as the dir bundle's: it never uses the mount target. */
-    static final class InPlaceStorage implements org.lxj.spi.storage.StorageBackend {
-        @Override
-        public String type() {
-            return "inplace";
-        }
-
-        @Override
-        public java.util.Set<org.lxj.spi.storage.StorageCapability> capabilities() {
-            return java.util.Set.of();
-        }
-
-        @Override
-        public boolean owns(String rootfsPath) {
-            return rootfsPath.startsWith("inplace:");
-        }
-
-        @Override
-        public String create(org.lxj.spi.storage.StorageRequest request) {
-            throw new UnsupportedOperationException("not used by this test");
-        }
-
-        @Override
-        public org.lxj.spi.storage.MountedRootfs mount(String rootfsPath, Path target) {
-            return new org.lxj.spi.storage.MountedRootfs(Path.of(rootfsPath.substring("inplace:".length())), false);
-        }
-
-        @Override
-        public void unmount(String rootfsPath, Path target) {
-            // nothing mounted
-        }
-
-        @Override
-        public boolean mountsAtTarget(String rootfsPath) {
-            return false;
-        }
-
-        @Override
-        public void destroy(String rootfsPath) {
-            throw new UnsupportedOperationException("not used by this test");
-        }
-    }
-
     @Test
-    void aRootfsUsedWhereItLiesGetsNoMountPointInTheRunDirectory() throws IOException {
-        runtime.addStorageBackend(new InPlaceStorage(), 10);
-        define("lies", sleeper() + "lxc.rootfs.path = inplace:" + host.rootfs() + "\n");
+    void aDirRootfsGetsNoMountPointInTheRunDirectory() throws IOException {
+        // the dir bundle's backend, ranked above the bind-mounting one these tests use otherwise
+        runtime.addStorageBackend(new org.lxj.storage.dir.internal.DirStorageBackend(host.sys()), 10);
+        define("lies", sleeper());
         start("lies");
         Path dir = new RunLayout(runRoot).dir(lxcpath, "lies");
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
